@@ -1,0 +1,52 @@
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import { audienceRoutes } from './audience/routes.js';
+import { registerApiGuard } from './auth/guard.js';
+import { campaignRoutes } from './campaigns/routes.js';
+import { importRoutes } from './contacts/importRoutes.js';
+import { contactRoutes, listRoutes } from './contacts/routes.js';
+import { deliveryRoutes } from './delivery/routes.js';
+import type { Api, AppContext } from './http/context.js';
+import { registerErrorHandler } from './http/errors.js';
+import { ErrorResponse } from './http/schemas.js';
+import { validatorCompiler } from './http/validation.js';
+import { trackingRoutes } from './tracking/routes.js';
+
+export interface AppOptions {
+  logger?: boolean;
+}
+
+/** The HTTP face of Ricochet: API, public tracking routes and (later) the web app, one Fastify instance. */
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<Api> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: true,
+    bodyLimit: 5 * 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  registerErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Ricochet API', version: '1', description: 'Email and SMS campaigns with per-recipient behavioral tracking and retargeting.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  app.addSchema(ErrorResponse);
+  await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1 } });
+  registerApiGuard(app, ctx.store);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true }));
+  contactRoutes(app, ctx);
+  listRoutes(app, ctx);
+  importRoutes(app, ctx);
+  campaignRoutes(app, ctx);
+  deliveryRoutes(app, ctx);
+  trackingRoutes(app, ctx);
+  audienceRoutes(app, ctx);
+  return app;
+}

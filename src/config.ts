@@ -1,0 +1,119 @@
+import { resolve } from 'node:path';
+
+/** Everything Ricochet reads from the environment, validated once at start-up. */
+export interface Config {
+  databaseUrl: string;
+  dataDir: string;
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** HMAC key for tracking tokens; undefined means "generate once and keep in DATA_DIR". */
+  secret: string | undefined;
+  defaultCountry: string | undefined;
+  smtpUrl: string | undefined;
+  dkim: { domain: string; selector: string; privateKey: string | undefined; privateKeyFile: string | undefined } | undefined;
+  smppUrl: string | undefined;
+  smsSendWindow: string;
+  smsStopText: string;
+  smsMaxParts: number;
+  trackingConsentDefault: boolean;
+  keepFullIp: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => p + '//').join(' or ')}`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = resolve(nonEmpty(env, 'DATA_DIR') ?? './data');
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const databaseUrl = nonEmpty(env, 'DATABASE_URL') ?? `sqlite:${resolve(dataDir, 'ricochet.db')}`;
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be sqlite:<path> or postgres://…');
+  }
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const secret = nonEmpty(env, 'SECRET');
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError('SECRET', 'must be at least 32 characters');
+  }
+  const defaultCountry = nonEmpty(env, 'DEFAULT_COUNTRY')?.toUpperCase();
+  if (defaultCountry !== undefined && !/^[A-Z]{2}$/.test(defaultCountry)) {
+    throw new ConfigError('DEFAULT_COUNTRY', 'must be a two-letter country code such as FR');
+  }
+  const dkimDomain = nonEmpty(env, 'DKIM_DOMAIN');
+  let dkim: Config['dkim'];
+  if (dkimDomain) {
+    const selector = nonEmpty(env, 'DKIM_SELECTOR');
+    const privateKey = nonEmpty(env, 'DKIM_PRIVATE_KEY');
+    const privateKeyFile = nonEmpty(env, 'DKIM_PRIVATE_KEY_FILE');
+    if (!selector) throw new ConfigError('DKIM_SELECTOR', 'is required when DKIM_DOMAIN is set');
+    if (!privateKey && !privateKeyFile) {
+      throw new ConfigError('DKIM_PRIVATE_KEY', 'or DKIM_PRIVATE_KEY_FILE is required when DKIM_DOMAIN is set');
+    }
+    dkim = { domain: dkimDomain, selector, privateKey, privateKeyFile };
+  }
+  const logLevel = nonEmpty(env, 'LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
+  }
+  return {
+    databaseUrl,
+    dataDir,
+    port,
+    host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
+    publicUrl,
+    secret,
+    defaultCountry,
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    dkim,
+    smppUrl: url(env, 'SMPP_URL', ['smpp:']),
+    smsSendWindow: nonEmpty(env, 'SMS_SEND_WINDOW') ?? 'Mon-Sat 08:00-20:00 Europe/Paris',
+    smsStopText: nonEmpty(env, 'SMS_STOP_TEXT') ?? 'STOP au 36111',
+    smsMaxParts: integer(env, 'SMS_MAX_PARTS', 3, 1, 10),
+    trackingConsentDefault: boolean(env, 'TRACKING_CONSENT_DEFAULT', true),
+    keepFullIp: boolean(env, 'KEEP_FULL_IP', false),
+    logLevel,
+  };
+}

@@ -1,0 +1,204 @@
+import { sql } from 'kysely';
+import type { Store } from '../db/connection.js';
+import { likeEscape } from '../db/dialect.js';
+import type { ContactRow } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
+import { normalizeEmail, normalizePhone } from './normalize.js';
+import type { Contact, ContactCreate, ContactPatch, ContactQuery } from './schemas.js';
+
+export function toContact(row: ContactRow, store: Store): Contact {
+  return {
+    id: row.id,
+    email: row.email,
+    phone: row.phone,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    fields: (store.dialect.readJson(row.fields) ?? {}) as Record<string, unknown>,
+    emailStatus: row.email_status,
+    smsStatus: row.sms_status,
+    trackingConsent: row.tracking_consent === 1,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+/** Validates and normalises email and phone; undefined means "not given", null "clear it". */
+function contactKeys(ctx: AppContext, input: ContactPatch) {
+  let email: string | null | undefined = input.email;
+  if (typeof email === 'string' && email.trim() !== '') {
+    email = normalizeEmail(email);
+    if (!email) throw badRequest(`email "${input.email}" is not a valid address`, '$.email');
+  } else if (email !== undefined) {
+    email = null;
+  }
+  let phone: string | null | undefined = input.phone;
+  if (typeof phone === 'string' && phone.trim() !== '') {
+    phone = normalizePhone(phone, ctx.config.defaultCountry);
+    if (!phone) throw badRequest(`phone "${input.phone}" is not a possible phone number`, '$.phone');
+  } else if (phone !== undefined) {
+    phone = null;
+  }
+  return { email, phone };
+}
+
+async function assertUnique(ctx: AppContext, email: string | null | undefined, phone: string | null | undefined, exceptId?: number) {
+  for (const [column, value] of [['email', email], ['phone', phone]] as const) {
+    if (!value) continue;
+    let query = ctx.store.db.selectFrom('contacts').select('id').where(column, '=', value);
+    if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+    const existing = await query.executeTakeFirst();
+    if (existing) throw conflict(`A contact with this ${column} already exists`, { existingId: existing.id });
+  }
+}
+
+function withoutNulls(fields: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
+}
+
+export async function createContact(ctx: AppContext, input: ContactCreate): Promise<Contact> {
+  const { email, phone } = contactKeys(ctx, input);
+  if (!email && !phone) throw badRequest('a contact needs an email or a phone', '$');
+  await assertUnique(ctx, email, phone);
+  const now = ctx.now();
+  const row = await ctx.store.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('contacts')
+      .values({
+        email: email ?? null,
+        phone: phone ?? null,
+        first_name: input.firstName?.trim() || null,
+        last_name: input.lastName?.trim() || null,
+        fields: ctx.store.dialect.writeJson(withoutNulls(input.fields ?? {})),
+        email_status: input.emailStatus ?? 'subscribed',
+        sms_status: input.smsStatus ?? 'subscribed',
+        tracking_consent: (input.trackingConsent ?? ctx.config.trackingConsentDefault) ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (input.listIds?.length) {
+      const lists = await trx.selectFrom('lists').select('id').where('id', 'in', input.listIds).execute();
+      if (lists.length !== new Set(input.listIds).size) throw badRequest('listIds names a list that does not exist', '$.listIds');
+      await trx
+        .insertInto('list_members')
+        .values(lists.map((l) => ({ list_id: l.id, contact_id: inserted.id, added_at: now })))
+        .execute();
+    }
+    return inserted;
+  });
+  return toContact(row, ctx.store);
+}
+
+async function liveRow(ctx: AppContext, id: number): Promise<ContactRow> {
+  const row = await ctx.store.db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('id', '=', id)
+    .where('erased_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw notFound('Contact');
+  return row;
+}
+
+export async function getContact(ctx: AppContext, id: number): Promise<Contact> {
+  return toContact(await liveRow(ctx, id), ctx.store);
+}
+
+const isIdCursor = (v: unknown): v is { after: number } =>
+  typeof v === 'object' && v !== null && typeof (v as { after: unknown }).after === 'number';
+
+export async function listContacts(ctx: AppContext, query: ContactQuery) {
+  const limit = query.limit ?? 50;
+  const after = decodeCursor(query.cursor, isIdCursor)?.after ?? 0;
+  let base = ctx.store.db.selectFrom('contacts').where('erased_at', 'is', null);
+  if (query.search?.trim()) {
+    const term = query.search.trim().toLowerCase();
+    const prefix = `${likeEscape(term)}%`;
+    const anywhere = `%${likeEscape(term)}%`;
+    const { ilike } = ctx.store.dialect;
+    base = base.where((eb) =>
+      eb.or([
+        eb('email', 'like', prefix),
+        eb('phone', 'like', `${likeEscape(term.replace(/[\s.()-]/g, ''))}%`),
+        ilike('first_name', anywhere),
+        ilike('last_name', anywhere),
+      ]),
+    );
+  }
+  if (query.listId) {
+    base = base.where('id', 'in', (eb) => eb.selectFrom('list_members').select('contact_id').where('list_id', '=', query.listId!));
+  }
+  const [rows, count] = await Promise.all([
+    base.selectAll().where('id', '>', after).orderBy('id').limit(limit + 1).execute(),
+    base.select(sql<number>`count(*)`.as('total')).executeTakeFirstOrThrow(),
+  ]);
+  const items = rows.slice(0, limit).map((r) => toContact(r, ctx.store));
+  const nextCursor = rows.length > limit ? encodeCursor({ after: items[items.length - 1]!.id }) : null;
+  return { total: Number(count.total), items, nextCursor };
+}
+
+export async function updateContact(ctx: AppContext, id: number, patch: ContactPatch): Promise<Contact> {
+  const current = await liveRow(ctx, id);
+  const { email, phone } = contactKeys(ctx, patch);
+  const nextEmail = email === undefined ? current.email : email;
+  const nextPhone = phone === undefined ? current.phone : phone;
+  if (!nextEmail && !nextPhone) throw badRequest('a contact needs an email or a phone', '$');
+  await assertUnique(ctx, email, phone, id);
+  const fields = patch.fields
+    ? withoutNulls({ ...(ctx.store.dialect.readJson(current.fields) as object), ...patch.fields })
+    : undefined;
+  const row = await ctx.store.db
+    .updateTable('contacts')
+    .set({
+      email: nextEmail,
+      phone: nextPhone,
+      ...(patch.firstName !== undefined && { first_name: patch.firstName?.trim() || null }),
+      ...(patch.lastName !== undefined && { last_name: patch.lastName?.trim() || null }),
+      ...(fields && { fields: ctx.store.dialect.writeJson(fields) }),
+      ...(patch.emailStatus && { email_status: patch.emailStatus }),
+      ...(patch.smsStatus && { sms_status: patch.smsStatus }),
+      ...(patch.trackingConsent !== undefined && { tracking_consent: patch.trackingConsent ? 1 : 0 }),
+      updated_at: ctx.now(),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toContact(row, ctx.store);
+}
+
+/**
+ * Erasure (GDPR art. 17): personal data goes — identity, custom fields, list
+ * memberships, user agents and IPs of its events — while the anonymous row stays
+ * so that campaign counts do not change.
+ */
+export async function eraseContact(ctx: AppContext, id: number): Promise<void> {
+  await liveRow(ctx, id);
+  const now = ctx.now();
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('contacts')
+      .set({
+        email: null,
+        phone: null,
+        first_name: null,
+        last_name: null,
+        fields: ctx.store.dialect.writeJson({}),
+        email_status: 'unsubscribed',
+        sms_status: 'unsubscribed',
+        erased_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    await trx.deleteFrom('list_members').where('contact_id', '=', id).execute();
+    await trx.deleteFrom('campaign_audience').where('contact_id', '=', id).execute();
+    await trx
+      .updateTable('events')
+      .set({ user_agent: null, ip: null })
+      .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('contact_id', '=', id))
+      .execute();
+  });
+}

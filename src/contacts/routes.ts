@@ -1,0 +1,52 @@
+import { Type } from '@sinclair/typebox';
+import type { Api, AppContext } from '../http/context.js';
+import { IdParams, Page } from '../http/schemas.js';
+import { createContact, eraseContact, getContact, listContacts, updateContact } from './contacts.js';
+import { addMembers, createList, deleteList, getList, listLists, removeMembers, renameList } from './lists.js';
+import { Contact, ContactCreate, ContactPatch, ContactQuery, List, ListWrite, MemberChange } from './schemas.js';
+
+export function contactRoutes(app: Api, ctx: AppContext): void {
+  const tags = ['contacts'];
+  app.post('/api/contacts', { schema: { tags, body: ContactCreate, response: { 201: Contact } } }, async (req, reply) =>
+    reply.status(201).send(await createContact(ctx, req.body)),
+  );
+  app.get('/api/contacts', { schema: { tags, querystring: ContactQuery, response: { 200: Page(Contact) } } }, (req) =>
+    listContacts(ctx, req.query),
+  );
+  app.get('/api/contacts/:id', { schema: { tags, params: IdParams, response: { 200: Contact } } }, (req) =>
+    getContact(ctx, req.params.id),
+  );
+  app.patch('/api/contacts/:id', { schema: { tags, params: IdParams, body: ContactPatch, response: { 200: Contact } } }, (req) =>
+    updateContact(ctx, req.params.id, req.body),
+  );
+  app.delete('/api/contacts/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    await eraseContact(ctx, req.params.id);
+    return reply.status(204).send();
+  });
+}
+
+export function listRoutes(app: Api, ctx: AppContext): void {
+  const tags = ['lists'];
+  app.post('/api/lists', { schema: { tags, body: ListWrite, response: { 201: List } } }, async (req, reply) =>
+    reply.status(201).send(await createList(ctx, req.body.name)),
+  );
+  app.get('/api/lists', { schema: { tags, response: { 200: Type.Array(List) } } }, () => listLists(ctx));
+  app.get('/api/lists/:id', { schema: { tags, params: IdParams, response: { 200: List } } }, (req) => getList(ctx, req.params.id));
+  app.patch('/api/lists/:id', { schema: { tags, params: IdParams, body: ListWrite, response: { 200: List } } }, (req) =>
+    renameList(ctx, req.params.id, req.body.name),
+  );
+  app.delete('/api/lists/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    await deleteList(ctx, req.params.id);
+    return reply.status(204).send();
+  });
+  app.post(
+    '/api/lists/:id/contacts',
+    { schema: { tags, params: IdParams, body: MemberChange, response: { 200: Type.Object({ added: Type.Integer(), notFound: Type.Array(Type.Integer()) }) } } },
+    (req) => addMembers(ctx, req.params.id, req.body.contactIds),
+  );
+  app.delete(
+    '/api/lists/:id/contacts',
+    { schema: { tags, params: IdParams, body: MemberChange, response: { 200: Type.Object({ removed: Type.Integer() }) } } },
+    (req) => removeMembers(ctx, req.params.id, req.body.contactIds),
+  );
+}

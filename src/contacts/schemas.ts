@@ -1,0 +1,71 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { IsoDate, Nullable, PageQuery } from '../http/schemas.js';
+
+export const SubscriptionStatus = Type.Union(
+  [Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained')],
+);
+
+/** Strings, numbers, booleans; dates are ISO 8601 strings. null removes a field on update. */
+export const CustomFields = Type.Record(
+  Type.String({ pattern: '^[\\p{L}\\p{N}_][\\p{L}\\p{N} _.-]{0,63}$' }),
+  Type.Union([Type.String({ maxLength: 10000 }), Type.Number(), Type.Boolean(), Type.Null()]),
+  { maxProperties: 200 },
+);
+
+export const Contact = Type.Object(
+  {
+    id: Type.Integer(),
+    email: Nullable(Type.String()),
+    phone: Nullable(Type.String()),
+    firstName: Nullable(Type.String()),
+    lastName: Nullable(Type.String()),
+    fields: Type.Record(Type.String(), Type.Unknown()),
+    emailStatus: SubscriptionStatus,
+    smsStatus: SubscriptionStatus,
+    trackingConsent: Type.Boolean(),
+    createdAt: IsoDate,
+    updatedAt: IsoDate,
+  },
+  { $id: 'Contact' },
+);
+export type Contact = Static<typeof Contact>;
+
+const contactWritable = {
+  email: Type.Optional(Nullable(Type.String({ maxLength: 320 }))),
+  phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+  firstName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  lastName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  fields: Type.Optional(CustomFields),
+  emailStatus: Type.Optional(SubscriptionStatus),
+  smsStatus: Type.Optional(SubscriptionStatus),
+  trackingConsent: Type.Optional(Type.Boolean()),
+};
+
+export const ContactCreate = Type.Object(
+  { ...contactWritable, listIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 })) },
+  { additionalProperties: false },
+);
+export type ContactCreate = Static<typeof ContactCreate>;
+
+export const ContactPatch = Type.Object(contactWritable, { additionalProperties: false });
+export type ContactPatch = Static<typeof ContactPatch>;
+
+export const ContactQuery = Type.Object({
+  ...PageQuery,
+  search: Type.Optional(Type.String({ maxLength: 200 })),
+  listId: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type ContactQuery = Static<typeof ContactQuery>;
+
+export const List = Type.Object(
+  { id: Type.Integer(), name: Type.String(), size: Type.Integer(), createdAt: IsoDate },
+  { $id: 'List' },
+);
+export type List = Static<typeof List>;
+
+export const ListWrite = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+export const MemberChange = Type.Object(
+  { contactIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10000 }) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,63 @@
+import { sql, type ColumnDataType, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+
+/**
+ * Every difference between SQLite and PostgreSQL lives here; nothing else in
+ * Ricochet branches on the database. Upserts use Kysely's onConflict, which both
+ * dialects share.
+ */
+export interface Dialect {
+  name: 'sqlite' | 'postgres';
+  /** Column type for JSON documents. */
+  jsonType: ColumnDataType;
+  /** Value to write into a JSON column. */
+  writeJson(value: unknown): unknown;
+  /** Value read from a JSON column, as a JS value. */
+  readJson(value: unknown): unknown;
+  /** A custom field of a JSON column as text (null when absent). The key is a bound parameter. */
+  jsonText(column: Expression<unknown> | string, key: string): RawBuilder<string | null>;
+  /** A custom field as a number (null when absent or not a number). */
+  jsonNumber(column: Expression<unknown> | string, key: string): RawBuilder<number | null>;
+  /** Case-insensitive LIKE. */
+  ilike(column: Expression<unknown> | string, pattern: string): RawBuilder<boolean>;
+  /** Lock the selected rows so that concurrent workers skip them (no-op on SQLite: one writer). */
+  skipLocked<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /** Largest number of bound parameters a single statement may carry. */
+  maxParameters: number;
+}
+
+const ref = (column: Expression<unknown> | string) => (typeof column === 'string' ? sql.ref(column) : column);
+
+/** JSON path for SQLite's json_extract with the key quoted, so no key can escape it. */
+const sqlitePath = (key: string) => `$."${key.replace(/["\\]/g, '')}"`;
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  jsonType: 'text',
+  writeJson: (value) => JSON.stringify(value ?? null),
+  readJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
+  jsonText: (column, key) => sql<string | null>`cast(json_extract(${ref(column)}, ${sqlitePath(key)}) as text)`,
+  jsonNumber: (column, key) =>
+    sql<number | null>`(case when json_type(${ref(column)}, ${sqlitePath(key)}) in ('integer', 'real') then json_extract(${ref(column)}, ${sqlitePath(key)}) end)`,
+  ilike: (column, pattern) => sql<boolean>`${ref(column)} like ${pattern} escape '\\'`,
+  skipLocked: (query) => query,
+  maxParameters: 32000,
+};
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  jsonType: 'jsonb',
+  writeJson: (value) => JSON.stringify(value ?? null),
+  readJson: (value) => value,
+  jsonText: (column, key) =>
+    sql<string | null>`(case when jsonb_typeof(${ref(column)} -> ${key}) = 'boolean' then (case when (${ref(column)} ->> ${key})::boolean then '1' else '0' end) else ${ref(column)} ->> ${key} end)`,
+  jsonNumber: (column, key) =>
+    sql<number | null>`(case when jsonb_typeof(${ref(column)} -> ${key}) = 'number' then (${ref(column)} ->> ${key})::double precision end)`,
+  ilike: (column, pattern) => sql<boolean>`${ref(column)} ilike ${pattern} escape '\\'`,
+  skipLocked: (query) => query.forUpdate().skipLocked(),
+  maxParameters: 30000,
+};
+
+/** Escapes LIKE wildcards in user input so that it matches literally. */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => '\\' + c);
+}

@@ -1,0 +1,252 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A column with a database default: optional on insert. */
+type Default<T> = ColumnType<T, T | undefined, T>;
+
+/*
+ * Conventions shared by both dialects, so that nothing above src/db branches on them:
+ * - times are integer milliseconds since the epoch (UTC), columns named *_at;
+ * - booleans are integers 0/1;
+ * - JSON columns hold text on SQLite and jsonb on PostgreSQL; read them with dialect.readJson.
+ */
+
+export type EmailStatus = 'subscribed' | 'unsubscribed' | 'bounced' | 'complained';
+export type Channel = 'email' | 'sms';
+export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled';
+/**
+ * queued: waiting to be sent (or leased by a worker while lease_until is in the future);
+ * sent: accepted by the relay/SMSC, delivery not yet known (SMS waiting for a receipt);
+ * delivered: received (email: accepted and not bounced; SMS: receipt says delivered);
+ * bounced, failed (gave up without a bounce), skipped (never attempted: skip_reason says why).
+ */
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'skipped';
+export type EventType = 'open' | 'click' | 'unsubscribe' | 'bounce' | 'complaint' | 'delivered';
+
+export interface ContactsTable {
+  id: Generated<number>;
+  email: string | null;
+  phone: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  fields: unknown;
+  email_status: Default<EmailStatus>;
+  sms_status: Default<EmailStatus>;
+  tracking_consent: Default<number>;
+  created_at: number;
+  updated_at: number;
+  /** Set when the contact was erased: personal data is gone, the row keeps counts anonymous. */
+  erased_at: number | null;
+}
+
+export interface ListsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: number;
+}
+
+export interface ListMembersTable {
+  list_id: number;
+  contact_id: number;
+  added_at: number;
+}
+
+export interface CampaignsTable {
+  id: Generated<number>;
+  channel: Channel;
+  name: string;
+  status: Default<CampaignStatus>;
+  subject: string | null;
+  preheader: string | null;
+  from_name: string | null;
+  from_email: string | null;
+  reply_to: string | null;
+  html: string | null;
+  text: string | null;
+  body: string | null;
+  sender_id: string | null;
+  list_ids: unknown;
+  parent_campaign_id: number | null;
+  audience_label: string | null;
+  /** 1 when the audience is the snapshot in campaign_audience rather than list_ids. */
+  audience_snapshot: Default<number>;
+  scheduled_at: number | null;
+  sent_at: number | null;
+  finished_at: number | null;
+  status_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Contacts frozen into a campaign's audience (a relaunch's snapshot of the active view). */
+export interface CampaignAudienceTable {
+  campaign_id: number;
+  contact_id: number;
+}
+
+export interface LinksTable {
+  id: Generated<number>;
+  campaign_id: number;
+  /** The link's number inside its campaign (1..n), carried in tracking tokens. */
+  position: number;
+  url: string;
+  /** link | honeypot */
+  kind: Default<string>;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  campaign_id: number;
+  contact_id: number;
+  status: Default<MessageStatus>;
+  skip_reason: string | null;
+  attempts: Default<number>;
+  next_attempt_at: Default<number>;
+  lease_owner: string | null;
+  lease_until: number | null;
+  /** Id given by the relay or SMSC, used to match delivery receipts and bounces. */
+  provider_id: string | null;
+  sent_at: number | null;
+  delivered_at: number | null;
+  bounce_type: string | null;
+  bounce_reason: string | null;
+  opens: Default<number>;
+  human_opens: Default<number>;
+  clicks: Default<number>;
+  human_clicks: Default<number>;
+  first_open_at: number | null;
+  last_open_at: number | null;
+  first_human_open_at: number | null;
+  last_human_open_at: number | null;
+  first_click_at: number | null;
+  last_click_at: number | null;
+  first_human_click_at: number | null;
+  last_human_click_at: number | null;
+  unsubscribed_at: number | null;
+  complained_at: number | null;
+}
+
+export interface MessageLinksTable {
+  message_id: number;
+  link_id: number;
+  campaign_id: number;
+  clicks: Default<number>;
+  human_clicks: Default<number>;
+  first_click_at: number;
+  last_click_at: number;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  /** Null for anonymous events (contacts without tracking consent). */
+  message_id: number | null;
+  link_id: number | null;
+  type: EventType;
+  human: Default<number>;
+  reason: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  at: number;
+}
+
+export interface SmsShortLinksTable {
+  code: string;
+  message_id: number | null;
+  campaign_id: number;
+  link_id: number;
+}
+
+export interface ImportsTable {
+  id: Generated<number>;
+  list_id: number | null;
+  status: Default<'queued' | 'running' | 'done' | 'failed'>;
+  filename: string | null;
+  total: Default<number>;
+  processed: Default<number>;
+  imported: Default<number>;
+  updated: Default<number>;
+  skipped: Default<number>;
+  failure: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface ImportErrorsTable {
+  import_id: number;
+  row: number;
+  message: string;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  /** First characters of the key, shown in listings so a key can be recognised. */
+  prefix: string;
+  hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  /** sha256 of the session token held in the cookie. */
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SavedViewsTable {
+  id: Generated<number>;
+  name: string;
+  segment: string | null;
+  filter: unknown;
+  created_at: number;
+}
+
+export interface AutoRelaunchesTable {
+  id: Generated<number>;
+  campaign_id: number;
+  after_days: number;
+  segment: string;
+  human: Default<number>;
+  subject: string | null;
+  run_at: number;
+  status: Default<'pending' | 'done' | 'cancelled' | 'failed'>;
+  relaunch_campaign_id: number | null;
+  created_at: number;
+}
+
+export interface Database {
+  contacts: ContactsTable;
+  lists: ListsTable;
+  list_members: ListMembersTable;
+  campaigns: CampaignsTable;
+  campaign_audience: CampaignAudienceTable;
+  links: LinksTable;
+  messages: MessagesTable;
+  message_links: MessageLinksTable;
+  events: EventsTable;
+  sms_short_links: SmsShortLinksTable;
+  imports: ImportsTable;
+  import_errors: ImportErrorsTable;
+  api_keys: ApiKeysTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  saved_views: SavedViewsTable;
+  auto_relaunches: AutoRelaunchesTable;
+}
+
+export type ContactRow = Selectable<ContactsTable>;
+export type NewContactRow = Insertable<ContactsTable>;
+export type ContactUpdate = Updateable<ContactsTable>;
+export type CampaignRow = Selectable<CampaignsTable>;
+export type MessageRow = Selectable<MessagesTable>;

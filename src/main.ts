@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+import { buildApp } from './app.js';
+import { createApiKey, listApiKeys, revokeApiKey } from './auth/apiKeys.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createContext } from './context.js';
+import { migrate } from './db/migrate.js';
+import { startSender, type Sender } from './delivery/worker.js';
+import { iso } from './http/schemas.js';
+
+const USAGE = `Usage: ricochet <command>
+  serve [--no-worker]   API, web app, tracking and a sender on PORT
+  worker                a sender only (any number of them on one PostgreSQL)
+  migrate               apply database migrations
+  apikey create <name>  print a new API key (alone on the last line)
+  apikey list           list API keys
+  apikey revoke <id>    revoke an API key`;
+
+/** Runs until SIGTERM/SIGINT, then stops the sender, flushes the server and closes the database. */
+async function run(config: Config, options: { http: boolean; worker: boolean }): Promise<void> {
+  const ctx = await createContext(config);
+  const app = options.http ? await buildApp(ctx) : undefined;
+  const sender: Sender | undefined = options.worker ? startSender(ctx) : undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${signal}: shutting down`);
+    await sender?.stop();
+    await app?.close();
+    await ctx.store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  if (app) {
+    await app.listen({ port: config.port, host: config.host });
+    app.log.info(`Ricochet is running at ${config.publicUrl}`);
+  }
+}
+
+async function withContext<T>(config: Config, run: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>): Promise<T> {
+  const ctx = await createContext(config);
+  try {
+    return await run(ctx);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, arg] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      await run(config, { http: true, worker: !argv.includes('--no-worker') });
+      return -1;
+    case 'worker':
+      await run(config, { http: false, worker: true });
+      return -1;
+    case 'migrate':
+      return withContext(config, async (ctx) => {
+        const applied = await migrate(ctx.store);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+        return 0;
+      });
+    case 'apikey':
+      return withContext(config, async (ctx) => {
+        if (sub === 'create' && arg) {
+          const { id, key } = await createApiKey(ctx.store, arg);
+          console.log(`API key ${id} "${arg}" created. Keep it now: it is not shown again.`);
+          console.log(key);
+          return 0;
+        }
+        if (sub === 'list') {
+          for (const k of await listApiKeys(ctx.store)) {
+            console.log([k.id, k.name, `${k.prefix}…`, iso(k.created_at), k.revoked_at ? `revoked ${iso(k.revoked_at)}` : 'active'].join('\t'));
+          }
+          return 0;
+        }
+        if (sub === 'revoke' && arg && /^\d+$/.test(arg)) {
+          await revokeApiKey(ctx.store, Number(arg));
+          console.log(`API key ${arg} revoked`);
+          return 0;
+        }
+        console.error(USAGE);
+        return 2;
+      });
+    default:
+      console.error(USAGE);
+      return command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+    } else {
+      console.error(error instanceof Error ? error.message : error);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,85 @@
+import { buildApp } from '../../src/app.js';
+import { createApiKey } from '../../src/auth/apiKeys.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openStore } from '../../src/db/connection.js';
+import { migrate } from '../../src/db/migrate.js';
+import type { Api, AppContext } from '../../src/http/context.js';
+import { freshDatabase, type DatabaseKind } from './databases.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestApp {
+  ctx: AppContext;
+  app: Api;
+  /** http://127.0.0.1:<port> of the real listening socket. */
+  baseUrl: string;
+  apiKey: string;
+  /** Moves the clock that the app sees. */
+  clock: { now: number; advance(ms: number): void; real(): void };
+  /** Calls the API over HTTP with the test's API key; JSON in, parsed JSON out. */
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** A real Ricochet over a real socket on a fresh database of the given kind. */
+export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await freshDatabase(kind);
+  const dataDir = mkdtempSync(join(tmpdir(), 'ricochet-data-'));
+  const config: Config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', SECRET: 'test-secret-that-is-long-enough-0123456789', ...env });
+  const store = openStore(config.databaseUrl);
+  await migrate(store);
+  let fixed: number | undefined;
+  const clock = {
+    get now() {
+      return fixed ?? Date.now();
+    },
+    set now(value: number) {
+      fixed = value;
+    },
+    advance(ms: number) {
+      fixed = (fixed ?? Date.now()) + ms;
+    },
+    real() {
+      fixed = undefined;
+    },
+  };
+  const ctx: AppContext = { store, config, now: () => clock.now, secret: Buffer.from(config.secret!) };
+  const app = await buildApp(ctx, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { key: apiKey } = await createApiKey(store, 'test');
+  return {
+    ctx,
+    app,
+    baseUrl,
+    apiKey,
+    clock,
+    async api(method, path, body, headers = {}) {
+      const response = await fetch(baseUrl + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: the raw text is returned
+      }
+      return { status: response.status, body: parsed as any, headers: response.headers };
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
