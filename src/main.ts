@@ -2,6 +2,7 @@
 import { buildApp } from './app.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './auth/apiKeys.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { resumeImports, stopImports } from './contacts/imports.js';
 import { createContext } from './context.js';
 import { migrate } from './db/migrate.js';
 import { startSender, type Sender } from './delivery/worker.js';
@@ -26,6 +27,7 @@ async function run(config: Config, options: { http: boolean; worker: boolean }):
     stopping = true;
     console.error(`${signal}: shutting down`);
     await sender?.stop();
+    await stopImports();
     await app?.close();
     await ctx.store.close();
     process.exit(0);
@@ -33,6 +35,7 @@ async function run(config: Config, options: { http: boolean; worker: boolean }):
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   if (app) {
+    await resumeImports(ctx);
     await app.listen({ port: config.port, host: config.host });
     app.log.info(`Ricochet is running at ${config.publicUrl}`);
   }

@@ -5,6 +5,7 @@ import type { ContactRow } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
+import { registerFields } from './fields.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import type { Contact, ContactCreate, ContactPatch, ContactQuery } from './schemas.js';
 
@@ -79,6 +80,7 @@ export async function createContact(ctx: AppContext, input: ContactCreate): Prom
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await registerFields(trx, input.fields ?? {}, now);
     if (input.listIds?.length) {
       const lists = await trx.selectFrom('lists').select('id').where('id', 'in', input.listIds).execute();
       if (lists.length !== new Set(input.listIds).size) throw badRequest('listIds names a list that does not exist', '$.listIds');
@@ -150,6 +152,7 @@ export async function updateContact(ctx: AppContext, id: number, patch: ContactP
   const fields = patch.fields
     ? withoutNulls({ ...(ctx.store.dialect.readJson(current.fields) as object), ...patch.fields })
     : undefined;
+  if (patch.fields) await registerFields(ctx.store.db, patch.fields, ctx.now());
   const row = await ctx.store.db
     .updateTable('contacts')
     .set({

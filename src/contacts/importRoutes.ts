@@ -1,3 +1,51 @@
+import { Type } from '@sinclair/typebox';
 import type { Api, AppContext } from '../http/context.js';
+import { badRequest } from '../http/errors.js';
+import { IdParams } from '../http/schemas.js';
+import { listFields } from './fields.js';
+import { getImport, queueImport, spoolUpload } from './imports.js';
+import { ImportStatus } from './schemas.js';
 
-export function importRoutes(_app: Api, _ctx: AppContext): void {}
+export function importRoutes(app: Api, ctx: AppContext): void {
+  app.post(
+    '/api/imports',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Import a CSV file into a list',
+        description:
+          'multipart/form-data with `file` (CSV: comma, semicolon or tab; UTF-8 with or without BOM), `listId` and optional `mapping` (JSON `{ "<csv header>": "email" | "phone" | "firstName" | "lastName" | "fields.<name>" | "ignore" }`). Answers 202 `{ id }`; follow progress with GET /api/imports/:id.',
+        response: { 202: Type.Object({ id: Type.Integer() }) },
+      },
+    },
+    async (req, reply) => {
+      if (!req.isMultipart()) throw badRequest('send multipart/form-data with a file field', 'file');
+      // Fields may come before or after the file: spool the file to disk and read them all.
+      const fields: Record<string, string> = {};
+      let path: string | undefined;
+      let filename: string | undefined;
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          if (path || part.fieldname !== 'file') {
+            part.file.resume();
+            continue;
+          }
+          filename = part.filename;
+          path = await spoolUpload(ctx, part.file);
+        } else {
+          fields[part.fieldname] = String(part.value);
+        }
+      }
+      if (!path) throw badRequest('the CSV file is missing (multipart field "file")', 'file');
+      return reply.status(202).send(await queueImport(ctx, { path, filename, listId: fields.listId, mapping: fields.mapping }));
+    },
+  );
+  app.get('/api/imports/:id', { schema: { tags: ['contacts'], params: IdParams, response: { 200: ImportStatus } } }, (req) =>
+    getImport(ctx, req.params.id),
+  );
+  app.get(
+    '/api/fields',
+    { schema: { tags: ['contacts'], summary: 'Custom fields in use, with their types', response: { 200: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })) } } },
+    () => listFields(ctx),
+  );
+}

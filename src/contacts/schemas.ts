@@ -69,3 +69,24 @@ export const MemberChange = Type.Object(
   { contactIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10000 }) },
   { additionalProperties: false },
 );
+
+export const ImportStatus = Type.Object(
+  {
+    id: Type.Integer(),
+    listId: Nullable(Type.Integer()),
+    filename: Nullable(Type.String()),
+    status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+    total: Type.Integer(),
+    processed: Type.Integer(),
+    imported: Type.Integer(),
+    updated: Type.Integer(),
+    skipped: Type.Integer(),
+    errors: Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() })),
+    errorsTruncated: Type.Boolean(),
+    columns: Type.Array(Type.Object({ header: Type.String(), target: Type.String() })),
+    failure: Nullable(Type.String()),
+    createdAt: IsoDate,
+    finishedAt: Nullable(IsoDate),
+  },
+  { $id: 'Import' },
+);

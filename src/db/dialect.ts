@@ -17,6 +17,8 @@ export interface Dialect {
   jsonText(column: Expression<unknown> | string, key: string): RawBuilder<string | null>;
   /** A custom field as a number (null when absent or not a number). */
   jsonNumber(column: Expression<unknown> | string, key: string): RawBuilder<number | null>;
+  /** A JSON object with the keys of `patch` set over those of `column` (patch never null). */
+  jsonMerge(column: Expression<unknown> | string, patch: Expression<unknown>): RawBuilder<unknown>;
   /** Case-insensitive LIKE. */
   ilike(column: Expression<unknown> | string, pattern: string): RawBuilder<boolean>;
   /** Lock the selected rows so that concurrent workers skip them (no-op on SQLite: one writer). */
@@ -38,6 +40,7 @@ export const sqliteDialect: Dialect = {
   jsonText: (column, key) => sql<string | null>`cast(json_extract(${ref(column)}, ${sqlitePath(key)}) as text)`,
   jsonNumber: (column, key) =>
     sql<number | null>`(case when json_type(${ref(column)}, ${sqlitePath(key)}) in ('integer', 'real') then json_extract(${ref(column)}, ${sqlitePath(key)}) end)`,
+  jsonMerge: (column, patch) => sql`json_patch(${ref(column)}, ${patch})`,
   ilike: (column, pattern) => sql<boolean>`${ref(column)} like ${pattern} escape '\\'`,
   skipLocked: (query) => query,
   maxParameters: 32000,
@@ -52,6 +55,7 @@ export const postgresDialect: Dialect = {
     sql<string | null>`(case when jsonb_typeof(${ref(column)} -> ${key}) = 'boolean' then (case when (${ref(column)} ->> ${key})::boolean then '1' else '0' end) else ${ref(column)} ->> ${key} end)`,
   jsonNumber: (column, key) =>
     sql<number | null>`(case when jsonb_typeof(${ref(column)} -> ${key}) = 'number' then (${ref(column)} ->> ${key})::double precision end)`,
+  jsonMerge: (column, patch) => sql`(${ref(column)} || cast(${patch} as jsonb))`,
   ilike: (column, pattern) => sql<boolean>`${ref(column)} ilike ${pattern} escape '\\'`,
   skipLocked: (query) => query.forUpdate().skipLocked(),
   maxParameters: 30000,

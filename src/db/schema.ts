@@ -38,6 +38,14 @@ export interface ContactsTable {
   erased_at: number | null;
 }
 
+export type CustomFieldType = 'string' | 'number' | 'boolean' | 'date';
+
+export interface CustomFieldsTable {
+  name: string;
+  type: CustomFieldType;
+  created_at: number;
+}
+
 export interface ListsTable {
   id: Generated<number>;
   name: string;
@@ -161,6 +169,10 @@ export interface ImportsTable {
   list_id: number | null;
   status: Default<'queued' | 'running' | 'done' | 'failed'>;
   filename: string | null;
+  /** The uploaded file, kept until the import is done so that an interrupted import can resume. */
+  file_path: string | null;
+  /** Delimiter and column mapping decided when the file was received. */
+  plan: unknown;
   total: Default<number>;
   processed: Default<number>;
   imported: Default<number>;
@@ -227,6 +239,7 @@ export interface AutoRelaunchesTable {
 
 export interface Database {
   contacts: ContactsTable;
+  custom_fields: CustomFieldsTable;
   lists: ListsTable;
   list_members: ListMembersTable;
   campaigns: CampaignsTable;

@@ -26,7 +26,7 @@ export interface TestApp {
 export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await freshDatabase(kind);
   const dataDir = mkdtempSync(join(tmpdir(), 'ricochet-data-'));
-  const config: Config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', SECRET: 'test-secret-that-is-long-enough-0123456789', ...env });
+  const config: Config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: process.env.TEST_LOG === '1' ? 'error' : 'silent', SECRET: 'test-secret-that-is-long-enough-0123456789', ...env });
   const store = openStore(config.databaseUrl);
   await migrate(store);
   let fixed: number | undefined;
@@ -45,7 +45,7 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
     },
   };
   const ctx: AppContext = { store, config, now: () => clock.now, secret: Buffer.from(config.secret!) };
-  const app = await buildApp(ctx, { logger: false });
+  const app = await buildApp(ctx, { logger: process.env.TEST_LOG === '1' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

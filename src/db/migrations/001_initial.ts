@@ -25,6 +25,14 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('contacts_email').unique().on('contacts').column('email').execute();
   await db.schema.createIndex('contacts_phone').unique().on('contacts').column('phone').execute();
 
+  // Every custom field name in use, with its type: import mapping and the filter builder list them.
+  await db.schema
+    .createTable('custom_fields')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+
   await id(db.schema.createTable('lists'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -155,6 +163,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('list_id', 'bigint', (c) => c.references('lists.id').onDelete('set null'))
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('queued'))
     .addColumn('filename', 'text')
+    .addColumn('file_path', 'text')
+    .addColumn('plan', json)
     .addColumn('total', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('processed', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('imported', 'integer', (c) => c.notNull().defaultTo(0))

@@ -1,0 +1,370 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { sql, type Transaction } from 'kysely';
+import type { CustomFieldType, Database } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
+import { badRequest, notFound } from '../http/errors.js';
+import { iso } from '../http/schemas.js';
+import { coerceCell, registerFields } from './fields.js';
+import { planImport, type ImportPlan } from './importPlan.js';
+import { normalizeEmail, normalizePhone } from './normalize.js';
+
+const BATCH = 1000;
+/** Row errors kept per import; beyond that they are only counted. */
+const MAX_STORED_ERRORS = 10_000;
+const ERRORS_SHOWN = 1000;
+
+/** Imports running in this process, so that shutdown can wait for the batch in flight. */
+const running = new Map<number, Promise<void>>();
+let stopping = false;
+
+interface Candidate {
+  row: number;
+  email?: string;
+  phone?: string;
+  firstName?: string;
+  lastName?: string;
+  fields: Record<string, unknown>;
+}
+
+interface Progress {
+  processed: number;
+  imported: number;
+  updated: number;
+  skipped: number;
+  storedErrors: number;
+}
+
+const importsDir = (ctx: AppContext) => join(ctx.config.dataDir, 'imports');
+
+/** Spools an upload to disk without holding it in memory; returns its path. */
+export async function spoolUpload(ctx: AppContext, file: Readable): Promise<string> {
+  mkdirSync(importsDir(ctx), { recursive: true });
+  const path = join(importsDir(ctx), `${randomBytes(12).toString('hex')}.csv`);
+  await pipeline(file, createWriteStream(path));
+  return path;
+}
+
+/** Validates the request, records the import as queued and starts it; the caller answers 202. */
+export async function queueImport(
+  ctx: AppContext,
+  input: { path: string; filename: string | undefined; listId: unknown; mapping: unknown },
+): Promise<{ id: number }> {
+  try {
+    const listId = Number(input.listId);
+    if (!Number.isInteger(listId) || listId < 1) throw badRequest('listId is required and must be a list id', 'listId');
+    const list = await ctx.store.db.selectFrom('lists').select('id').where('id', '=', listId).executeTakeFirst();
+    if (!list) throw badRequest(`list ${listId} does not exist`, 'listId');
+    let mapping: Record<string, unknown> = {};
+    if (typeof input.mapping === 'string' && input.mapping.trim()) {
+      try {
+        mapping = JSON.parse(input.mapping);
+      } catch {
+        throw badRequest('mapping must be a JSON object such as {"E-mail": "email"}', 'mapping');
+      }
+      if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
+        throw badRequest('mapping must be a JSON object such as {"E-mail": "email"}', 'mapping');
+      }
+    }
+    const fields = await ctx.store.db.selectFrom('custom_fields').select('name').execute();
+    const plan = await planImport(input.path, mapping, fields.map((f) => f.name));
+    const row = await ctx.store.db
+      .insertInto('imports')
+      .values({
+        list_id: listId,
+        status: 'queued',
+        filename: input.filename?.slice(0, 255) ?? null,
+        file_path: input.path,
+        plan: ctx.store.dialect.writeJson(plan),
+        created_at: ctx.now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    startImport(ctx, row.id);
+    return { id: row.id };
+  } catch (error) {
+    rmSync(input.path, { force: true });
+    throw error;
+  }
+}
+
+function startImport(ctx: AppContext, id: number): void {
+  const job = runImport(ctx, id)
+    .catch(async (error: unknown) => {
+      await ctx.store.db
+        .updateTable('imports')
+        .set({ status: 'failed', failure: error instanceof Error ? error.message.slice(0, 500) : 'failed', finished_at: ctx.now() })
+        .where('id', '=', id)
+        .execute()
+        .catch(() => {});
+    })
+    .finally(() => running.delete(id));
+  running.set(id, job);
+}
+
+/**
+ * On shutdown: imports stop after the batch in flight and stay `running`, so the
+ * next start resumes them (resumeImports).
+ */
+export async function stopImports(): Promise<void> {
+  stopping = true;
+  await Promise.allSettled([...running.values()]);
+}
+
+/**
+ * Imports left queued or running by a stopped process start again from the top:
+ * every write is an upsert, so rows already done are updated to the same values.
+ */
+export async function resumeImports(ctx: AppContext): Promise<number> {
+  stopping = false;
+  const stale = await ctx.store.db.selectFrom('imports').select('id').where('status', 'in', ['queued', 'running']).execute();
+  for (const { id } of stale) if (!running.has(id)) startImport(ctx, id);
+  return stale.length;
+}
+
+function csvRecords(path: string, delimiter: string) {
+  return createReadStream(path).pipe(
+    parse({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, from_line: 2 }),
+  );
+}
+
+async function runImport(ctx: AppContext, id: number): Promise<void> {
+  const job = await ctx.store.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const plan = ctx.store.dialect.readJson(job.plan) as ImportPlan;
+  const path = job.file_path!;
+  await ctx.store.db.deleteFrom('import_errors').where('import_id', '=', id).execute();
+  let total = 0;
+  for await (const _ of csvRecords(path, plan.delimiter)) total++;
+  await ctx.store.db
+    .updateTable('imports')
+    .set({ status: 'running', total, processed: 0, imported: 0, updated: 0, skipped: 0 })
+    .where('id', '=', id)
+    .execute();
+
+  const fieldTypes = new Map((await ctx.store.db.selectFrom('custom_fields').selectAll().execute()).map((f) => [f.name, f.type]));
+  const progress: Progress = { processed: 0, imported: 0, updated: 0, skipped: 0, storedErrors: 0 };
+  let batch: Candidate[] = [];
+  let errors: Array<{ row: number; message: string }> = [];
+  const keysInBatch = new Set<string>();
+  const flush = async () => {
+    await writeBatch(ctx, id, job.list_id, batch, errors, progress);
+    batch = [];
+    errors = [];
+    keysInBatch.clear();
+  };
+
+  let row = 1; // the header is row 1, as in a spreadsheet
+  for await (const record of csvRecords(path, plan.delimiter)) {
+    if (stopping) return;
+    row++;
+    const candidate = toCandidate(ctx, plan, record as string[], row, fieldTypes);
+    if ('error' in candidate) {
+      errors.push({ row, message: candidate.error });
+    } else {
+      const keys = [candidate.email && `e:${candidate.email}`, candidate.phone && `p:${candidate.phone}`].filter(Boolean) as string[];
+      // The same person twice in one batch: write the first before reading the second.
+      if (keys.some((k) => keysInBatch.has(k))) await flush();
+      keys.forEach((k) => keysInBatch.add(k));
+      batch.push(candidate);
+    }
+    if (batch.length + errors.length >= BATCH) await flush();
+  }
+  await flush();
+  await ctx.store.db
+    .updateTable('imports')
+    .set({ status: 'done', finished_at: ctx.now(), file_path: null })
+    .where('id', '=', id)
+    .execute();
+  rmSync(path, { force: true });
+}
+
+function toCandidate(
+  ctx: AppContext,
+  plan: ImportPlan,
+  record: string[],
+  row: number,
+  fieldTypes: Map<string, CustomFieldType>,
+): Candidate | { error: string } {
+  const candidate: Candidate = { row, fields: {} };
+  for (let i = 0; i < plan.columns.length; i++) {
+    const { header, target } = plan.columns[i]!;
+    const cell = (record[i] ?? '').trim();
+    // An empty cell keeps what the contact already has.
+    if (cell === '' || target === 'ignore') continue;
+    switch (target) {
+      case 'email': {
+        const email = normalizeEmail(cell);
+        if (!email) return { error: `column "${header}": not a valid email address` };
+        candidate.email = email;
+        break;
+      }
+      case 'phone': {
+        const phone = normalizePhone(cell, ctx.config.defaultCountry);
+        if (!phone) return { error: `column "${header}": not a possible phone number` };
+        candidate.phone = phone;
+        break;
+      }
+      case 'firstName':
+        candidate.firstName = cell.slice(0, 200);
+        break;
+      case 'lastName':
+        candidate.lastName = cell.slice(0, 200);
+        break;
+      default: {
+        const name = target.slice('fields.'.length);
+        const type = fieldTypes.get(name);
+        const value = coerceCell(cell, type);
+        if (value === undefined) return { error: `column "${header}": expected a ${type}` };
+        candidate.fields[name] = value;
+      }
+    }
+  }
+  if (!candidate.email && !candidate.phone) return { error: 'needs an email or a phone' };
+  return candidate;
+}
+
+/** One transaction per batch: match existing contacts, insert the new, update the known, join the list, record progress. */
+async function writeBatch(
+  ctx: AppContext,
+  importId: number,
+  listId: number | null,
+  batch: Candidate[],
+  errors: Array<{ row: number; message: string }>,
+  progress: Progress,
+): Promise<void> {
+  const now = ctx.now();
+  const { dialect } = ctx.store;
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const emails = batch.flatMap((c) => (c.email ? [c.email] : []));
+    const phones = batch.flatMap((c) => (c.phone ? [c.phone] : []));
+    const byEmail = new Map<string, number>();
+    const byPhone = new Map<string, number>();
+    if (emails.length) {
+      for (const c of await trx.selectFrom('contacts').select(['id', 'email']).where('email', 'in', emails).execute()) byEmail.set(c.email!, c.id);
+    }
+    if (phones.length) {
+      for (const c of await trx.selectFrom('contacts').select(['id', 'phone']).where('phone', 'in', phones).execute()) byPhone.set(c.phone!, c.id);
+    }
+
+    const inserts: Candidate[] = [];
+    const updates: Array<Candidate & { id: number }> = [];
+    for (const candidate of batch) {
+      const idByEmail = candidate.email ? byEmail.get(candidate.email) : undefined;
+      const idByPhone = candidate.phone ? byPhone.get(candidate.phone) : undefined;
+      if (idByEmail !== undefined && idByPhone !== undefined && idByEmail !== idByPhone) {
+        errors.push({ row: candidate.row, message: 'the email and the phone belong to two different contacts' });
+        continue;
+      }
+      const id = idByEmail ?? idByPhone;
+      if (id === undefined) inserts.push(candidate);
+      else updates.push({ ...candidate, id });
+    }
+
+    const memberIds: number[] = updates.map((u) => u.id);
+    if (inserts.length) {
+      const created = await trx
+        .insertInto('contacts')
+        .values(
+          inserts.map((c) => ({
+            email: c.email ?? null,
+            phone: c.phone ?? null,
+            first_name: c.firstName ?? null,
+            last_name: c.lastName ?? null,
+            fields: dialect.writeJson(c.fields),
+            tracking_consent: ctx.config.trackingConsentDefault ? 1 : 0,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .returning('id')
+        .execute();
+      memberIds.push(...created.map((c) => c.id));
+    }
+    if (updates.length) await updateContacts(trx, dialect.jsonMerge, updates, now);
+
+    const seenFields: Record<string, unknown> = {};
+    for (const c of batch) Object.assign(seenFields, c.fields);
+    await registerFields(trx, seenFields, now);
+
+    if (listId !== null && memberIds.length) {
+      await trx
+        .insertInto('list_members')
+        .values(memberIds.map((contactId) => ({ list_id: listId, contact_id: contactId, added_at: now })))
+        .onConflict((oc) => oc.columns(['list_id', 'contact_id']).doNothing())
+        .execute();
+    }
+    const keep = errors.slice(0, Math.max(0, MAX_STORED_ERRORS - progress.storedErrors));
+    if (keep.length) await trx.insertInto('import_errors').values(keep.map((e) => ({ import_id: importId, ...e }))).execute();
+    progress.storedErrors += keep.length;
+    progress.processed += inserts.length + updates.length + errors.length;
+    progress.imported += inserts.length;
+    progress.updated += updates.length;
+    progress.skipped += errors.length;
+    await trx
+      .updateTable('imports')
+      .set({ processed: progress.processed, imported: progress.imported, updated: progress.updated, skipped: progress.skipped })
+      .where('id', '=', importId)
+      .execute();
+  });
+}
+
+/**
+ * One UPDATE … FROM (VALUES …) for the whole batch (both dialects name VALUES
+ * columns column1…columnN): each column keeps its value when the file had none,
+ * custom fields are merged key by key.
+ */
+async function updateContacts(
+  trx: Transaction<Database>,
+  jsonMerge: AppContext['store']['dialect']['jsonMerge'],
+  updates: Array<Candidate & { id: number }>,
+  now: number,
+): Promise<void> {
+  const rows = updates.map(
+    (u) =>
+      sql`(${u.id}, ${u.email ?? null}, ${u.phone ?? null}, ${u.firstName ?? null}, ${u.lastName ?? null}, ${JSON.stringify(u.fields)})`,
+  );
+  await sql`
+    update contacts set
+      email = coalesce(v.column2, contacts.email),
+      phone = coalesce(v.column3, contacts.phone),
+      first_name = coalesce(v.column4, contacts.first_name),
+      last_name = coalesce(v.column5, contacts.last_name),
+      fields = ${jsonMerge('contacts.fields', sql`v.column6`)},
+      updated_at = ${now}
+    from (values ${sql.join(rows)}) as v
+    where contacts.id = cast(v.column1 as bigint)`.execute(trx);
+}
+
+export async function getImport(ctx: AppContext, id: number) {
+  const job = await ctx.store.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!job) throw notFound('Import');
+  const errors = await ctx.store.db
+    .selectFrom('import_errors')
+    .select(['row', 'message'])
+    .where('import_id', '=', id)
+    .orderBy('row')
+    .limit(ERRORS_SHOWN)
+    .execute();
+  const plan = ctx.store.dialect.readJson(job.plan) as ImportPlan | null;
+  return {
+    id: job.id,
+    listId: job.list_id,
+    filename: job.filename,
+    status: job.status,
+    total: job.total,
+    processed: job.processed,
+    imported: job.imported,
+    updated: job.updated,
+    skipped: job.skipped,
+    errors,
+    errorsTruncated: job.skipped > errors.length,
+    columns: plan?.columns ?? [],
+    failure: job.failure,
+    createdAt: iso(job.created_at)!,
+    finishedAt: iso(job.finished_at),
+  };
+}
