@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { audienceRoutes } from './audience/routes.js';
 import { registerApiGuard } from './auth/guard.js';
+import { sessionRoutes } from './auth/routes.js';
 import { campaignRoutes } from './campaigns/routes.js';
 import { importRoutes } from './contacts/importRoutes.js';
 import { contactRoutes, listRoutes } from './contacts/routes.js';
@@ -13,12 +14,13 @@ import { registerErrorHandler } from './http/errors.js';
 import { ErrorResponse } from './http/schemas.js';
 import { validatorCompiler } from './http/validation.js';
 import { trackingRoutes } from './tracking/routes.js';
+import { webRoutes } from './web.js';
 
 export interface AppOptions {
   logger?: boolean;
 }
 
-/** The HTTP face of Ricochet: API, public tracking routes and (later) the web app, one Fastify instance. */
+/** The HTTP face of Ricochet: API, public tracking routes and the web app, one Fastify instance. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<Api> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -37,7 +39,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
   app.addSchema(ErrorResponse);
   await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1 } });
-  registerApiGuard(app, ctx.store);
+  registerApiGuard(app, ctx);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true }));
@@ -48,5 +50,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   deliveryRoutes(app, ctx);
   trackingRoutes(app, ctx);
   audienceRoutes(app, ctx);
+  sessionRoutes(app, ctx);
+  await webRoutes(app);
   return app;
 }

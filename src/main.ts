@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './auth/apiKeys.js';
+import { createUser, resetPassword } from './auth/users.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { resumeImports, stopImports } from './contacts/imports.js';
 import { createContext } from './context.js';
@@ -14,7 +15,10 @@ const USAGE = `Usage: ricochet <command>
   migrate               apply database migrations
   apikey create <name>  print a new API key (alone on the last line)
   apikey list           list API keys
-  apikey revoke <id>    revoke an API key`;
+  apikey revoke <id>    revoke an API key
+  user create <email>   create a web app user; prints the password (alone on the last line)
+  user reset-password <email>
+                        give a user a new password (alone on the last line)`;
 
 /** Runs until SIGTERM/SIGINT, then stops the sender, flushes the server and closes the database. */
 async function run(config: Config, options: { http: boolean; worker: boolean }): Promise<void> {
@@ -83,6 +87,27 @@ async function main(argv: string[]): Promise<number> {
         if (sub === 'revoke' && arg && /^\d+$/.test(arg)) {
           await revokeApiKey(ctx.store, Number(arg));
           console.log(`API key ${arg} revoked`);
+          return 0;
+        }
+        console.error(USAGE);
+        return 2;
+      });
+    case 'user':
+      return withContext(config, async (ctx) => {
+        if (sub === 'create' && arg) {
+          const user = await createUser(ctx.store, arg, Date.now());
+          console.log(`User ${user.email} created. Sign in at ${config.publicUrl}/login with this password (it is not shown again):`);
+          console.log(user.password);
+          return 0;
+        }
+        if (sub === 'reset-password' && arg) {
+          const password = await resetPassword(ctx.store, arg);
+          if (!password) {
+            console.error(`No user with the email ${arg}`);
+            return 1;
+          }
+          console.log(`New password for ${arg} (it is not shown again):`);
+          console.log(password);
           return 0;
         }
         console.error(USAGE);

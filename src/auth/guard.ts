@@ -1,10 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Store } from '../db/connection.js';
-import { unauthorized } from '../http/errors.js';
+import { AppError, unauthorized } from '../http/errors.js';
+import type { AppContext } from '../http/context.js';
 import { verifyApiKey } from './apiKeys.js';
+import { csrfMatches, findSession, sessionToken, type SessionUser } from './sessions.js';
 
-/** Paths under /api that answer without credentials. */
-const PUBLIC_API_PATHS = new Set(['/api/openapi.json']);
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user when the request came with a session cookie (the web app); undefined for API keys. */
+    sessionUser?: SessionUser;
+  }
+}
+
+/** Paths under /api that answer without credentials ("METHOD path"). */
+const PUBLIC_API_ROUTES = new Set(['GET /api/openapi.json', 'POST /api/session']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -13,13 +22,27 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** Every /api route needs a valid API key; a missing and a wrong key get the same 401. */
-export function registerApiGuard(app: FastifyInstance, store: Store): void {
+/**
+ * Every /api route needs a valid API key (scripts) or a session cookie (the web app);
+ * a missing and a wrong credential get the same 401. A session on an unsafe method
+ * also needs its CSRF token in the X-CSRF-Token header.
+ */
+export function registerApiGuard(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('sessionUser', undefined);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
-    if (!path.startsWith('/api/') || PUBLIC_API_PATHS.has(path)) return;
+    if (!path.startsWith('/api/') || PUBLIC_API_ROUTES.has(`${request.method} ${path}`)) return;
     const key = bearer(request);
-    if (key && (await verifyApiKey(store, key)) !== undefined) return;
-    throw unauthorized();
+    if (key !== undefined) {
+      if ((await verifyApiKey(ctx.store, key)) !== undefined) return;
+      throw unauthorized();
+    }
+    const token = sessionToken(request);
+    const session = token ? await findSession(ctx.store, token, ctx.now()) : undefined;
+    if (!session) throw unauthorized();
+    if (!SAFE_METHODS.has(request.method) && !csrfMatches(request, session)) {
+      throw new AppError(403, 'csrf_failed', 'The X-CSRF-Token header is missing or does not match this session');
+    }
+    request.sessionUser = session;
   });
 }

@@ -1,0 +1,32 @@
+import type { Api, AppContext } from '../http/context.js';
+import { AppError, unauthorized } from '../http/errors.js';
+import { Session, SignIn } from './schemas.js';
+import { clearSessionCookie, createSession, deleteSession, sessionToken, setSessionCookie } from './sessions.js';
+import { authenticate } from './users.js';
+
+/** Sign-in, the current session and sign-out for the web app (scripts use API keys instead). */
+export function sessionRoutes(app: Api, ctx: AppContext): void {
+  const tags = ['session'];
+  const secure = ctx.config.publicUrl.startsWith('https:');
+
+  app.post('/api/session', { schema: { tags, security: [], body: SignIn, response: { 201: Session } } }, async (req, reply) => {
+    const user = await authenticate(ctx.store, req.body.email, req.body.password);
+    if (!user) throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
+    const { token, csrfToken } = await createSession(ctx.store, user.id, ctx.now());
+    setSessionCookie(reply, token, secure);
+    return reply.status(201).send({ user, csrfToken });
+  });
+
+  app.get('/api/session', { schema: { tags, response: { 200: Session } } }, (req) => {
+    if (!req.sessionUser) throw unauthorized();
+    const { csrfToken, ...user } = req.sessionUser;
+    return { user, csrfToken };
+  });
+
+  app.delete('/api/session', { schema: { tags } }, async (req, reply) => {
+    const token = sessionToken(req);
+    if (token) await deleteSession(ctx.store, token);
+    clearSessionCookie(reply, secure);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,73 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { Store } from '../db/connection.js';
+import { badRequest, conflict } from '../http/errors.js';
+
+// scrypt with N=2^15 costs ~100 ms and 32 MiB per guess: cheap for a sign-in, expensive for a stolen table.
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
+const KEY_LENGTH = 32;
+
+function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+}
+
+/** `scrypt$N$r$p$salt$key`, so that the cost can be raised later without breaking stored hashes. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, SCRYPT);
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, N, r, p, salt, key] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(N), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/** 144 random bits, printable and easy to paste. */
+export const generatePassword = () => randomBytes(18).toString('base64url');
+
+/** Creates a user with a generated password and returns it: it is never stored in clear, so this is the only chance to see it. */
+export async function createUser(store: Store, email: string, now: number): Promise<{ id: number; email: string; password: string }> {
+  const normalized = normalizeEmail(email);
+  if (!/^[^\s@]+@[^\s@]+$/.test(normalized)) throw badRequest(`"${email}" is not an email address`);
+  const existing = await store.db.selectFrom('users').select('id').where('email', '=', normalized).executeTakeFirst();
+  if (existing) throw conflict(`A user with the email ${normalized} already exists`, { id: existing.id });
+  const password = generatePassword();
+  const row = await store.db
+    .insertInto('users')
+    .values({ email: normalized, password_hash: await hashPassword(password), created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, email: normalized, password };
+}
+
+/** Gives an existing user a new generated password (and signs them out everywhere). */
+export async function resetPassword(store: Store, email: string): Promise<string | undefined> {
+  const user = await store.db.selectFrom('users').select('id').where('email', '=', normalizeEmail(email)).executeTakeFirst();
+  if (!user) return undefined;
+  const password = generatePassword();
+  await store.db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', user.id).execute();
+  await store.db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+  return password;
+}
+
+// Compared against when the email is unknown, so that a wrong email costs as long as a wrong password.
+let decoyHash: Promise<string> | undefined;
+
+/** The user when the email and password match; undefined otherwise, in the same time either way. */
+export async function authenticate(store: Store, email: string, password: string): Promise<{ id: number; email: string } | undefined> {
+  const user = await store.db
+    .selectFrom('users')
+    .select(['id', 'email', 'password_hash'])
+    .where('email', '=', normalizeEmail(email))
+    .executeTakeFirst();
+  decoyHash ??= hashPassword(generatePassword());
+  const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
+  return user && ok ? { id: user.id, email: user.email } : undefined;
+}
