@@ -1,0 +1,172 @@
+import { sql, type Insertable } from 'kysely';
+import type { Store } from '../db/connection.js';
+import { likeEscape } from '../db/dialect.js';
+import type { CampaignRow, CampaignsTable, CampaignStatus } from '../db/schema.js';
+import { normalizeEmail } from '../contacts/normalize.js';
+import { htmlLiquid, parseTemplate, plainLiquid } from '../delivery/render/liquid.js';
+import type { AppContext } from '../http/context.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
+import type { Campaign, CampaignCreate, CampaignPatch, CampaignQuery } from './schemas.js';
+
+export function toCampaign(row: CampaignRow, store: Store): Campaign {
+  return {
+    id: row.id,
+    channel: row.channel,
+    name: row.name,
+    status: row.status,
+    subject: row.subject,
+    preheader: row.preheader,
+    fromEmail: row.from_email,
+    fromName: row.from_name,
+    replyTo: row.reply_to,
+    html: row.html,
+    text: row.text,
+    body: row.body,
+    senderId: row.sender_id,
+    listIds: (store.dialect.readJson(row.list_ids) ?? []) as number[],
+    parentCampaignId: row.parent_campaign_id,
+    audienceLabel: row.audience_label,
+    scheduledAt: iso(row.scheduled_at),
+    sentAt: iso(row.sent_at),
+    finishedAt: iso(row.finished_at),
+    statusReason: row.status_reason,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+export async function campaignRow(ctx: AppContext, id: number): Promise<CampaignRow> {
+  const row = await ctx.store.db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Campaign');
+  return row;
+}
+
+export async function getCampaign(ctx: AppContext, id: number): Promise<Campaign> {
+  return toCampaign(await campaignRow(ctx, id), ctx.store);
+}
+
+type Content = Omit<CampaignCreate, 'channel'> & { channel: 'email' | 'sms' };
+
+const blank = (value: string | null | undefined) => value == null || value.trim() === '';
+
+function required(content: Content, field: keyof Content) {
+  if (blank(content[field] as string | null | undefined)) {
+    throw badRequest(`$.${field} is required for ${content.channel} campaigns`, `$.${field}`);
+  }
+}
+
+function address(value: string | null | undefined, field: string): string | null {
+  if (blank(value)) return null;
+  const email = normalizeEmail(value!);
+  if (!email) throw badRequest(`$.${field} "${value}" is not a valid email address`, `$.${field}`);
+  return email;
+}
+
+/** Checks what the channel needs and that every template parses; answers the columns to store. */
+function checkedContent(content: Content) {
+  if (content.channel === 'email') {
+    for (const field of ['subject', 'fromEmail', 'html'] as const) required(content, field);
+    parseTemplate(plainLiquid, content.subject!, '$.subject');
+    if (!blank(content.preheader)) parseTemplate(plainLiquid, content.preheader!, '$.preheader');
+    parseTemplate(htmlLiquid, content.html!, '$.html');
+    if (!blank(content.text)) parseTemplate(plainLiquid, content.text!, '$.text');
+  } else {
+    for (const field of ['body', 'senderId'] as const) required(content, field);
+    parseTemplate(plainLiquid, content.body!, '$.body');
+  }
+  const trimmed = (value: string | null | undefined) => (blank(value) ? null : value!.trim());
+  return {
+    name: content.name.trim(),
+    subject: trimmed(content.subject),
+    preheader: trimmed(content.preheader),
+    from_email: address(content.fromEmail, 'fromEmail'),
+    from_name: trimmed(content.fromName),
+    reply_to: address(content.replyTo, 'replyTo'),
+    html: blank(content.html) ? null : content.html!,
+    text: blank(content.text) ? null : content.text!,
+    body: blank(content.body) ? null : content.body!,
+    sender_id: trimmed(content.senderId),
+  };
+}
+
+async function checkedListIds(ctx: AppContext, listIds: number[]): Promise<number[]> {
+  const wanted = [...new Set(listIds)];
+  if (!wanted.length) return [];
+  const found = new Set((await ctx.store.db.selectFrom('lists').select('id').where('id', 'in', wanted).execute()).map((l) => l.id));
+  const missing = wanted.filter((id) => !found.has(id));
+  if (missing.length) throw badRequest(`$.listIds names lists that do not exist: ${missing.join(', ')}`, '$.listIds');
+  return wanted;
+}
+
+/** Columns the API does not write but other features set when they create a campaign (relaunches). */
+export type CampaignOrigin = Pick<Insertable<CampaignsTable>, 'parent_campaign_id' | 'audience_label' | 'audience_snapshot'>;
+
+export async function createCampaign(ctx: AppContext, input: CampaignCreate, origin: CampaignOrigin = {}): Promise<Campaign> {
+  const content = checkedContent({ ...input, channel: input.channel ?? 'email' });
+  const listIds = await checkedListIds(ctx, input.listIds);
+  const now = ctx.now();
+  const row = await ctx.store.db
+    .insertInto('campaigns')
+    .values({
+      channel: input.channel ?? 'email',
+      ...content,
+      list_ids: ctx.store.dialect.writeJson(listIds),
+      ...origin,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toCampaign(row, ctx.store);
+}
+
+const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
+
+export async function updateCampaign(ctx: AppContext, id: number, patch: CampaignPatch): Promise<Campaign> {
+  const current = toCampaign(await campaignRow(ctx, id), ctx.store);
+  if (!EDITABLE.includes(current.status)) {
+    throw conflict(`A ${current.status} campaign cannot be edited; only drafts and scheduled campaigns can`, { status: current.status });
+  }
+  const content = checkedContent({ ...current, ...patch });
+  const listIds = patch.listIds ? await checkedListIds(ctx, patch.listIds) : current.listIds;
+  const row = await ctx.store.db
+    .updateTable('campaigns')
+    .set({ ...content, list_ids: ctx.store.dialect.writeJson(listIds), updated_at: ctx.now() })
+    .where('id', '=', id)
+    .where('status', 'in', EDITABLE)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw conflict('The campaign started sending while it was being edited');
+  return toCampaign(row, ctx.store);
+}
+
+export async function deleteCampaign(ctx: AppContext, id: number): Promise<void> {
+  const current = await campaignRow(ctx, id);
+  const result = await ctx.store.db.deleteFrom('campaigns').where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  if (!result.numDeletedRows) {
+    throw conflict(`Only drafts can be deleted; this campaign is ${current.status}`, { status: current.status });
+  }
+}
+
+const isIdCursor = (v: unknown): v is { before: number } =>
+  typeof v === 'object' && v !== null && typeof (v as { before: unknown }).before === 'number';
+
+/** Newest first. */
+export async function listCampaigns(ctx: AppContext, query: CampaignQuery) {
+  const limit = query.limit ?? 50;
+  const before = decodeCursor(query.cursor, isIdCursor)?.before;
+  let base = ctx.store.db.selectFrom('campaigns');
+  if (query.status) base = base.where('status', '=', query.status);
+  if (query.channel) base = base.where('channel', '=', query.channel);
+  if (query.search?.trim()) base = base.where(ctx.store.dialect.ilike('name', `%${likeEscape(query.search.trim())}%`));
+  let page = base.selectAll().orderBy('id', 'desc').limit(limit + 1);
+  if (before !== undefined) page = page.where('id', '<', before);
+  const [rows, count] = await Promise.all([
+    page.execute(),
+    base.select(sql<number>`count(*)`.as('total')).executeTakeFirstOrThrow(),
+  ]);
+  const items = rows.slice(0, limit).map((r) => toCampaign(r, ctx.store));
+  const nextCursor = rows.length > limit ? encodeCursor({ before: items[items.length - 1]!.id }) : null;
+  return { total: Number(count.total), items, nextCursor };
+}
