@@ -18,6 +18,8 @@ export interface Config {
   smsMaxParts: number;
   trackingConsentDefault: boolean;
   keepFullIp: boolean;
+  /** How long a sender holds the messages it claimed; a crashed sender's messages are taken over after it. */
+  senderLeaseSeconds: number;
   logLevel: string;
 }
 
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     smsMaxParts: integer(env, 'SMS_MAX_PARTS', 3, 1, 10),
     trackingConsentDefault: boolean(env, 'TRACKING_CONSENT_DEFAULT', true),
     keepFullIp: boolean(env, 'KEEP_FULL_IP', false),
+    senderLeaseSeconds: integer(env, 'SENDER_LEASE_SECONDS', 60, 2, 3600),
     logLevel,
   };
 }

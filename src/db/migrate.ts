@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Store } from './connection.js';
 import type { Dialect } from './dialect.js';
 import * as initial from './migrations/001_initial.js';
+import * as sending from './migrations/002_sending.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
 /** In order; a new migration is appended here and never edited once released. */
 const migrations: Record<string, DialectMigration> = {
   '001_initial': initial,
+  '002_sending': sending,
 };
 
 export async function migrate(store: Store): Promise<string[]> {

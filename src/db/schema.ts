@@ -81,6 +81,8 @@ export interface CampaignsTable {
   sent_at: number | null;
   finished_at: number | null;
   status_reason: string | null;
+  /** Messages sent again after their worker died mid-send (possible duplicates). */
+  reclaimed: Default<number>;
   created_at: number;
   updated_at: number;
 }
