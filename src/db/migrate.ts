@@ -3,6 +3,8 @@ import type { Store } from './connection.js';
 import type { Dialect } from './dialect.js';
 import * as initial from './migrations/001_initial.js';
 import * as sending from './migrations/002_sending.js';
+import * as audience from './migrations/004_audience.js';
+import * as smsMessageParts from './migrations/005_sms_message_parts.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
@@ -10,6 +12,8 @@ type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> }
 const migrations: Record<string, DialectMigration> = {
   '001_initial': initial,
   '002_sending': sending,
+  '004_audience': audience,
+  '005_sms_message_parts': smsMessageParts,
 };
 
 export async function migrate(store: Store): Promise<string[]> {

@@ -1,0 +1,100 @@
+import { withShortLinkLengths } from './links.js';
+
+/**
+ * SMS length and encoding (GSM 03.38 default alphabet or UCS-2) and the split
+ * into concatenated parts. Pure (no Node-only imports): the web app's live
+ * counter uses it too.
+ */
+
+export type SmsEncoding = 'gsm7' | 'ucs2';
+
+export interface SmsParts {
+  /** Units counted against the limits: septets for GSM (extension characters count 2), UTF-16 code units for UCS-2. */
+  characters: number;
+  encoding: SmsEncoding;
+  parts: number;
+  /** Units one part holds: 160/153 (GSM) or 70/67 (UCS-2), the smaller once the message is concatenated (UDH). */
+  perPart: number;
+}
+
+// GSM 03.38 default alphabet: the character at index n has septet value n (0x1B is the escape to the extension table).
+const BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1BÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const EXTENSION: Record<string, number> = { '\f': 0x0a, '^': 0x14, '{': 0x28, '}': 0x29, '\\': 0x2f, '[': 0x3c, '~': 0x3d, ']': 0x3e, '|': 0x40, '€': 0x65 };
+const ESCAPE = 0x1b;
+
+const basicSeptet = new Map<string, number>();
+for (let i = 0; i < BASIC.length; i++) if (i !== ESCAPE) basicSeptet.set(BASIC[i]!, i);
+
+const LIMITS = { gsm7: { single: 160, concatenated: 153 }, ucs2: { single: 70, concatenated: 67 } } as const;
+
+export function isGsm7(text: string): boolean {
+  for (const char of text) if (!basicSeptet.has(char) && !(char in EXTENSION)) return false;
+  return true;
+}
+
+/**
+ * The text cut into the parts it will travel in. A part never ends inside an
+ * escape sequence (GSM extension character) or a surrogate pair (UCS-2), so
+ * such a part holds one unit less than the limit.
+ */
+export function splitSms(text: string): { encoding: SmsEncoding; characters: number; parts: string[] } {
+  const encoding: SmsEncoding = isGsm7(text) ? 'gsm7' : 'ucs2';
+  // Code points: a GSM extension character costs 2 septets, an astral UCS-2 character 2 code units.
+  const cost = (char: string) => (encoding === 'gsm7' ? (char in EXTENSION ? 2 : 1) : char.length);
+  let characters = 0;
+  for (const char of text) characters += cost(char);
+  const limits = LIMITS[encoding];
+  if (characters <= limits.single) return { encoding, characters, parts: [text] };
+  const parts: string[] = [];
+  let current = '';
+  let used = 0;
+  for (const char of text) {
+    const units = cost(char);
+    if (used + units > limits.concatenated) {
+      parts.push(current);
+      current = '';
+      used = 0;
+    }
+    current += char;
+    used += units;
+  }
+  parts.push(current);
+  return { encoding, characters, parts };
+}
+
+/** Characters, encoding and parts of an SMS; with publicUrl, links count at the length of their short link. */
+export function smsParts(text: string, options: { publicUrl?: string } = {}): SmsParts {
+  const sent = options.publicUrl === undefined ? text : withShortLinkLengths(text, options.publicUrl);
+  const { encoding, characters, parts } = splitSms(sent);
+  const limits = LIMITS[encoding];
+  return { characters, encoding, parts: parts.length, perPart: parts.length > 1 ? limits.concatenated : limits.single };
+}
+
+/**
+ * GSM 03.38 septets, one per octet: what SMPP carries with data_coding 0 (the
+ * SMSC packs them 8-in-7 on the radio side). Characters outside the alphabet
+ * never reach here: such texts are sent as UCS-2.
+ */
+export function encodeGsm7(text: string): Uint8Array {
+  const septets: number[] = [];
+  for (const char of text) {
+    const basic = basicSeptet.get(char);
+    if (basic !== undefined) septets.push(basic);
+    else if (char in EXTENSION) septets.push(ESCAPE, EXTENSION[char]!);
+    else throw new RangeError(`"${char}" is not in the GSM 03.38 alphabet`);
+  }
+  return Uint8Array.from(septets);
+}
+
+/** UTF-16 big-endian code units: what SMPP carries with data_coding 8. */
+export function encodeUcs2(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    bytes[2 * i] = unit >> 8;
+    bytes[2 * i + 1] = unit & 0xff;
+  }
+  return bytes;
+}

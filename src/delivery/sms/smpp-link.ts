@@ -1,0 +1,221 @@
+import smpp, { type PDU, type Session } from 'smpp';
+
+/**
+ * One bound SMPP 3.4 transceiver session that stays up: bind_transceiver,
+ * a window of outstanding requests, enquire_link keep-alive, reconnection
+ * with backoff, and a pause after the SMSC says it is throttling. What the
+ * answers mean is the channel's business (channel.ts).
+ */
+
+export interface SmppOptions {
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  /** Requests sent and not yet answered. */
+  window: number;
+  enquireLinkMs: number;
+  responseTimeoutMs: number;
+  /** How long a submit waits for a bound session before giving up (the sender retries later). */
+  bindWaitMs: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+}
+
+/** `smpp://system_id:password@host:port?window=10&enquire_link=30` (seconds). */
+export function parseSmppUrl(url: string): SmppOptions {
+  const parsed = new URL(url);
+  const number = (name: string, fallback: number, min: number, max: number) => {
+    const raw = parsed.searchParams.get(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`SMPP_URL: ${name} must be a whole number from ${min} to ${max}`);
+    return value;
+  };
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 2775,
+    systemId: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    window: number('window', 10, 1, 1000),
+    enquireLinkMs: number('enquire_link', 30, 1, 3600) * 1000,
+    responseTimeoutMs: number('timeout', 30, 1, 600) * 1000,
+    bindWaitMs: 10_000,
+    reconnectMinMs: 250,
+    reconnectMaxMs: 30_000,
+  };
+}
+
+/** No answer will come for this request: not bound, connection lost, or no response in time. */
+export class LinkDown extends Error {}
+
+export const THROTTLING = new Set([smpp.ESME_RTHROTTLED, smpp.ESME_RMSGQFUL]);
+
+const statusNames = new Map(Object.entries(smpp.errors).map(([name, code]) => [code, name]));
+export const statusName = (status: number) => `${statusNames.get(status) ?? 'error'} (0x${status.toString(16).padStart(8, '0')})`;
+
+export interface SmppLink {
+  /** Sends a request once a window slot and a bound session are free; resolves with the response, whatever its status. */
+  request(command: string, fields: Record<string, unknown>): Promise<PDU>;
+  close(): Promise<void>;
+}
+
+interface Connection {
+  session: Session;
+  bound: boolean;
+  pending: Map<number, { reject: (error: Error) => void; timer: NodeJS.Timeout }>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Opens the link; `onDeliver` answers each deliver_sm with a command_status once its effect is recorded. */
+export function openSmppLink(options: SmppOptions, onDeliver: (pdu: PDU) => Promise<number>): SmppLink {
+  let active: Connection | undefined;
+  let latest: Connection | undefined;
+  let closing = false;
+  let failures = 0;
+  let problem = 'not connected yet';
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let keepAlive: NodeJS.Timeout | undefined;
+  const boundWaiters = new Set<() => void>();
+  let freeSlots = options.window;
+  const slotWaiters: Array<() => void> = [];
+  let pausedUntil = 0;
+  let throttlePause = 0;
+
+  function send(connection: Connection, command: string, fields: Record<string, unknown>): Promise<PDU> {
+    return new Promise((resolve, reject) => {
+      const pdu = new smpp.PDU(command, fields);
+      const sent = connection.session.send(pdu, (response) => {
+        const entry = connection.pending.get(pdu.sequence_number);
+        if (!entry) return;
+        clearTimeout(entry.timer);
+        connection.pending.delete(pdu.sequence_number);
+        resolve(response);
+      });
+      if (!sent) return reject(new LinkDown('connection to the SMSC lost'));
+      const timer = setTimeout(() => {
+        connection.pending.delete(pdu.sequence_number);
+        reject(new LinkDown(`no ${command}_resp from the SMSC within ${options.responseTimeoutMs / 1000} s`));
+        // The session is out of step or dead: start afresh.
+        connection.session.destroy();
+      }, options.responseTimeoutMs);
+      connection.pending.set(pdu.sequence_number, { reject, timer });
+    });
+  }
+
+  function connect(): void {
+    reconnectTimer = undefined;
+    const session = smpp.connect({ host: options.host, port: options.port });
+    const connection: Connection = { session, bound: false, pending: new Map() };
+    latest = connection;
+    session.on('connect', () => {
+      send(connection, 'bind_transceiver', { system_id: options.systemId, password: options.password, interface_version: 0x34 }).then(
+        (response) => {
+          if (response.command_status !== smpp.ESME_ROK) {
+            problem = `the SMSC refused the bind: ${statusName(response.command_status)}`;
+            session.destroy();
+            return;
+          }
+          connection.bound = true;
+          active = connection;
+          failures = 0;
+          for (const wake of boundWaiters) wake();
+          boundWaiters.clear();
+          keepAlive = setInterval(() => send(connection, 'enquire_link', {}).catch(() => {}), options.enquireLinkMs);
+          keepAlive.unref();
+        },
+        () => {},
+      );
+    });
+    session.on('deliver_sm', (pdu: PDU) => {
+      onDeliver(pdu).then(
+        (status) => session.send(pdu.response({ command_status: status })),
+        () => session.send(pdu.response({ command_status: smpp.ESME_RX_T_APPN })),
+      );
+    });
+    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('unbind', (pdu: PDU) => {
+      session.send(pdu.response());
+      session.close();
+    });
+    session.on('error', (error: Error) => {
+      problem = `SMSC connection: ${error.message}`;
+    });
+    session.on('close', () => {
+      if (active === connection) {
+        active = undefined;
+        clearInterval(keepAlive);
+      }
+      for (const { reject, timer } of connection.pending.values()) {
+        clearTimeout(timer);
+        reject(new LinkDown('connection to the SMSC lost before its answer'));
+      }
+      connection.pending.clear();
+      if (closing) return;
+      const delay = Math.min(options.reconnectMaxMs, options.reconnectMinMs * 2 ** failures++);
+      reconnectTimer = setTimeout(connect, delay * (0.5 + Math.random() / 2));
+    });
+  }
+
+  async function bound(): Promise<Connection> {
+    if (active) return active;
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    boundWaiters.add(wake);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([woken, new Promise((resolve) => (timer = setTimeout(resolve, options.bindWaitMs)))]);
+    clearTimeout(timer);
+    boundWaiters.delete(wake);
+    if (!active) throw new LinkDown(closing ? 'SMS channel closed' : `not bound to the SMSC (${problem})`);
+    return active;
+  }
+
+  async function acquireSlot(): Promise<void> {
+    if (freeSlots > 0) {
+      freeSlots--;
+      return;
+    }
+    await new Promise<void>((resolve) => slotWaiters.push(resolve));
+  }
+
+  function releaseSlot(): void {
+    const next = slotWaiters.shift();
+    if (next) next();
+    else freeSlots++;
+  }
+
+  connect();
+
+  return {
+    async request(command, fields) {
+      await acquireSlot();
+      try {
+        while (Date.now() < pausedUntil) await sleep(pausedUntil - Date.now());
+        const response = await send(await bound(), command, fields);
+        if (THROTTLING.has(response.command_status)) {
+          // The SMSC asks us to slow down: everyone waits, a little longer each time it insists.
+          throttlePause = Math.min(5_000, Math.max(50, throttlePause * 2));
+          pausedUntil = Date.now() + throttlePause;
+        } else {
+          throttlePause = 0;
+        }
+        return response;
+      } finally {
+        releaseSlot();
+      }
+    },
+    async close() {
+      closing = true;
+      clearTimeout(reconnectTimer);
+      clearInterval(keepAlive);
+      for (const wake of boundWaiters) wake();
+      const connection = latest;
+      if (!connection || connection.session.socket.destroyed) return;
+      const closed = new Promise<void>((resolve) => connection.session.socket.once('close', () => resolve()));
+      if (connection.bound) await Promise.race([send(connection, 'unbind', {}).catch(() => {}), sleep(1_000)]);
+      connection.session.destroy();
+      await closed;
+    },
+  };
+}
