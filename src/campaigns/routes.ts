@@ -1,7 +1,9 @@
 import type { Api, AppContext } from '../http/context.js';
 import { IdParams, Page } from '../http/schemas.js';
 import { createCampaign, deleteCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
-import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery } from './schemas.js';
+import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, Progress, SendRequest, TestSendRequest, TestSendResult } from './schemas.js';
+import { campaignProgress, cancelCampaign, pauseCampaign, resumeCampaign, sendCampaign } from './sending.js';
+import { sendTestEmails } from './testSend.js';
 
 /** Campaign CRUD, send/pause/resume/cancel, test sends. */
 export function campaignRoutes(app: Api, ctx: AppContext): void {
@@ -22,4 +24,20 @@ export function campaignRoutes(app: Api, ctx: AppContext): void {
     await deleteCampaign(ctx, req.params.id);
     return reply.status(204).send();
   });
+
+  const sending = { tags: ['sending'], params: IdParams, response: { 200: Campaign } };
+  app.post('/api/campaigns/:id/send', { schema: { ...sending, body: SendRequest } }, (req) =>
+    sendCampaign(ctx, req.params.id, req.body?.at),
+  );
+  app.post('/api/campaigns/:id/pause', { schema: sending }, (req) => pauseCampaign(ctx, req.params.id));
+  app.post('/api/campaigns/:id/resume', { schema: sending }, (req) => resumeCampaign(ctx, req.params.id));
+  app.post('/api/campaigns/:id/cancel', { schema: sending }, (req) => cancelCampaign(ctx, req.params.id));
+  app.get('/api/campaigns/:id/progress', { schema: { tags: ['sending'], params: IdParams, response: { 200: Progress } } }, (req) =>
+    campaignProgress(ctx, req.params.id),
+  );
+  app.post(
+    '/api/campaigns/:id/test',
+    { schema: { tags: ['sending'], params: IdParams, body: TestSendRequest, response: { 200: TestSendResult } } },
+    (req) => sendTestEmails(ctx, req.params.id, req.body.emails),
+  );
 }

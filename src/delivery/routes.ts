@@ -1,4 +1,66 @@
+import { simpleParser } from 'mailparser';
+import { Type } from '@sinclair/typebox';
 import type { Api, AppContext } from '../http/context.js';
+import { IsoDate } from '../http/schemas.js';
+import { listOutbox, readOutboxMessage } from './channels/outbox.js';
+import { viewOnline } from './viewOnline.js';
 
-/** The local outbox (GET /api/outbox) and other delivery-facing routes. */
-export function deliveryRoutes(_app: Api, _ctx: AppContext): void {}
+const OutboxEntry = Type.Object({ name: Type.String(), to: Type.String(), subject: Type.String(), date: IsoDate, size: Type.Integer() });
+
+const NOT_FOUND_PAGE =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>' +
+  '<body><h1>This message is no longer available</h1></body></html>';
+
+/** The local outbox (GET /api/outbox) and the public view-online page (GET /v/:token). */
+export function deliveryRoutes(app: Api, ctx: AppContext): void {
+  const tags = ['outbox'];
+  app.get(
+    '/api/outbox',
+    {
+      schema: {
+        tags,
+        description: 'Mail captured while SMTP_URL is unset, newest first.',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }),
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(OutboxEntry) }) },
+      },
+    },
+    (req) => listOutbox(ctx.config, req.query.limit ?? 50),
+  );
+  app.get(
+    '/api/outbox/:name',
+    {
+      schema: {
+        tags,
+        description: 'One captured message: the raw .eml, or with ?format=json its headers, HTML and text.',
+        params: Type.Object({ name: Type.String({ maxLength: 200 }) }),
+        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('eml'), Type.Literal('json')])) }),
+      },
+    },
+    async (req, reply) => {
+      const raw = readOutboxMessage(ctx.config, req.params.name);
+      if (req.query.format !== 'json') return reply.type('message/rfc822').send(raw);
+      const mail = await simpleParser(raw, { skipImageLinks: true });
+      return {
+        name: req.params.name,
+        from: mail.from?.text ?? '',
+        to: Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? ''),
+        subject: mail.subject ?? '',
+        date: mail.date?.toISOString() ?? null,
+        headers: Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()])),
+        html: mail.html || null,
+        text: mail.text ?? null,
+      };
+    },
+  );
+
+  const view = viewOnline(ctx);
+  app.get('/v/:token', { schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 100 }) }) } }, async (req, reply) => {
+    const html = await view(req.params.token);
+    reply
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-robots-tag', 'noindex')
+      .type('text/html; charset=utf-8');
+    return html === undefined ? reply.status(404).send(NOT_FOUND_PAGE) : reply.send(html);
+  });
+}

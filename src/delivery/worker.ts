@@ -1,11 +1,256 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { campaignRow } from '../campaigns/campaigns.js';
+import { startDueCampaigns } from '../campaigns/sending.js';
+import type { CampaignRow } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
+import type { Channel, CompiledCampaign, Rendered, SendOutcome } from './channel.js';
+import { createOutboxChannel } from './channels/outbox.js';
+import { createSmtpChannel } from './channels/smtp.js';
+import { CompiledCache, compileEmailCampaign } from './compile.js';
+import { claimBatch, finishIfDone, loadClaimed, reclaimExpiredLeases, recordOutcomes, type Claimed, type Outcome } from './queue.js';
+import { optionalHooks } from './hooks.js';
 
 export interface Sender {
   /** Stops claiming work, finishes or releases the batch in flight, then resolves. */
   stop(): Promise<void>;
 }
 
-/** The sending loop: claims due messages of sending campaigns and submits them. */
-export function startSender(_ctx: AppContext): Sender {
-  return { stop: async () => {} };
+export interface SenderOptions {
+  /** Messages leased at once. */
+  batchSize: number;
+  /** Messages in flight at once; by default twice the SMTP connections (8 for the outbox). */
+  concurrency?: number;
+  /** Pause between polls when there is nothing to send. */
+  idleMs: number;
+  /** First retry delay after a temporary failure; doubles with each attempt. */
+  retryBaseMs: number;
+  /** Attempts before a temporary failure becomes a soft bounce. */
+  maxAttempts: number;
+  /** Errors in a row (retries, failures) after which a campaign pauses itself. */
+  pauseAfterErrors: number;
+}
+
+const DEFAULTS: SenderOptions = { batchSize: 250, idleMs: 500, retryBaseMs: 60_000, maxAttempts: 5, pauseAfterErrors: 25 };
+const HOUSEKEEPING_MS = 1_000;
+const AUTO_RELAUNCH_MS = 30_000;
+
+/** Spaces sends at most `perSecond` apart on average; no limit without a rate. */
+function rateLimiter(perSecond: number | undefined): () => Promise<void> {
+  if (!perSecond) return async () => {};
+  const interval = 1000 / perSecond;
+  let next = 0;
+  return async () => {
+    const now = performance.now();
+    const at = Math.max(now, next);
+    next = at + interval;
+    if (at - now >= 1) await sleep(at - now);
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function bounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let index = 0;
+  const lane = async () => {
+    while (index < items.length) await work(items[index++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+interface ChannelSet {
+  channel: Channel;
+  concurrency: number;
+  throttle: () => Promise<void>;
+}
+
+/**
+ * The sending loop: starts scheduled campaigns when due, leases batches of
+ * due messages of sending campaigns (round robin between campaigns), renders
+ * them through the campaign compiled once, sends them with bounded concurrency
+ * under the channel's rate, and records each batch's outcomes in one write.
+ */
+export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> = {}): Sender {
+  const options = { ...DEFAULTS, ...overrides };
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const channels = new Map<'email' | 'sms', ChannelSet>();
+  const errorsInARow = new Map<number, number>();
+  const emailCampaigns = new CompiledCache((campaign) => compileEmailCampaign(ctx, campaign));
+  const smsCampaigns = new CompiledCache(async (campaign) => (await optionalHooks()).sms!.compile(ctx, campaign));
+  let stopping = false;
+  let wake = () => {};
+  let nextHousekeeping = 0;
+  let nextAutoRelaunch = 0;
+  let turn = 0;
+
+  async function channelFor(kind: 'email' | 'sms'): Promise<ChannelSet> {
+    let set = channels.get(kind);
+    if (!set) {
+      if (kind === 'sms') {
+        const channel = (await optionalHooks()).sms!.channel(ctx);
+        set = { channel: channel as Channel, concurrency: options.concurrency ?? 10, throttle: rateLimiter(undefined) };
+      } else if (ctx.config.smtpUrl) {
+        const smtp = createSmtpChannel(ctx.config);
+        set = { channel: smtp as Channel, concurrency: options.concurrency ?? smtp.connections * 2, throttle: rateLimiter(smtp.rate) };
+      } else {
+        set = { channel: createOutboxChannel(ctx.config) as Channel, concurrency: options.concurrency ?? 8, throttle: rateLimiter(undefined) };
+      }
+      channels.set(kind, set);
+    }
+    return set;
+  }
+
+  async function setReason(campaignId: number, status: 'sending' | 'paused', reason: string | null) {
+    await ctx.store.db
+      .updateTable('campaigns')
+      .set({ status, status_reason: reason, updated_at: ctx.now() })
+      .where('id', '=', campaignId)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  async function housekeeping() {
+    if (Date.now() >= nextHousekeeping) {
+      nextHousekeeping = Date.now() + HOUSEKEEPING_MS;
+      await startDueCampaigns(ctx);
+      const sending = await ctx.store.db.selectFrom('campaigns').select('id').where('status', '=', 'sending').execute();
+      for (const { id } of sending) await reclaimExpiredLeases(ctx, id);
+    }
+    if (Date.now() >= nextAutoRelaunch) {
+      nextAutoRelaunch = Date.now() + AUTO_RELAUNCH_MS;
+      await (await optionalHooks()).runDueAutoRelaunches?.(ctx);
+    }
+  }
+
+  /** SMS campaigns wait for their module and for the legal send window; answers whether this campaign may send now. */
+  async function maySend(campaign: CampaignRow): Promise<boolean> {
+    if (campaign.channel !== 'sms') return true;
+    const { sms } = await optionalHooks();
+    if (!sms) {
+      await setReason(campaign.id, 'paused', 'SMS sending is not available yet');
+      return false;
+    }
+    const hold = sms.hold(ctx.config.smsSendWindow, ctx.now());
+    if ((hold?.reason ?? null) !== campaign.status_reason) await setReason(campaign.id, 'sending', hold?.reason ?? null);
+    return !hold;
+  }
+
+  function outcomeOf(result: SendOutcome, message: Claimed): Outcome {
+    switch (result.status) {
+      case 'sent':
+      case 'delivered':
+        return { id: message.messageId, status: result.status, providerId: result.providerId };
+      case 'bounced':
+        return { id: message.messageId, status: 'bounced', bounceType: result.type, reason: result.reason, contactId: message.contactId };
+      case 'failed':
+        return { id: message.messageId, status: 'failed', reason: result.reason };
+      case 'retry': {
+        const attempts = message.attempts + 1;
+        if (attempts >= options.maxAttempts) {
+          return { id: message.messageId, status: 'bounced', bounceType: 'soft', reason: result.reason, contactId: message.contactId };
+        }
+        const delay = options.retryBaseMs * 2 ** (attempts - 1) * (0.8 + Math.random() * 0.4);
+        return { id: message.messageId, status: 'queued', attempted: true, nextAttemptAt: ctx.now() + Math.round(delay) };
+      }
+    }
+  }
+
+  /** One leased batch of one campaign, sent and recorded; false when it had nothing due. */
+  async function sendBatch(campaignId: number): Promise<boolean> {
+    const campaign = await campaignRow(ctx, campaignId);
+    if (campaign.status !== 'sending' || !(await maySend(campaign))) return false;
+    const ids = await claimBatch(ctx, campaign.id, owner, options.batchSize);
+    if (!ids.length) {
+      if (await finishIfDone(ctx, campaign.id)) (campaign.channel === 'email' ? emailCampaigns : smsCampaigns).drop(campaign.id);
+      return false;
+    }
+    const outcomes: Outcome[] = [];
+    const claimed = await loadClaimed(ctx, ids, campaign.channel);
+    const eligible: Claimed[] = [];
+    for (const message of claimed) {
+      if (message.ineligible) outcomes.push({ id: message.messageId, status: 'skipped', reason: message.ineligible });
+      else eligible.push(message);
+    }
+    let compiled: CompiledCampaign;
+    try {
+      compiled = await (campaign.channel === 'email' ? emailCampaigns : smsCampaigns).get(campaign);
+    } catch (error) {
+      // A template that cannot be compiled will not get better by retrying: pause with the reason.
+      await recordOutcomes(ctx, campaign, eligible.map((m) => ({ id: m.messageId, status: 'queued', attempted: false })));
+      await setReason(campaign.id, 'paused', `The campaign could not be prepared: ${(error as Error).message}`.slice(0, 500));
+      return true;
+    }
+    const rendered = await compiled.renderBatch(eligible);
+    const { channel, concurrency, throttle } = await channelFor(campaign.channel);
+    let pauseReason: string | undefined;
+    await bounded(
+      eligible.map((message, i) => [message, rendered[i]!] as const),
+      concurrency,
+      async ([message, result]) => {
+        if ('skip' in result) return void outcomes.push({ id: message.messageId, status: 'skipped', reason: result.skip });
+        if (stopping || pauseReason) return void outcomes.push({ id: message.messageId, status: 'queued', attempted: false });
+        await throttle();
+        const sent = await channel.send(result as Rendered).catch((error: Error): SendOutcome => ({ status: 'retry', reason: error.message }));
+        outcomes.push(outcomeOf(sent, message));
+        if (sent.status === 'retry' || sent.status === 'failed') {
+          const errors = (errorsInARow.get(campaign.id) ?? 0) + 1;
+          errorsInARow.set(campaign.id, errors);
+          if (errors >= options.pauseAfterErrors) {
+            pauseReason = `Paused after ${errors} sending errors in a row; last: ${sent.reason}`.slice(0, 500);
+          }
+        } else {
+          errorsInARow.delete(campaign.id);
+        }
+      },
+    );
+    await recordOutcomes(ctx, campaign, outcomes);
+    if (pauseReason) {
+      errorsInARow.delete(campaign.id);
+      await setReason(campaign.id, 'paused', pauseReason);
+    }
+    return true;
+  }
+
+  async function tick(): Promise<boolean> {
+    await housekeeping();
+    const sending = await ctx.store.db.selectFrom('campaigns').select('id').where('status', '=', 'sending').orderBy('id').execute();
+    for (let i = 0; i < sending.length && !stopping; i++) {
+      const index = (turn + i) % sending.length;
+      if (await sendBatch(sending[index]!.id)) {
+        turn = index + 1;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const running = (async () => {
+    while (!stopping) {
+      let worked = false;
+      try {
+        worked = await tick();
+      } catch (error) {
+        // The database or a channel failed unexpectedly: report it and try again after a pause.
+        console.error(`sender: ${(error as Error).message}`);
+      }
+      if (!worked && !stopping) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.idleMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+    await Promise.all([...channels.values()].map((set) => set.channel.close()));
+  })();
+
+  return {
+    async stop() {
+      stopping = true;
+      wake();
+      await running;
+    },
+  };
 }

@@ -1,0 +1,39 @@
+import { sql, type Kysely } from 'kysely';
+import type { Store } from '../db/connection.js';
+import type { CampaignRow, Database } from '../db/schema.js';
+
+/**
+ * The audience frozen into `messages` when sending starts: one row per contact,
+ * deduplicated by the (campaign, contact) key. Contacts that cannot or must not
+ * receive the message get a skipped row with its reason, so they are counted.
+ * One INSERT … SELECT: the database does the work, nothing passes through JS.
+ */
+export async function materializeAudience(db: Kysely<Database>, store: Store, campaign: CampaignRow): Promise<void> {
+  const email = campaign.channel === 'email';
+  const address = sql.ref(email ? 'c.email' : 'c.phone');
+  const subscription = sql.ref(email ? 'c.email_status' : 'c.sms_status');
+  const audience = campaign.audience_snapshot
+    ? db.selectFrom('campaign_audience').select('contact_id').where('campaign_id', '=', campaign.id)
+    : db
+        .selectFrom('list_members')
+        .select('contact_id')
+        .where('list_id', 'in', [...((store.dialect.readJson(campaign.list_ids) as number[] | null) ?? []), -1]);
+  const erased = sql.ref('c.erased_at');
+  await db
+    .insertInto('messages')
+    .columns(['campaign_id', 'contact_id', 'status', 'skip_reason'])
+    .expression(
+      db
+        .selectFrom('contacts as c')
+        .select([
+          sql<number>`cast(${campaign.id} as bigint)`.as('campaign_id'),
+          'c.id',
+          sql<string>`case when ${erased} is not null or ${address} is null or ${subscription} <> 'subscribed' then 'skipped' else 'queued' end`.as('status'),
+          sql<string | null>`case when ${erased} is not null then 'erased' when ${address} is null then 'no_address' when ${subscription} <> 'subscribed' then ${subscription} end`.as('skip_reason'),
+        ])
+        .where('c.id', 'in', audience)
+        .orderBy('c.id'),
+    )
+    .onConflict((oc) => oc.columns(['campaign_id', 'contact_id']).doNothing())
+    .execute();
+}

@@ -1,0 +1,52 @@
+import { normalizeEmail } from '../contacts/normalize.js';
+import { createOutboxChannel } from '../delivery/channels/outbox.js';
+import { createSmtpChannel } from '../delivery/channels/smtp.js';
+import { compileEmailTemplate, renderEmail } from '../delivery/render/email.js';
+import type { AppContext } from '../http/context.js';
+import { badRequest } from '../http/errors.js';
+import { campaignRow } from './campaigns.js';
+
+/**
+ * A test copy: rendered like the real thing (with the contact's data when the
+ * address belongs to a contact), but untracked — links lead straight to their
+ * URLs, no pixel, no token — and marked [TEST] in the subject.
+ */
+export async function sendTestEmails(ctx: AppContext, id: number, emails: string[]) {
+  const campaign = await campaignRow(ctx, id);
+  if (campaign.channel !== 'email') throw badRequest('Test sends are for email campaigns', '$');
+  const addresses = emails.map((raw, i) => {
+    const email = normalizeEmail(raw);
+    if (!email) throw badRequest(`$.emails[${i}] "${raw}" is not a valid email address`, `$.emails[${i}]`);
+    return email;
+  });
+  const template = compileEmailTemplate(campaign, { track: false });
+  const contacts = await ctx.store.db.selectFrom('contacts').selectAll().where('email', 'in', addresses).where('erased_at', 'is', null).execute();
+  const channel = ctx.config.smtpUrl ? createSmtpChannel(ctx.config) : createOutboxChannel(ctx.config);
+  const untracked = { click: () => '#', honeypot: () => '#', open: () => '', unsubscribe: () => '#', view: () => '#' };
+  const result = { sent: [] as string[], failed: [] as Array<{ email: string; reason: string }> };
+  try {
+    for (const email of addresses) {
+      const contact = contacts.find((c) => c.email === email);
+      const rendered = renderEmail(template, campaign, {
+        recipient: {
+          messageId: 0,
+          contactId: contact?.id ?? 0,
+          email,
+          phone: contact?.phone ?? null,
+          firstName: contact?.first_name ?? null,
+          lastName: contact?.last_name ?? null,
+          fields: (ctx.store.dialect.readJson(contact?.fields) ?? {}) as Record<string, unknown>,
+        },
+        to: email,
+        urls: untracked,
+        clickUrl: (position) => template.links[position - 1]!.url,
+      });
+      const outcome = await channel.send({ ...rendered, subject: `[TEST] ${rendered.subject}`, headers: {} });
+      if (outcome.status === 'delivered' || outcome.status === 'sent') result.sent.push(email);
+      else result.failed.push({ email, reason: 'reason' in outcome ? outcome.reason : outcome.status });
+    }
+  } finally {
+    await channel.close();
+  }
+  return result;
+}

@@ -1,0 +1,94 @@
+import type { CampaignRow } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
+import { signer, type Signer, type TokenPurpose } from '../tracking/tokens.js';
+import type { CompiledCampaign, Recipient } from './channel.js';
+import { compileEmailTemplate, renderEmail, trackedUrls, type EmailTemplate } from './render/email.js';
+
+export interface CompiledEmail extends CompiledCampaign {
+  template: EmailTemplate;
+  /** Renders one recipient (the sender's batches, and the view-online page). */
+  render(recipient: Recipient): ReturnType<typeof renderEmail>;
+}
+
+/** Every contact without tracking consent shares the campaign's anonymous tokens: sign each once. */
+function memoized(inner: Signer): Signer {
+  const tokens = new Map<string, string>();
+  return {
+    token(purpose: TokenPurpose, link = 0) {
+      const key = `${purpose}:${link}`;
+      let token = tokens.get(key);
+      if (token === undefined) tokens.set(key, (token = inner.token(purpose, link)));
+      return token;
+    },
+  };
+}
+
+/**
+ * Compiles an email campaign once and stores its links (positions 1..n and the
+ * honeypot). Storing is idempotent: every worker compiles the same template to
+ * the same positions.
+ */
+export async function compileEmailCampaign(ctx: AppContext, campaign: CampaignRow): Promise<CompiledEmail> {
+  const template = compileEmailTemplate(campaign, { track: true });
+  const { publicUrl } = ctx.config;
+  await ctx.store.db
+    .insertInto('links')
+    .values(
+      template.links.map((link) => ({
+        campaign_id: campaign.id,
+        position: link.position,
+        // The honeypot leads nowhere interesting: the home page of the tracking host.
+        url: link.kind === 'honeypot' ? `${publicUrl}/` : link.url,
+        kind: link.kind,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['campaign_id', 'position']).doNothing())
+    .execute();
+  const honeypot = template.links.find((l) => l.kind === 'honeypot')!.position;
+  const anonymous = memoized(signer(ctx.secret, campaign.id, true));
+  const render = (recipient: Recipient) =>
+    renderEmail(template, campaign, {
+      recipient,
+      to: recipient.email!,
+      urls: trackedUrls(publicUrl, signer(ctx.secret, recipient.messageId), recipient.trackingConsent ? undefined : anonymous, honeypot),
+    });
+  return {
+    campaign,
+    template,
+    render,
+    async renderBatch(recipients) {
+      return recipients.map((recipient) => {
+        if (!recipient.email) return { skip: 'no_address' };
+        try {
+          return render(recipient);
+        } catch (error) {
+          return { skip: `render_failed: ${(error as Error).message}`.slice(0, 500) };
+        }
+      });
+    },
+  };
+}
+
+/** Compiled campaigns kept per process, so each is compiled once; a finished one is dropped. */
+export class CompiledCache<T extends CompiledCampaign> {
+  private readonly entries = new Map<number, Promise<T>>();
+  constructor(
+    private readonly compile: (campaign: CampaignRow) => Promise<T>,
+    private readonly capacity = 100,
+  ) {}
+
+  get(campaign: CampaignRow): Promise<T> {
+    let entry = this.entries.get(campaign.id);
+    if (!entry) {
+      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+      entry = this.compile(campaign);
+      entry.catch(() => this.entries.delete(campaign.id));
+      this.entries.set(campaign.id, entry);
+    }
+    return entry;
+  }
+
+  drop(campaignId: number): void {
+    this.entries.delete(campaignId);
+  }
+}
