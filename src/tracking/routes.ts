@@ -1,4 +1,124 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Api, AppContext } from '../http/context.js';
+import { badRequest } from '../http/errors.js';
+import { IdParams } from '../http/schemas.js';
+import { recordBounce, recordInboundEmail } from './bounces.js';
+import { startIngestion, type Hit } from './ingest.js';
+import { storedIp } from './ip.js';
+import { linkNotFoundPage, PAGE_HEADERS, PIXEL, tryAgainPage, unsubscribeConfirmPage, unsubscribedPage } from './pages.js';
+import { BounceResult, BounceWebhook, CampaignStats, InboundResult } from './schemas.js';
+import { campaignStats } from './stats.js';
+import { verifyToken } from './tokens.js';
+import { unsubscribe, unsubscribeTarget } from './unsubscribe.js';
+
+const PIXEL_HEADERS = { 'content-type': 'image/gif', 'content-length': String(PIXEL.length), 'cache-control': 'no-store' };
+const SHORT_CODE = /^[0-9A-Za-z]{7,32}$/;
+
+type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
 
 /** Public tracking routes (/t/o, /t/c, /s, /u), bounce/complaint webhooks and campaign stats. */
-export function trackingRoutes(_app: Api, _ctx: AppContext): void {}
+export function trackingRoutes(app: Api, ctx: AppContext): void {
+  const ingestion = startIngestion(ctx);
+  // Fastify runs this on close (SIGTERM): every hit already received is committed before the process exits.
+  app.addHook('onClose', () => ingestion.close());
+
+  const hit = (req: FastifyRequest, type: Hit['type'], anonymous: boolean, subjectId: number, link?: Hit['link']): Hit => ({
+    type,
+    anonymous,
+    subjectId,
+    link,
+    head: req.method === 'HEAD',
+    userAgent: req.headers['user-agent'] ?? null,
+    ip: storedIp(req.ip, ctx.config.keepFullIp),
+    at: ctx.now(),
+  });
+  const notFoundPage = (reply: FastifyReply) => reply.code(404).headers(PAGE_HEADERS).send(linkNotFoundPage());
+  const redirect = async (req: FastifyRequest, reply: FastifyReply, tracked: Hit) => {
+    let outcome;
+    try {
+      outcome = await ingestion.record(tracked);
+    } catch (error) {
+      // Never redirect a click that was not recorded.
+      req.log.error({ err: error }, 'click not recorded');
+      return reply.code(503).headers({ ...PAGE_HEADERS, 'retry-after': '5' }).send(tryAgainPage());
+    }
+    if (!outcome.target) return notFoundPage(reply);
+    return reply.code(302).headers({ location: outcome.target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();
+  };
+  const tags = ['tracking'];
+
+  app.get('/t/o/:token', { schema: { tags, summary: 'Open pixel: always the GIF; records an open for a genuine token' } }, async (req: TokenRequest, reply) => {
+    const claims = verifyToken(ctx.secret, req.params.token);
+    if (claims?.purpose === 'open') {
+      try {
+        await ingestion.record(hit(req, 'open', claims.anonymous, claims.subjectId));
+      } catch (error) {
+        req.log.error({ err: error }, 'open not recorded');
+      }
+    }
+    return reply.headers(PIXEL_HEADERS).send(PIXEL);
+  });
+
+  app.get('/t/c/:token', { schema: { tags, summary: "Tracked link: 302 to the link's stored URL, or a 404 page" } }, (req: TokenRequest, reply) => {
+    const claims = verifyToken(ctx.secret, req.params.token);
+    if (claims?.purpose !== 'click' || claims.link === 0) return notFoundPage(reply);
+    return redirect(req, reply, hit(req, 'click', claims.anonymous, claims.subjectId, { position: claims.link }));
+  });
+
+  app.get('/s/:code', { schema: { tags, summary: 'SMS short link: same as a tracked link' } }, async (req: FastifyRequest<{ Params: { code: string } }>, reply) => {
+    if (!SHORT_CODE.test(req.params.code)) return notFoundPage(reply);
+    const short = await ctx.store.db.selectFrom('sms_short_links').selectAll().where('code', '=', req.params.code).executeTakeFirst();
+    if (!short) return notFoundPage(reply);
+    const anonymous = short.message_id === null;
+    return redirect(req, reply, hit(req, 'click', anonymous, short.message_id ?? short.campaign_id, { id: short.link_id }));
+  });
+
+  app.get('/u/:token', { schema: { tags, summary: 'Unsubscribe confirmation page (a GET never unsubscribes)' } }, async (req: TokenRequest, reply) => {
+    const target = await unsubscribeTarget(ctx, req.params.token);
+    if (!target) return notFoundPage(reply);
+    return reply.headers(PAGE_HEADERS).send(unsubscribeConfirmPage(req.params.token, target.sender));
+  });
+
+  // Its own scope: the form and RFC 8058 bodies, and raw messages, need parsers the JSON API does not.
+  app.register(async (scope) => {
+    for (const type of ['application/x-www-form-urlencoded', 'message/rfc822', 'application/octet-stream']) {
+      if (!scope.hasContentTypeParser(type)) scope.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    }
+
+    scope.post('/u/:token', { schema: { tags, summary: 'Unsubscribe (RFC 8058 one-click: body List-Unsubscribe=One-Click)' } }, async (req: TokenRequest, reply) => {
+      const target = await unsubscribe(ctx, req.params.token, { userAgent: req.headers['user-agent'] ?? null, ip: storedIp(req.ip, ctx.config.keepFullIp) });
+      if (!target) return notFoundPage(reply);
+      return reply.headers(PAGE_HEADERS).send(unsubscribedPage(target.sender));
+    });
+
+    scope.post(
+      '/api/webhooks/inbound-email',
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: 'A raw bounce (DSN, RFC 3464) or complaint (ARF, RFC 5965), sent as message/rfc822',
+          response: { 200: InboundResult },
+        },
+      },
+      async (req) => {
+        const raw = req.body;
+        if (!(Buffer.isBuffer(raw) || typeof raw === 'string') || raw.length === 0) {
+          throw badRequest('The body must be the raw message, sent as Content-Type: message/rfc822', '$');
+        }
+        return recordInboundEmail(ctx, raw);
+      },
+    );
+  });
+
+  app.post(
+    '/api/webhooks/bounces',
+    { schema: { tags: ['webhooks'], summary: 'A bounce or complaint named by message id or address', body: BounceWebhook, response: { 200: BounceResult } } },
+    (req) => recordBounce(ctx, req.body),
+  );
+
+  app.get(
+    '/api/campaigns/:id/stats',
+    { schema: { tags: ['campaigns'], summary: 'Overview metrics, links, timeline and breakdown', params: IdParams, response: { 200: CampaignStats } } },
+    (req) => campaignStats(ctx, req.params.id),
+  );
+}

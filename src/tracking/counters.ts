@@ -1,0 +1,254 @@
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
+import { notFound } from '../http/errors.js';
+
+/**
+ * The behaviour counters on `messages` and `message_links`, kept from the event
+ * log. Ingestion adds each batch's events (addToCounters); relabelled messages and
+ * `ricochet rebuild-stats` recompute them from `events` (recomputeCounters). Both
+ * follow one definition:
+ * - opens / human_opens: open events (pixel loads) only;
+ * - clicks / human_clicks: click events (the honeypot's included: labelled, not dropped);
+ * - first/last_open_at: the first and last open *or click*, since a click implies an open;
+ * - first/last_click_at: clicks; the human_ variants count human events only;
+ * - message_links: per message and link, clicks, human clicks, first and last click.
+ */
+
+type Db = Kysely<Database>;
+
+export interface CountedEvent {
+  message_id: number | null;
+  link_id: number | null;
+  campaign_id: number;
+  type: 'open' | 'click';
+  human: number;
+  at: number;
+}
+
+interface MessageDelta {
+  id: number;
+  opens: number;
+  human_opens: number;
+  clicks: number;
+  human_clicks: number;
+  first_open_at: number | null;
+  last_open_at: number | null;
+  first_human_open_at: number | null;
+  last_human_open_at: number | null;
+  first_click_at: number | null;
+  last_click_at: number | null;
+  first_human_click_at: number | null;
+  last_human_click_at: number | null;
+}
+
+const SUMS = ['opens', 'human_opens', 'clicks', 'human_clicks'] as const;
+const FIRSTS = ['first_open_at', 'first_human_open_at', 'first_click_at', 'first_human_click_at'] as const;
+const LASTS = ['last_open_at', 'last_human_open_at', 'last_click_at', 'last_human_click_at'] as const;
+const DELTA_COLUMNS = ['id', ...SUMS, ...FIRSTS, ...LASTS] as const;
+
+const earliest = (a: number | null, b: number) => (a === null || b < a ? b : a);
+const latest = (a: number | null, b: number) => (a === null || b > a ? b : a);
+
+function messageDeltas(events: readonly CountedEvent[]): MessageDelta[] {
+  const deltas = new Map<number, MessageDelta>();
+  for (const e of events) {
+    if (e.message_id === null) continue;
+    let d = deltas.get(e.message_id);
+    if (!d) {
+      d = { id: e.message_id, opens: 0, human_opens: 0, clicks: 0, human_clicks: 0, first_open_at: null, last_open_at: null, first_human_open_at: null, last_human_open_at: null, first_click_at: null, last_click_at: null, first_human_click_at: null, last_human_click_at: null };
+      deltas.set(e.message_id, d);
+    }
+    const human = e.human === 1;
+    d.first_open_at = earliest(d.first_open_at, e.at);
+    d.last_open_at = latest(d.last_open_at, e.at);
+    if (human) {
+      d.first_human_open_at = earliest(d.first_human_open_at, e.at);
+      d.last_human_open_at = latest(d.last_human_open_at, e.at);
+    }
+    if (e.type === 'open') {
+      d.opens++;
+      if (human) d.human_opens++;
+    } else {
+      d.clicks++;
+      d.first_click_at = earliest(d.first_click_at, e.at);
+      d.last_click_at = latest(d.last_click_at, e.at);
+      if (human) {
+        d.human_clicks++;
+        d.first_human_click_at = earliest(d.first_human_click_at, e.at);
+        d.last_human_click_at = latest(d.last_human_click_at, e.at);
+      }
+    }
+  }
+  // Ascending ids: concurrent batches on PostgreSQL lock rows in the same order.
+  return [...deltas.values()].sort((a, b) => a.id - b.id);
+}
+
+/** Adds a batch of new events to the counters: one statement for messages, one for message_links. */
+export async function addToCounters(db: Db, events: readonly CountedEvent[]): Promise<void> {
+  const deltas = messageDeltas(events);
+  if (deltas.length) {
+    const rows = deltas.map((d) => sql`(${sql.join(DELTA_COLUMNS.map((c) => sql`cast(${d[c]} as bigint)`))})`);
+    const set = [
+      ...SUMS.map((c) => sql`${sql.raw(c)} = messages.${sql.raw(c)} + d.${sql.raw(column(c))}`),
+      ...FIRSTS.map((c) => sql`${sql.raw(c)} = case when d.${sql.raw(column(c))} is not null and (messages.${sql.raw(c)} is null or d.${sql.raw(column(c))} < messages.${sql.raw(c)}) then d.${sql.raw(column(c))} else messages.${sql.raw(c)} end`),
+      ...LASTS.map((c) => sql`${sql.raw(c)} = case when d.${sql.raw(column(c))} is not null and (messages.${sql.raw(c)} is null or d.${sql.raw(column(c))} > messages.${sql.raw(c)}) then d.${sql.raw(column(c))} else messages.${sql.raw(c)} end`),
+    ];
+    await sql`update messages set ${sql.join(set)} from (values ${sql.join(rows)}) as d where messages.id = d.column1`.execute(db);
+  }
+
+  const links = new Map<string, { message_id: number; link_id: number; campaign_id: number; clicks: number; human_clicks: number; first_click_at: number; last_click_at: number }>();
+  for (const e of events) {
+    if (e.type !== 'click' || e.message_id === null || e.link_id === null) continue;
+    const key = `${e.message_id}:${e.link_id}`;
+    const row = links.get(key);
+    if (!row) {
+      links.set(key, { message_id: e.message_id, link_id: e.link_id, campaign_id: e.campaign_id, clicks: 1, human_clicks: e.human, first_click_at: e.at, last_click_at: e.at });
+    } else {
+      row.clicks++;
+      row.human_clicks += e.human;
+      row.first_click_at = Math.min(row.first_click_at, e.at);
+      row.last_click_at = Math.max(row.last_click_at, e.at);
+    }
+  }
+  if (links.size) {
+    const values = [...links.values()].sort((a, b) => a.message_id - b.message_id || a.link_id - b.link_id);
+    await db
+      .insertInto('message_links')
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(['message_id', 'link_id']).doUpdateSet({
+          clicks: sql`message_links.clicks + excluded.clicks`,
+          human_clicks: sql`message_links.human_clicks + excluded.human_clicks`,
+          first_click_at: sql`case when excluded.first_click_at < message_links.first_click_at then excluded.first_click_at else message_links.first_click_at end`,
+          last_click_at: sql`case when excluded.last_click_at > message_links.last_click_at then excluded.last_click_at else message_links.last_click_at end`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** Position of a delta column in the VALUES list (VALUES columns are column1..n on both databases). */
+function column(name: (typeof DELTA_COLUMNS)[number]): string {
+  return `column${DELTA_COLUMNS.indexOf(name) + 1}`;
+}
+
+export type CounterScope = { campaignId: number } | { messageIds: readonly number[] };
+
+/** The scope as a condition on each table, unqualified so that it binds to the statement's own table. */
+function scopeFilters(scope: CounterScope) {
+  if ('campaignId' in scope) {
+    return {
+      messages: sql<SqlBool>`campaign_id = ${scope.campaignId}`,
+      events: sql<SqlBool>`campaign_id = ${scope.campaignId}`,
+      messageLinks: sql<SqlBool>`message_id in (select id from messages where campaign_id = ${scope.campaignId})`,
+    };
+  }
+  const ids = sql.join(scope.messageIds);
+  return { messages: sql<SqlBool>`id in (${ids})`, events: sql<SqlBool>`message_id in (${ids})`, messageLinks: sql<SqlBool>`message_id in (${ids})` };
+}
+
+/** Recomputes every counter of the scope's messages from `events`; returns how many events were read. */
+export async function recomputeCounters(db: Db, scope: CounterScope): Promise<number> {
+  if ('messageIds' in scope && scope.messageIds.length === 0) return 0;
+  const where = scopeFilters(scope);
+
+  await db
+    .updateTable('messages')
+    .set({
+      opens: 0, human_opens: 0, clicks: 0, human_clicks: 0,
+      first_open_at: null, last_open_at: null, first_human_open_at: null, last_human_open_at: null,
+      first_click_at: null, last_click_at: null, first_human_click_at: null, last_human_click_at: null,
+    })
+    .where(where.messages)
+    .execute();
+
+  const behaviour = db
+    .selectFrom('events')
+    .where(where.events)
+    .where('type', 'in', ['open', 'click'])
+    .where('message_id', 'is not', null)
+    .groupBy('message_id')
+    .select([
+      'message_id',
+      sql<number>`sum(case when type = 'open' then 1 else 0 end)`.as('opens'),
+      sql<number>`sum(case when type = 'open' and human = 1 then 1 else 0 end)`.as('human_opens'),
+      sql<number>`sum(case when type = 'click' then 1 else 0 end)`.as('clicks'),
+      sql<number>`sum(case when type = 'click' and human = 1 then 1 else 0 end)`.as('human_clicks'),
+      sql<number>`min(at)`.as('first_open_at'),
+      sql<number>`max(at)`.as('last_open_at'),
+      sql<number | null>`min(case when human = 1 then at end)`.as('first_human_open_at'),
+      sql<number | null>`max(case when human = 1 then at end)`.as('last_human_open_at'),
+      sql<number | null>`min(case when type = 'click' then at end)`.as('first_click_at'),
+      sql<number | null>`max(case when type = 'click' then at end)`.as('last_click_at'),
+      sql<number | null>`min(case when type = 'click' and human = 1 then at end)`.as('first_human_click_at'),
+      sql<number | null>`max(case when type = 'click' and human = 1 then at end)`.as('last_human_click_at'),
+    ]);
+  await db
+    .updateTable('messages')
+    .from(behaviour.as('a'))
+    .set((eb) => ({
+      opens: eb.ref('a.opens'),
+      human_opens: eb.ref('a.human_opens'),
+      clicks: eb.ref('a.clicks'),
+      human_clicks: eb.ref('a.human_clicks'),
+      first_open_at: eb.ref('a.first_open_at'),
+      last_open_at: eb.ref('a.last_open_at'),
+      first_human_open_at: eb.ref('a.first_human_open_at'),
+      last_human_open_at: eb.ref('a.last_human_open_at'),
+      first_click_at: eb.ref('a.first_click_at'),
+      last_click_at: eb.ref('a.last_click_at'),
+      first_human_click_at: eb.ref('a.first_human_click_at'),
+      last_human_click_at: eb.ref('a.last_human_click_at'),
+    }))
+    .whereRef('messages.id', '=', 'a.message_id')
+    .execute();
+
+  await db.deleteFrom('message_links').where(where.messageLinks).execute();
+  await db
+    .insertInto('message_links')
+    .columns(['message_id', 'link_id', 'campaign_id', 'clicks', 'human_clicks', 'first_click_at', 'last_click_at'])
+    .expression(
+      db
+        .selectFrom('events')
+        .where(where.events)
+        .where('type', '=', 'click')
+        .where('message_id', 'is not', null)
+        .where('link_id', 'is not', null)
+        .groupBy(['message_id', 'link_id', 'campaign_id'])
+        .select((eb) => [
+          eb.ref('message_id').$notNull().as('message_id'),
+          eb.ref('link_id').$notNull().as('link_id'),
+          'campaign_id',
+          eb.fn.countAll<number>().as('clicks'),
+          eb.fn.sum<number>('human').as('human_clicks'),
+          eb.fn.min('at').as('first_click_at'),
+          eb.fn.max('at').as('last_click_at'),
+        ]),
+    )
+    .execute();
+
+  const counted = await db
+    .selectFrom('events')
+    .where(where.events)
+    .where('type', 'in', ['open', 'click'])
+    .where('message_id', 'is not', null)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(counted.n);
+}
+
+/** `ricochet rebuild-stats <campaignId>`: every counter of the campaign recomputed from its events, in one transaction. */
+export async function rebuildStats(ctx: AppContext, campaignId: number): Promise<{ messages: number; events: number }> {
+  const campaign = await ctx.store.db.selectFrom('campaigns').select('id').where('id', '=', campaignId).executeTakeFirst();
+  if (!campaign) throw notFound('Campaign');
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const events = await recomputeCounters(trx, { campaignId });
+    const messages = await trx
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirstOrThrow();
+    return { messages: Number(messages.n), events };
+  });
+}

@@ -1,0 +1,228 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
+import { HONEYPOT_BURST_MS, labelBurst, labelRequest, type Click } from './classify.js';
+import { addToCounters, recomputeCounters } from './counters.js';
+import { linkCache, type LinkCache, type TrackedLink } from './links.js';
+
+/** One open or click as a tracked request brings it, before it is matched to its message. */
+export interface Hit {
+  type: 'open' | 'click';
+  /** True when subjectId is a campaign (contacts without tracking consent): counted per campaign only. */
+  anonymous: boolean;
+  subjectId: number;
+  /** Clicks: the link's position in its campaign (tokens) or its id (SMS short links). */
+  link?: { position: number } | { id: number };
+  head: boolean;
+  userAgent: string | null;
+  /** Already truncated as configured. */
+  ip: string | null;
+  at: number;
+}
+
+/** recorded: the event is committed; target: where a click goes. */
+export interface Outcome {
+  recorded: boolean;
+  target: string | null;
+}
+
+export interface Ingestion {
+  /** Resolves once the hit's event is committed (or known to name nothing). */
+  record(hit: Hit): Promise<Outcome>;
+  /** Waits until every hit received so far is committed. */
+  close(): Promise<void>;
+}
+
+const MAX_BATCH = 1000;
+const ATTEMPTS = 3;
+
+/**
+ * Group commit: hits wait in memory while the previous batch commits, then go
+ * together in one transaction (events, message counters, message_links). Each
+ * caller is answered only after its batch committed, so nothing acknowledged can
+ * be lost, and the number of transactions stays small under load.
+ */
+export function startIngestion(ctx: AppContext): Ingestion {
+  const links = linkCache(ctx.store);
+  const queue: Array<{ hit: Hit; resolve(o: Outcome): void; reject(e: unknown): void }> = [];
+  let flushing: Promise<void> | undefined;
+
+  async function flush() {
+    // Requests that arrived in the same turn of the event loop join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (queue.length) {
+      const batch = queue.splice(0, MAX_BATCH);
+      try {
+        const outcomes = await withRetries(() => writeBatch(ctx, links, batch.map((p) => p.hit)));
+        batch.forEach((p, i) => p.resolve(outcomes[i]!));
+      } catch (error) {
+        batch.forEach((p) => p.reject(error));
+      }
+    }
+    flushing = undefined;
+  }
+
+  return {
+    record(hit) {
+      return new Promise((resolve, reject) => {
+        queue.push({ hit, resolve, reject });
+        flushing ??= flush();
+      });
+    },
+    async close() {
+      while (flushing) await flushing;
+    },
+  };
+}
+
+async function withRetries<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      // Deadlocks, serialisation failures and dropped connections pass; anything else repeats and is reported.
+      if (attempt >= ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
+const NOTHING: Outcome = { recorded: false, target: null };
+const unique = (values: number[]) => [...new Set(values)];
+
+interface NewEvent {
+  campaign_id: number;
+  message_id: number | null;
+  link_id: number | null;
+  type: 'open' | 'click';
+  human: number;
+  reason: string;
+  user_agent: string | null;
+  ip: string | null;
+  at: number;
+}
+
+async function writeBatch(ctx: AppContext, links: LinkCache, hits: Hit[]): Promise<Outcome[]> {
+  const db = ctx.store.db;
+  const messageIds = unique(hits.filter((h) => !h.anonymous).map((h) => h.subjectId));
+  const messages = new Map(
+    (messageIds.length
+      ? await db
+          .selectFrom('messages')
+          .leftJoin('contacts', 'contacts.id', 'messages.contact_id')
+          .select(['messages.id', 'messages.campaign_id', 'messages.sent_at', 'messages.delivered_at', 'contacts.erased_at'])
+          .where('messages.id', 'in', messageIds)
+          .execute()
+      : []
+    ).map((m) => [m.id, m]),
+  );
+  const campaignIds = unique(hits.filter((h) => h.anonymous).map((h) => h.subjectId));
+  const campaigns = new Set(
+    campaignIds.length ? (await db.selectFrom('campaigns').select('id').where('id', 'in', campaignIds).execute()).map((c) => c.id) : [],
+  );
+
+  const outcomes: Outcome[] = [];
+  const events: NewEvent[] = [];
+  const clicks: Array<{ event: NewEvent; click: Click }> = [];
+  for (const hit of hits) {
+    const message = hit.anonymous ? undefined : messages.get(hit.subjectId);
+    const campaignId = hit.anonymous ? (campaigns.has(hit.subjectId) ? hit.subjectId : undefined) : message?.campaign_id;
+    if (campaignId === undefined) {
+      outcomes.push(NOTHING);
+      continue;
+    }
+    let link: TrackedLink | undefined;
+    if (hit.type === 'click') {
+      link = !hit.link ? undefined : 'position' in hit.link ? await links.byPosition(campaignId, hit.link.position) : await links.byId(campaignId, hit.link.id);
+      if (!link?.target) {
+        outcomes.push(NOTHING);
+        continue;
+      }
+    }
+    const deliveredAt = message ? (message.delivered_at ?? message.sent_at) : null;
+    const label = labelRequest({
+      type: hit.type,
+      head: hit.head,
+      userAgent: hit.userAgent,
+      honeypot: link?.honeypot ?? false,
+      sinceDelivery: deliveredAt === null ? null : hit.at - deliveredAt,
+    });
+    // An erased contact's later events keep no user agent or address.
+    const erased = message?.erased_at != null;
+    const event: NewEvent = {
+      campaign_id: campaignId,
+      message_id: message?.id ?? null,
+      link_id: link?.id ?? null,
+      type: hit.type,
+      human: label.human ? 1 : 0,
+      reason: label.reason,
+      user_agent: erased ? null : hit.userAgent?.slice(0, 1000) || null,
+      ip: erased ? null : hit.ip,
+      at: hit.at,
+    };
+    events.push(event);
+    if (link && message) clicks.push({ event, click: { linkId: link.id, at: hit.at, honeypot: link.honeypot, label } });
+    outcomes.push({ recorded: true, target: link?.target ?? null });
+  }
+  if (!events.length) return outcomes;
+
+  await db.transaction().execute(async (trx) => {
+    const recompute = await labelBursts(trx, clicks);
+    await trx.insertInto('events').values(events).execute();
+    await addToCounters(trx, recompute.size ? events.filter((e) => e.message_id === null || !recompute.has(e.message_id)) : events);
+    await recomputeCounters(trx, { messageIds: [...recompute] });
+  });
+  return outcomes;
+}
+
+/**
+ * Applies the burst rules to the batch's clicks against each message's recent
+ * clicks (committed and in this batch). Committed events that turn out to be
+ * part of a scanner's burst are relabelled; their messages are returned so that
+ * their counters are recomputed from the events.
+ */
+async function labelBursts(trx: Kysely<Database>, clicks: Array<{ event: NewEvent; click: Click }>): Promise<Set<number>> {
+  const recompute = new Set<number>();
+  if (!clicks.length) return recompute;
+  const times = clicks.map((c) => c.click.at);
+  const recent = await trx
+    .selectFrom('events')
+    .leftJoin('links', 'links.id', 'events.link_id')
+    .select(['events.id', 'events.message_id', 'events.link_id', 'events.at', 'events.human', 'events.reason', 'links.kind'])
+    .where('events.type', '=', 'click')
+    .where('events.message_id', 'in', unique(clicks.map((c) => c.event.message_id!)))
+    .where('events.at', '>', Math.min(...times) - HONEYPOT_BURST_MS)
+    .where('events.at', '<', Math.max(...times) + HONEYPOT_BURST_MS)
+    .execute();
+
+  const history = new Map<number, Click[]>();
+  const stored = new Map<Click, { id: number; messageId: number }>();
+  for (const row of recent) {
+    const click: Click = { linkId: row.link_id!, at: row.at, honeypot: row.kind === 'honeypot', label: { human: row.human === 1, reason: row.reason ?? '' } };
+    stored.set(click, { id: row.id, messageId: row.message_id! });
+    const list = history.get(row.message_id!) ?? [];
+    list.push(click);
+    history.set(row.message_id!, list);
+  }
+
+  const relabelled = new Map<string, number[]>();
+  for (const { event, click } of clicks) {
+    const others = history.get(event.message_id!) ?? [];
+    for (const other of labelBurst(click, others)) {
+      const row = stored.get(other);
+      if (!row) continue; // a click of this batch: its event is written with its final label below
+      relabelled.set(other.label.reason, [...(relabelled.get(other.label.reason) ?? []), row.id]);
+      recompute.add(row.messageId);
+    }
+    others.push(click);
+    history.set(event.message_id!, others);
+  }
+  for (const { event, click } of clicks) {
+    event.human = click.label.human ? 1 : 0;
+    event.reason = click.label.reason;
+  }
+  for (const [reason, ids] of relabelled) {
+    await trx.updateTable('events').set({ human: 0, reason }).where('id', 'in', ids).execute();
+  }
+  return recompute;
+}

@@ -1,0 +1,103 @@
+import type { AppContext } from '../http/context.js';
+import { signer, type TokenPurpose } from './tokens.js';
+
+/**
+ * Test scenarios for tracking: a sent campaign with its links (and a honeypot),
+ * contacts and delivered messages, written straight into the tables the sender
+ * fills, with the tokens its messages would carry.
+ */
+export interface ScenarioOptions {
+  channel?: 'email' | 'sms';
+  recipients?: number;
+  links?: string[];
+  honeypot?: boolean;
+  /** Contacts without tracking consent among the recipients (the first ones). */
+  withoutConsent?: number;
+  /** When the messages were sent and delivered (default: an hour before ctx.now()). */
+  deliveredAt?: number;
+  fromName?: string;
+}
+
+let sequence = 0;
+
+export async function createScenario(ctx: AppContext, options: ScenarioOptions = {}) {
+  const db = ctx.store.db;
+  const now = ctx.now();
+  const deliveredAt = options.deliveredAt ?? now - 3_600_000;
+  const urls = options.links ?? ['https://shop.example/spring', 'https://shop.example/about'];
+  const channel = options.channel ?? 'email';
+  const tag = `${process.pid}-${++sequence}`;
+
+  const campaign = await db
+    .insertInto('campaigns')
+    .values({
+      channel,
+      name: `Spring sale ${tag}`,
+      status: 'sent',
+      subject: channel === 'email' ? 'Spring sale' : null,
+      from_email: channel === 'email' ? 'news@shop.example' : null,
+      from_name: options.fromName ?? 'Shop',
+      html: channel === 'email' ? '<p>Hello</p>' : null,
+      body: channel === 'sms' ? 'Hello' : null,
+      sender_id: channel === 'sms' ? 'SHOP' : null,
+      list_ids: ctx.store.dialect.writeJson([]),
+      sent_at: deliveredAt,
+      created_at: deliveredAt,
+      updated_at: deliveredAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const campaignId = campaign.id;
+
+  const linkRows = urls.map((url, i) => ({ campaign_id: campaignId, position: i + 1, url, kind: 'link' }));
+  if (options.honeypot !== false && channel === 'email') {
+    linkRows.push({ campaign_id: campaignId, position: urls.length + 1, url: 'https://shop.example/', kind: 'honeypot' });
+  }
+  const links = linkRows.length ? await db.insertInto('links').values(linkRows).returning(['id', 'position', 'url', 'kind']).execute() : [];
+
+  const count = options.recipients ?? 3;
+  const contacts: Array<{ id: number; email: string | null; phone: string | null; trackingConsent: boolean }> = [];
+  for (let start = 0; start < count; start += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - start) }, (_, j) => {
+      const i = start + j;
+      return {
+        email: channel === 'email' ? `r${i}.${tag}@example.org` : null,
+        phone: channel === 'sms' ? `+3361${String(sequence % 100).padStart(2, '0')}${String(i).padStart(5, '0')}` : null,
+        fields: ctx.store.dialect.writeJson({}),
+        tracking_consent: i < (options.withoutConsent ?? 0) ? 0 : 1,
+        created_at: deliveredAt,
+        updated_at: deliveredAt,
+      };
+    });
+    const inserted = await db.insertInto('contacts').values(rows).returning(['id', 'email', 'phone', 'tracking_consent']).execute();
+    contacts.push(...inserted.map((c) => ({ id: c.id, email: c.email, phone: c.phone, trackingConsent: c.tracking_consent === 1 })));
+  }
+  const messages: Array<{ id: number; contactId: number; email: string | null; phone: string | null; trackingConsent: boolean }> = [];
+  for (let start = 0; start < contacts.length; start += 1000) {
+    const chunk = contacts.slice(start, start + 1000);
+    const inserted = await db
+      .insertInto('messages')
+      .values(chunk.map((c) => ({ campaign_id: campaignId, contact_id: c.id, status: 'delivered' as const, sent_at: deliveredAt, delivered_at: deliveredAt })))
+      .returning(['id', 'contact_id'])
+      .execute();
+    const byContact = new Map(chunk.map((c) => [c.id, c]));
+    messages.push(...inserted.map((m) => ({ id: m.id, contactId: m.contact_id, ...byContact.get(m.contact_id)! })));
+  }
+  messages.sort((a, b) => a.id - b.id);
+
+  const anonymous = signer(ctx.secret, campaignId, true);
+  return {
+    campaignId,
+    links,
+    honeypot: links.find((l) => l.kind === 'honeypot'),
+    messages,
+    /** The token message `index` carries for `purpose` (anonymous for contacts without consent, except unsubscribe). */
+    token(index: number, purpose: TokenPurpose, position = 0): string {
+      const message = messages[index]!;
+      const personal = message.trackingConsent || purpose === 'unsubscribe';
+      return (personal ? signer(ctx.secret, message.id) : anonymous).token(purpose, position);
+    },
+  };
+}
+
+export type Scenario = Awaited<ReturnType<typeof createScenario>>;

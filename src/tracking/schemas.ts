@@ -1,0 +1,86 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { IsoDate, Nullable } from '../http/schemas.js';
+
+export const BounceWebhook = Type.Object(
+  {
+    messageId: Type.Optional(Type.Integer({ minimum: 1 })),
+    email: Type.Optional(Type.String({ maxLength: 320 })),
+    /** With `email`: the campaign whose message bounced (default: the newest email sent to that address). */
+    campaignId: Type.Optional(Type.Integer({ minimum: 1 })),
+    type: Type.Union([Type.Literal('hard'), Type.Literal('soft'), Type.Literal('complaint')]),
+    reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type BounceWebhook = Static<typeof BounceWebhook>;
+
+const SubscriptionStatus = Type.Union([Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained')]);
+
+export const BounceResult = Type.Object({
+  matched: Type.Boolean(),
+  type: Nullable(Type.Union([Type.Literal('hard'), Type.Literal('soft'), Type.Literal('complaint')])),
+  messageId: Nullable(Type.Integer()),
+  contactId: Nullable(Type.Integer()),
+  /** False when the message and contact already carried this outcome. */
+  changed: Type.Boolean(),
+  /** The contact's status on the message's channel afterwards. */
+  contactStatus: Nullable(SubscriptionStatus),
+});
+export type BounceResult = Static<typeof BounceResult>;
+
+export const InboundResult = Type.Composite([
+  BounceResult,
+  Type.Object({ report: Type.Union([Type.Literal('dsn'), Type.Literal('arf')]), recipient: Nullable(Type.String()) }),
+]);
+
+const Counts = Type.Object({
+  total: Type.Integer(),
+  human: Type.Integer(),
+  unique: Type.Integer(),
+  humanUnique: Type.Integer(),
+  /** Events of contacts without tracking consent: counted for the campaign, never per person (not in unique). */
+  anonymous: Type.Integer(),
+});
+
+const Rates = Type.Object({
+  open: Nullable(Type.Number()),
+  click: Type.Number(),
+  clickToOpen: Nullable(Type.Number()),
+});
+
+const Breakdown = Type.Array(Type.Object({ name: Type.String(), opens: Type.Integer(), clicks: Type.Integer() }));
+
+export const CampaignStats = Type.Object(
+  {
+    campaignId: Type.Integer(),
+    channel: Type.Union([Type.Literal('email'), Type.Literal('sms')]),
+    recipients: Type.Integer(),
+    sent: Type.Integer(),
+    received: Type.Integer(),
+    skipped: Type.Integer(),
+    bounced: Type.Object({ hard: Type.Integer(), soft: Type.Integer() }),
+    opens: Counts,
+    clicks: Counts,
+    unsubscribed: Type.Integer(),
+    complained: Type.Integer(),
+    rates: Rates,
+    humanRates: Rates,
+    links: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        position: Type.Integer(),
+        url: Type.String(),
+        clicks: Type.Integer(),
+        humanClicks: Type.Integer(),
+        uniqueClickers: Type.Integer(),
+        humanUniqueClickers: Type.Integer(),
+      }),
+    ),
+    timeline: Type.Array(
+      Type.Object({ at: IsoDate, span: Type.Union([Type.Literal('hour'), Type.Literal('day')]), opens: Type.Integer(), clicks: Type.Integer(), humanOpens: Type.Integer(), humanClicks: Type.Integer() }),
+    ),
+    breakdown: Type.Object({ devices: Breakdown, clients: Breakdown, os: Breakdown }),
+  },
+  { $id: 'CampaignStats' },
+);
+export type CampaignStats = Static<typeof CampaignStats>;
