@@ -8,6 +8,7 @@ import { createContext } from './context.js';
 import { migrate } from './db/migrate.js';
 import { startSender, type Sender } from './delivery/worker.js';
 import { iso } from './http/schemas.js';
+import { rebuildStats } from './tracking/counters.js';
 
 const USAGE = `Usage: ricochet <command>
   serve [--no-worker]   API, web app, tracking and a sender on PORT
@@ -18,7 +19,9 @@ const USAGE = `Usage: ricochet <command>
   apikey revoke <id>    revoke an API key
   user create <email>   create a web app user; prints the password (alone on the last line)
   user reset-password <email>
-                        give a user a new password (alone on the last line)`;
+                        give a user a new password (alone on the last line)
+  rebuild-stats <campaignId>
+                        recompute a campaign's open and click counters from its events`;
 
 /** Runs until SIGTERM/SIGINT, then stops the sender, flushes the server and closes the database. */
 async function run(config: Config, options: { http: boolean; worker: boolean }): Promise<void> {
@@ -112,6 +115,16 @@ async function main(argv: string[]): Promise<number> {
         }
         console.error(USAGE);
         return 2;
+      });
+    case 'rebuild-stats':
+      if (!sub || !/^\d+$/.test(sub)) {
+        console.error(USAGE);
+        return 2;
+      }
+      return withContext(config, async (ctx) => {
+        const { messages, events } = await rebuildStats(ctx, Number(sub));
+        console.log(`Campaign ${sub}: counters of ${messages} messages rebuilt from ${events} events`);
+        return 0;
       });
     default:
       console.error(USAGE);
