@@ -195,7 +195,7 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
         if (sent.status === 'retry' || sent.status === 'failed') {
           const errors = (errorsInARow.get(campaign.id) ?? 0) + 1;
           errorsInARow.set(campaign.id, errors);
-          if (errors >= options.pauseAfterErrors) {
+          if (errors >= options.pauseAfterErrors && !pauseReason) {
             pauseReason = `Paused after ${errors} sending errors in a row; last: ${sent.reason}`.slice(0, 500);
           }
         } else {

@@ -15,6 +15,8 @@ import { dkimOptions, mailOptions } from './smtp.js';
  */
 export const outboxDir = (config: Config) => join(config.dataDir, 'outbox');
 
+let sequence = 0;
+
 export function createOutboxChannel(config: Config): Channel<RenderedEmail> {
   const dir = outboxDir(config);
   mkdirSync(dir, { recursive: true });
@@ -22,8 +24,9 @@ export function createOutboxChannel(config: Config): Channel<RenderedEmail> {
   return {
     async send(message) {
       const info = await transport.sendMail(mailOptions(message));
-      // Sortable by time; the suffix keeps two messages of the same millisecond apart.
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${message.messageId || 'test'}-${randomBytes(3).toString('hex')}.eml`;
+      // Sortable by time, then by order of sending within this process; the random suffix keeps processes apart.
+      const time = new Date().toISOString().replace(/[:.]/g, '-');
+      const name = `${time}-${String(sequence++ % 1e6).padStart(6, '0')}-${message.messageId || 'test'}-${randomBytes(3).toString('hex')}.eml`;
       await writeFile(join(dir, name), info.message as Buffer);
       return { status: 'delivered', providerId: info.messageId };
     },
