@@ -101,3 +101,81 @@ export async function createScenario(ctx: AppContext, options: ScenarioOptions =
 }
 
 export type Scenario = Awaited<ReturnType<typeof createScenario>>;
+
+const COUNTERS = [
+  'opens', 'human_opens', 'clicks', 'human_clicks',
+  'first_open_at', 'last_open_at', 'first_human_open_at', 'last_human_open_at',
+  'first_click_at', 'last_click_at', 'first_human_click_at', 'last_human_click_at',
+] as const;
+type Counters = Record<(typeof COUNTERS)[number], number | null>;
+type LinkCounters = { clicks: number; human_clicks: number; first_click_at: number; last_click_at: number };
+
+/** The counters as stored on `messages` and `message_links` for the campaign's messages. */
+export async function storedCounters(ctx: AppContext, campaignId: number) {
+  const messages = await ctx.store.db.selectFrom('messages').select(['id', ...COUNTERS]).where('campaign_id', '=', campaignId).orderBy('id').execute();
+  const links = await ctx.store.db
+    .selectFrom('message_links')
+    .select(['message_id', 'link_id', 'clicks', 'human_clicks', 'first_click_at', 'last_click_at'])
+    .where('campaign_id', '=', campaignId)
+    .orderBy('message_id')
+    .orderBy('link_id')
+    .execute();
+  return {
+    messages: Object.fromEntries(messages.map(({ id, ...counters }) => [id, counters as Counters])),
+    links: Object.fromEntries(links.map(({ message_id, link_id, ...counters }) => [`${message_id}:${link_id}`, counters as LinkCounters])),
+  };
+}
+
+/** The same counters worked out here, in plain TypeScript, from the events table: the reference they must equal. */
+export async function countersFromEvents(ctx: AppContext, campaignId: number): Promise<Awaited<ReturnType<typeof storedCounters>>> {
+  const messageIds = await ctx.store.db.selectFrom('messages').select('id').where('campaign_id', '=', campaignId).orderBy('id').execute();
+  const events = await ctx.store.db
+    .selectFrom('events')
+    .select(['message_id', 'link_id', 'type', 'human', 'at'])
+    .where('campaign_id', '=', campaignId)
+    .where('message_id', 'is not', null)
+    .where('type', 'in', ['open', 'click'])
+    .execute();
+  const min = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
+  const max = (a: number | null, b: number) => (a === null ? b : Math.max(a, b));
+  const messages: Record<number, Counters> = {};
+  for (const { id } of messageIds) messages[id] = Object.fromEntries(COUNTERS.map((c) => [c, c.endsWith('_at') ? null : 0])) as Counters;
+  const links: Record<string, LinkCounters> = {};
+  for (const e of events) {
+    const m = messages[e.message_id!]!;
+    const human = e.human === 1;
+    m.first_open_at = min(m.first_open_at, e.at);
+    m.last_open_at = max(m.last_open_at, e.at);
+    if (human) {
+      m.first_human_open_at = min(m.first_human_open_at, e.at);
+      m.last_human_open_at = max(m.last_human_open_at, e.at);
+    }
+    if (e.type === 'open') {
+      m.opens = m.opens! + 1;
+      if (human) m.human_opens = m.human_opens! + 1;
+      continue;
+    }
+    m.clicks = m.clicks! + 1;
+    m.first_click_at = min(m.first_click_at, e.at);
+    m.last_click_at = max(m.last_click_at, e.at);
+    if (human) {
+      m.human_clicks = m.human_clicks! + 1;
+      m.first_human_click_at = min(m.first_human_click_at, e.at);
+      m.last_human_click_at = max(m.last_human_click_at, e.at);
+    }
+    const key = `${e.message_id}:${e.link_id}`;
+    const l = (links[key] ??= { clicks: 0, human_clicks: 0, first_click_at: e.at, last_click_at: e.at });
+    l.clicks++;
+    l.human_clicks += e.human;
+    l.first_click_at = Math.min(l.first_click_at, e.at);
+    l.last_click_at = Math.max(l.last_click_at, e.at);
+  }
+  const sortedLinks = Object.fromEntries(
+    Object.entries(links).sort(([a], [b]) => {
+      const [am, al] = a.split(':').map(Number) as [number, number];
+      const [bm, bl] = b.split(':').map(Number) as [number, number];
+      return am - bm || al - bl;
+    }),
+  );
+  return { messages, links: sortedLinks };
+}
