@@ -44,9 +44,9 @@ export function parseReceipt(pdu: PDU): Receipt | undefined {
   return { providerId, stat, error: /\berr:(\w+)/i.exec(text)?.[1] };
 }
 
-/** STOP, ARRET (with or without its accent) or UNSUBSCRIBE, in any case, spaces and a final full stop aside. */
+/** STOP, ARRET (with or without its accent) or UNSUBSCRIBE, in any case, spaces and final full stops or exclamation marks aside. */
 export function isStopReply(text: string): boolean {
-  const word = text.normalize('NFD').replace(/\p{M}/gu, '').trim().replace(/[.!]+$/, '').toUpperCase();
+  const word = text.normalize('NFD').replace(/\p{M}/gu, '').trim().replace(/[\s.!]+$/, '').toUpperCase();
   return STOP_WORDS.has(word);
 }
 
@@ -154,7 +154,7 @@ async function applyReceipts(ctx: AppContext, batch: Pending[]): Promise<Set<Pen
         row.status = 'bounced';
         const reason = error ? `${stat} err:${error}` : stat;
         await trx.updateTable('messages').set({ status: 'bounced', bounce_type: BOUNCES[stat], bounce_reason: reason }).where('id', '=', row.id).execute();
-        events.push({ campaign_id: row.campaign_id, message_id: row.id, type: 'bounce', reason, at: now });
+        events.push({ campaign_id: row.campaign_id, message_id: row.id, type: 'bounce', reason: `${BOUNCES[stat]}: ${reason}`, at: now });
       }
     }
     if (delivered.length) {

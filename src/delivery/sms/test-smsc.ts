@@ -31,7 +31,12 @@ export interface ReceivedSms {
   dataCoding: number;
 }
 
-/** What the SMSC does with the n-th submit_sm (0-based, counting every one received): accept, answer this error status, or drop the connection without answering. */
+/**
+ * What the SMSC does with the n-th submit_sm (0-based, counting every one
+ * received): accept, answer this error status, or drop the connection, like a
+ * crash: that submit and those after it on the session are never answered nor
+ * kept, the answers already given still reach the client.
+ */
 export type SubmitDecision = 'accept' | 'drop' | number;
 
 export interface TestSmsc {
@@ -116,6 +121,7 @@ export async function startTestSmsc(credentials = { systemId: 'ricochet', passwo
     complete.push({ to: part.to, from: part.from, text: got.map((p) => p.text).join(''), parts: got.length, ids: got.map((p) => p.messageId), dataCoding: part.dataCoding });
   }
 
+  const dropped = new WeakSet<Session>();
   const server = smpp.createServer((session) => {
     session.on('error', () => {});
     session.on('bind_transceiver', (pdu: PDU) => {
@@ -133,6 +139,7 @@ export async function startTestSmsc(credentials = { systemId: 'ricochet', passwo
       session.close();
     });
     session.on('submit_sm', (pdu: PDU) => {
+      if (dropped.has(session)) return;
       const short = pdu.short_message as ShortMessage;
       const header = short.udh?.find((h) => h[0] === 0x00);
       const part: AcceptedPart = {
@@ -148,7 +155,8 @@ export async function startTestSmsc(credentials = { systemId: 'ricochet', passwo
       };
       const decision = smsc.onSubmit(part, submits++);
       if (decision === 'drop') {
-        session.destroy();
+        dropped.add(session);
+        session.socket.end();
         return;
       }
       if (decision !== 'accept') {
