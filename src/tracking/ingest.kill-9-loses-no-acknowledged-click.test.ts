@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freshDatabase } from '../../test/support/databases.js';
+import { describeEachDatabase } from '../../test/support/databases.js';
+import { loadConfig } from '../config.js';
+import { openStore, type Store } from '../db/connection.js';
+import { migrate } from '../db/migrate.js';
+import type { AppContext } from '../http/context.js';
+import { createScenario, type Scenario } from './scenario.js';
+
+const SECRET = 'kill-nine-secret-kill-nine-secret-0123456789';
+const CLICKS = 4000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+describeEachDatabase('kill -9 of the server during a click load', (kind) => {
+  let store: Store;
+  let s: Scenario;
+  let drop: () => Promise<void>;
+  let env: Record<string, string>;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    const database = await freshDatabase(kind);
+    drop = database.drop;
+    dataDir = mkdtempSync(join(tmpdir(), 'ricochet-kill-'));
+    env = { DATABASE_URL: database.url, DATA_DIR: dataDir, SECRET, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(await freePort()) };
+    const config = loadConfig(env);
+    store = openStore(config.databaseUrl);
+    await migrate(store);
+    const ctx: AppContext = { store, config, now: Date.now, secret: Buffer.from(SECRET) };
+    s = await createScenario(ctx, { recipients: CLICKS, links: ['https://shop.example/sale'] });
+  });
+  afterAll(async () => {
+    await store.close();
+    await drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('finds in the events table every click that received its 302', async () => {
+    // One process (node with the tsx loader, no wrapper), so that SIGKILL hits the server itself.
+    const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--no-worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => server.on('exit', (_code, signal) => resolve(signal)));
+    const baseUrl = `http://127.0.0.1:${env.PORT}`;
+    for (let i = 0; ; i++) {
+      if (await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false)) break;
+      if (i > 300) throw new Error('the server did not start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    const acknowledged: number[] = [];
+    let failed = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        while (next < CLICKS) {
+          const index = next++;
+          try {
+            const response = await fetch(`${baseUrl}/t/c/${s.token(index, 'click', 1)}`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' } });
+            if (response.status === 302) acknowledged.push(s.messages[index]!.id);
+          } catch {
+            failed++;
+          }
+          if (acknowledged.length === 600) server.kill('SIGKILL');
+        }
+      }),
+    );
+    expect(await exited).toBe('SIGKILL');
+
+    const recorded = new Set(
+      (await store.db.selectFrom('events').select('message_id').where('campaign_id', '=', s.campaignId).where('type', '=', 'click').execute()).map((e) => e.message_id),
+    );
+    // The kill came in the middle of the load: some clicks were answered, others never were.
+    expect(acknowledged.length).toBeGreaterThanOrEqual(600);
+    expect(failed).toBeGreaterThan(0);
+    expect(acknowledged.filter((id) => !recorded.has(id))).toEqual([]);
+  });
+});
