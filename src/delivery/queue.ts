@@ -36,6 +36,17 @@ export async function claimBatch(ctx: AppContext, campaignId: number, owner: str
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
+/** Extends the leases of the messages this sender still holds, so that a slow batch is not taken for a dead one. */
+export async function renewLeases(ctx: AppContext, campaignId: number, owner: string): Promise<void> {
+  await ctx.store.db
+    .updateTable('messages')
+    .set({ lease_until: ctx.now() + ctx.config.senderLeaseSeconds * 1000 })
+    .where('campaign_id', '=', campaignId)
+    .where('lease_until', 'is not', null)
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
 /** Puts messages whose lease expired back in the queue and counts them on their campaign. */
 export async function reclaimExpiredLeases(ctx: AppContext, campaignId: number): Promise<number> {
   return ctx.store.db.transaction().execute(async (trx) => {

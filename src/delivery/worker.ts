@@ -9,7 +9,7 @@ import type { Channel, CompiledCampaign, Rendered, SendOutcome } from './channel
 import { createOutboxChannel } from './channels/outbox.js';
 import { createSmtpChannel } from './channels/smtp.js';
 import { CompiledCache, compileEmailCampaign } from './compile.js';
-import { claimBatch, finishIfDone, loadClaimed, reclaimExpiredLeases, recordOutcomes, type Claimed, type Outcome } from './queue.js';
+import { claimBatch, finishIfDone, loadClaimed, reclaimExpiredLeases, recordOutcomes, renewLeases, type Claimed, type Outcome } from './queue.js';
 import { optionalHooks } from './hooks.js';
 
 export interface Sender {
@@ -20,6 +20,8 @@ export interface Sender {
 export interface SenderOptions {
   /** Messages leased at once. */
   batchSize: number;
+  /** Outcomes written together while a batch is sent: a crash can re-send at most these and the ones in flight. */
+  writeEvery: number;
   /** Messages in flight at once; by default twice the SMTP connections (8 for the outbox). */
   concurrency?: number;
   /** Pause between polls when there is nothing to send. */
@@ -32,7 +34,7 @@ export interface SenderOptions {
   pauseAfterErrors: number;
 }
 
-const DEFAULTS: SenderOptions = { batchSize: 250, idleMs: 500, retryBaseMs: 60_000, maxAttempts: 5, pauseAfterErrors: 25 };
+const DEFAULTS: SenderOptions = { batchSize: 250, writeEvery: 50, idleMs: 500, retryBaseMs: 60_000, maxAttempts: 5, pauseAfterErrors: 25 };
 const HOUSEKEEPING_MS = 1_000;
 const AUTO_RELAUNCH_MS = 30_000;
 
@@ -56,6 +58,29 @@ async function bounded<T>(items: T[], limit: number, work: (item: T) => Promise<
     while (index < items.length) await work(items[index++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** Writes outcomes in groups as they arrive, one write at a time; close() writes the rest and reports a failed write. */
+function outcomeWriter(write: (outcomes: Outcome[]) => Promise<void>, every: number) {
+  let pending: Outcome[] = [];
+  let writes = Promise.resolve();
+  let failure: unknown;
+  const flush = () => {
+    const group = pending;
+    pending = [];
+    writes = writes.then(() => (group.length ? write(group) : undefined)).catch((error: unknown) => void (failure ??= error));
+    return writes;
+  };
+  return {
+    add(outcome: Outcome) {
+      pending.push(outcome);
+      if (pending.length >= every) void flush();
+    },
+    async close() {
+      await flush();
+      if (failure) throw failure;
+    },
+  };
 }
 
 interface ChannelSet {
@@ -164,21 +189,32 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
       if (await finishIfDone(ctx, campaign.id)) (campaign.channel === 'email' ? emailCampaigns : smsCampaigns).drop(campaign.id);
       return false;
     }
-    const outcomes: Outcome[] = [];
-    const claimed = await loadClaimed(ctx, ids, campaign.channel);
+    // Leases are renewed while this sender works on the batch: only a dead sender's leases expire.
+    const renewal = setInterval(() => void renewLeases(ctx, campaign.id, owner).catch(() => {}), (ctx.config.senderLeaseSeconds * 1000) / 3);
+    try {
+      await sendClaimed(campaign, ids);
+    } finally {
+      clearInterval(renewal);
+    }
+    return true;
+  }
+
+  async function sendClaimed(campaign: CampaignRow, ids: number[]): Promise<void> {
+    const outcomes = outcomeWriter((group) => recordOutcomes(ctx, campaign, group), options.writeEvery);
     const eligible: Claimed[] = [];
-    for (const message of claimed) {
-      if (message.ineligible) outcomes.push({ id: message.messageId, status: 'skipped', reason: message.ineligible });
+    for (const message of await loadClaimed(ctx, ids, campaign.channel)) {
+      if (message.ineligible) outcomes.add({ id: message.messageId, status: 'skipped', reason: message.ineligible });
       else eligible.push(message);
     }
     let compiled: CompiledCampaign;
     try {
       compiled = await (campaign.channel === 'email' ? emailCampaigns : smsCampaigns).get(campaign);
     } catch (error) {
-      // A template that cannot be compiled will not get better by retrying: pause with the reason.
-      await recordOutcomes(ctx, campaign, eligible.map((m) => ({ id: m.messageId, status: 'queued', attempted: false })));
+      // A campaign that cannot be compiled will not get better by retrying: pause with the reason.
+      for (const m of eligible) outcomes.add({ id: m.messageId, status: 'queued', attempted: false });
+      await outcomes.close();
       await setReason(campaign.id, 'paused', `The campaign could not be prepared: ${(error as Error).message}`.slice(0, 500));
-      return true;
+      return;
     }
     const rendered = await compiled.renderBatch(eligible);
     const { channel, concurrency, throttle } = await channelFor(campaign.channel);
@@ -187,11 +223,11 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
       eligible.map((message, i) => [message, rendered[i]!] as const),
       concurrency,
       async ([message, result]) => {
-        if ('skip' in result) return void outcomes.push({ id: message.messageId, status: 'skipped', reason: result.skip });
-        if (stopping || pauseReason) return void outcomes.push({ id: message.messageId, status: 'queued', attempted: false });
+        if ('skip' in result) return void outcomes.add({ id: message.messageId, status: 'skipped', reason: result.skip });
+        if (stopping || pauseReason) return void outcomes.add({ id: message.messageId, status: 'queued', attempted: false });
         await throttle();
         const sent = await channel.send(result as Rendered).catch((error: Error): SendOutcome => ({ status: 'retry', reason: error.message }));
-        outcomes.push(outcomeOf(sent, message));
+        outcomes.add(outcomeOf(sent, message));
         if (sent.status === 'retry' || sent.status === 'failed') {
           const errors = (errorsInARow.get(campaign.id) ?? 0) + 1;
           errorsInARow.set(campaign.id, errors);
@@ -203,12 +239,11 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
         }
       },
     );
-    await recordOutcomes(ctx, campaign, outcomes);
+    await outcomes.close();
     if (pauseReason) {
       errorsInARow.delete(campaign.id);
       await setReason(campaign.id, 'paused', pauseReason);
     }
-    return true;
   }
 
   async function tick(): Promise<boolean> {

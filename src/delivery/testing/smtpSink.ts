@@ -20,6 +20,8 @@ export interface SinkBehaviour {
   dropRate?: number;
   /** Keep raw messages (off in benchmarks to save memory; counts stay). */
   keep?: boolean;
+  /** Wait this long before accepting each message (a slow relay). */
+  delayMs?: number;
 }
 
 export interface SmtpSink {
@@ -29,6 +31,8 @@ export interface SmtpSink {
   /** Accepted messages per recipient. */
   received: Map<string, number>;
   accepted: number;
+  /** SMTP sessions (connections) that delivered at least one message. */
+  sessions: Set<string>;
   behaviour: SinkBehaviour;
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -37,7 +41,7 @@ export interface SmtpSink {
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
 export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<SmtpSink> {
-  const sink: Omit<SmtpSink, 'port' | 'url' | 'close' | 'waitFor'> = { messages: [], received: new Map(), accepted: 0, behaviour };
+  const sink: Omit<SmtpSink, 'port' | 'url' | 'close' | 'waitFor'> = { messages: [], received: new Map(), accepted: 0, sessions: new Set(), behaviour };
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   const chance = (rate: number | undefined) => !!rate && Math.random() < rate;
   const server: SMTPServer = new SMTPServer({
@@ -61,8 +65,9 @@ export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<Smtp
           }
         }
       });
-      stream.on('end', () => {
+      stream.on('end', async () => {
         if (drop) return;
+        if (sink.behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, sink.behaviour.delayMs));
         if (chance(sink.behaviour.temporaryFailureRate)) return callback(smtpError(421, '4.4.2 Closing connection, try again'));
         const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
         for (const address of to) {
@@ -70,6 +75,7 @@ export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<Smtp
           if (sink.behaviour.keep !== false) sink.messages.push({ to: address, raw: Buffer.concat(chunks) });
         }
         sink.accepted++;
+        sink.sessions.add(session.id);
         for (const waiter of waiters.filter((w) => sink.accepted >= w.count)) waiter.resolve();
         callback();
       });
