@@ -14,13 +14,13 @@ export function sessionRoutes(app: Api, ctx: AppContext): void {
     if (!user) throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
     const { token, csrfToken } = await createSession(ctx.store, user.id, ctx.now());
     setSessionCookie(reply, token, secure);
-    return reply.status(201).send({ user, csrfToken });
+    return reply.status(201).send({ user, csrfToken, publicUrl: ctx.config.publicUrl });
   });
 
   app.get('/api/session', { schema: { tags, response: { 200: Session } } }, (req) => {
     if (!req.sessionUser) throw unauthorized();
     const { csrfToken, ...user } = req.sessionUser;
-    return { user, csrfToken };
+    return { user, csrfToken, publicUrl: ctx.config.publicUrl };
   });
 
   app.delete('/api/session', { schema: { tags } }, async (req, reply) => {

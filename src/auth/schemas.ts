@@ -9,4 +9,6 @@ export const SignIn = Type.Object(
 export const Session = Type.Object({
   user: Type.Object({ id: Type.Integer(), email: Type.String() }),
   csrfToken: Type.String(),
+  /** Base of tracked links (PUBLIC_URL), for previews of short links. */
+  publicUrl: Type.String(),
 });

@@ -1,0 +1,58 @@
+import { Button, Card, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api';
+import { ErrorAlert } from '../components/common';
+import { fromLocalInput } from '../format';
+import type { Campaign } from '../types';
+
+/** Send now, schedule, or (email) send a test to a few addresses. */
+export function SendPanel({ campaign }: { campaign: Campaign }) {
+  const client = useQueryClient();
+  const [at, setAt] = useState('');
+  const [testTo, setTestTo] = useState('');
+  const send = useMutation({
+    mutationFn: (when?: string) => api<Campaign>('POST', `/api/campaigns/${campaign.id}/send`, when ? { at: when } : {}),
+    onSuccess: (result) => {
+      if (result?.id) client.setQueryData(['campaign', campaign.id], result);
+      void client.invalidateQueries({ queryKey: ['campaign', campaign.id] });
+    },
+  });
+  const test = useMutation({
+    mutationFn: () => api<{ sent: string[]; failed: { email: string; reason: string }[] }>('POST', `/api/campaigns/${campaign.id}/test`, { emails: testTo.split(/[\s,;]+/).filter(Boolean) }),
+  });
+  return (
+    <Card withBorder>
+      <Stack>
+        <Text fw={600}>Send</Text>
+        <ErrorAlert error={send.error} />
+        <Group align="flex-end">
+          <Button onClick={() => window.confirm(`Send "${campaign.name}" now?`) && send.mutate(undefined)} loading={send.isPending && !at}>
+            Send now
+          </Button>
+          <TextInput label="Or schedule for" type="datetime-local" value={at} onChange={(e) => setAt(e.currentTarget.value)} />
+          <Button variant="light" disabled={!at} onClick={() => send.mutate(fromLocalInput(at))} loading={send.isPending && !!at}>
+            Schedule
+          </Button>
+        </Group>
+        {campaign.channel === 'email' && (
+          <>
+            <Group align="flex-end">
+              <TextInput label="Send a test to" placeholder="you@example.com, colleague@example.com" value={testTo} onChange={(e) => setTestTo(e.currentTarget.value)} w={360} />
+              <Button variant="default" disabled={!testTo.trim()} onClick={() => test.mutate()} loading={test.isPending}>
+                Send test
+              </Button>
+            </Group>
+            <ErrorAlert error={test.error} />
+            {test.data && (
+              <Text size="sm" role="status" c={test.data.failed.length ? 'orange' : 'green'}>
+                {test.data.sent.length > 0 && `Test sent to ${test.data.sent.join(', ')}. `}
+                {test.data.failed.map((f) => `${f.email}: ${f.reason}`).join('; ')}
+              </Text>
+            )}
+          </>
+        )}
+      </Stack>
+    </Card>
+  );
+}

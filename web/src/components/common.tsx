@@ -1,0 +1,53 @@
+import { Alert, Badge, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { CampaignStatus } from '../types';
+
+export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+  return (
+    <Group justify="space-between" align="flex-start" mb="lg" wrap="nowrap">
+      <Stack gap={2}>
+        <Title order={2}>{title}</Title>
+        {subtitle && (
+          <Text c="dimmed" size="sm">
+            {subtitle}
+          </Text>
+        )}
+      </Stack>
+      {actions && <Group gap="xs">{actions}</Group>}
+    </Group>
+  );
+}
+
+export function ErrorAlert({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <Alert color="red" role="alert" title="Something went wrong">
+      {error instanceof Error ? error.message : String(error)}
+    </Alert>
+  );
+}
+
+export function Loading({ label = 'Loading' }: { label?: string }) {
+  return (
+    <Group justify="center" p="xl">
+      <Loader size="sm" aria-label={label} />
+    </Group>
+  );
+}
+
+const STATUS_COLORS: Record<CampaignStatus, string> = {
+  draft: 'gray',
+  scheduled: 'violet',
+  sending: 'blue',
+  paused: 'orange',
+  sent: 'green',
+  cancelled: 'red',
+};
+
+export function StatusBadge({ status }: { status: CampaignStatus }) {
+  return (
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light">
+      {status}
+    </Badge>
+  );
+}

@@ -1,0 +1,122 @@
+import { Anchor, Badge, Card, Group, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { api, get, query } from '../api';
+import { ErrorAlert, Loading, PageHeader, StatusBadge } from '../components/common';
+import { formatDate, fullName } from '../format';
+import type { Campaign, Contact, Page, RecipientRow } from '../types';
+
+const STATUSES = ['subscribed', 'unsubscribed', 'bounced', 'complained'];
+
+/** What this contact did in each recent campaign, read through the campaigns' own recipients endpoint. */
+function useCampaignHistory(contact: Contact | undefined) {
+  return useQuery({
+    queryKey: ['contact-history', contact?.id],
+    enabled: !!contact,
+    queryFn: async () => {
+      const campaigns = await get<Page<Campaign>>('/api/campaigns' + query({ limit: 20 }));
+      const condition = contact!.email
+        ? { field: 'contact.email', op: 'eq', value: contact!.email }
+        : { field: 'contact.phone', op: 'eq', value: contact!.phone };
+      const sent = campaigns.items.filter((c) => c.sentAt);
+      const rows = await Promise.all(
+        sent.map(async (campaign) => {
+          const page = await get<Page<RecipientRow>>(
+            `/api/campaigns/${campaign.id}/recipients` + query({ filter: { match: 'all', conditions: [condition] }, limit: 1 }),
+          ).catch(() => undefined);
+          return page?.items[0] ? { campaign, row: page.items[0] } : undefined;
+        }),
+      );
+      return rows.filter((r) => r !== undefined);
+    },
+  });
+}
+
+export function ContactPage() {
+  const id = Number(useParams().id);
+  const client = useQueryClient();
+  const contact = useQuery({ queryKey: ['contact', id], queryFn: () => get<Contact>(`/api/contacts/${id}`) });
+  const history = useCampaignHistory(contact.data);
+  const update = useMutation({
+    mutationFn: (patch: Partial<Contact>) => api<Contact>('PATCH', `/api/contacts/${id}`, patch),
+    onSuccess: (data) => client.setQueryData(['contact', id], data),
+  });
+  if (contact.isLoading) return <Loading />;
+  if (!contact.data) return <ErrorAlert error={contact.error} />;
+  const c = contact.data;
+  return (
+    <>
+      <PageHeader title={c.email ?? c.phone ?? `Contact #${c.id}`} subtitle={fullName(c) || undefined} />
+      <ErrorAlert error={update.error} />
+      <SimpleGrid cols={{ base: 1, md: 2 }} mb="lg">
+        <Card withBorder>
+          <Stack gap="xs">
+            <Text fw={600}>Details</Text>
+            <Text size="sm">Email: {c.email ?? '—'}</Text>
+            <Text size="sm">Phone: {c.phone ?? '—'}</Text>
+            <Text size="sm">Added: {formatDate(c.createdAt)}</Text>
+            <Text size="sm">Tracking consent: {c.trackingConsent ? 'yes' : 'no'}</Text>
+            <Group>
+              <Select label="Email status" data={STATUSES} value={c.emailStatus} onChange={(v) => v && update.mutate({ emailStatus: v })} w={180} />
+              <Select label="SMS status" data={STATUSES} value={c.smsStatus} onChange={(v) => v && update.mutate({ smsStatus: v })} w={180} />
+            </Group>
+          </Stack>
+        </Card>
+        <Card withBorder>
+          <Text fw={600} mb="xs">
+            Custom fields
+          </Text>
+          {Object.keys(c.fields).length === 0 && <Text c="dimmed">None</Text>}
+          <Table>
+            <Table.Tbody>
+              {Object.entries(c.fields).map(([name, value]) => (
+                <Table.Tr key={name}>
+                  <Table.Th>{name}</Table.Th>
+                  <Table.Td>{String(value)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Card>
+      </SimpleGrid>
+      <Text fw={600} mb="xs">
+        Campaign history
+      </Text>
+      {history.isLoading && <Loading label="Loading the history" />}
+      <Table withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Campaign</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Received</Table.Th>
+            <Table.Th>Opened</Table.Th>
+            <Table.Th>Clicked</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {(history.data ?? []).map(({ campaign, row }) => (
+            <Table.Tr key={campaign.id}>
+              <Table.Td>
+                <Anchor component={Link} to={`/campaigns/${campaign.id}/stats`}>
+                  {campaign.name}
+                </Anchor>{' '}
+                <StatusBadge status={campaign.status} />
+              </Table.Td>
+              <Table.Td>{row.status}</Table.Td>
+              <Table.Td>{row.received ? 'yes' : 'no'}</Table.Td>
+              <Table.Td>{row.opened ? `×${row.opens}` : 'no'}</Table.Td>
+              <Table.Td>{row.clicked ? <Badge variant="light">×{row.clicks}</Badge> : 'no'}</Table.Td>
+            </Table.Tr>
+          ))}
+          {history.data?.length === 0 && (
+            <Table.Tr>
+              <Table.Td colSpan={5}>
+                <Text c="dimmed">No campaign has been sent to this contact yet.</Text>
+              </Table.Td>
+            </Table.Tr>
+          )}
+        </Table.Tbody>
+      </Table>
+    </>
+  );
+}

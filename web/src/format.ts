@@ -1,0 +1,16 @@
+const numberFormat = new Intl.NumberFormat('en');
+const percentFormat = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 });
+const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+
+export const formatNumber = (n: number | null | undefined) => (n == null ? '—' : numberFormat.format(n));
+export const formatPercent = (fraction: number | null | undefined) => (fraction == null || Number.isNaN(fraction) ? '—' : percentFormat.format(fraction));
+export const formatDate = (iso: string | null | undefined) => (iso ? dateFormat.format(new Date(iso)) : '—');
+export const fullName = (c: { firstName: string | null; lastName: string | null }) => [c.firstName, c.lastName].filter(Boolean).join(' ');
+
+/** An ISO date as the value of an <input type="datetime-local"> in the browser's time zone, and back. */
+export function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+export const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : undefined);
