@@ -9,6 +9,7 @@ import { campaignRoutes } from './campaigns/routes.js';
 import { importRoutes } from './contacts/importRoutes.js';
 import { contactRoutes, listRoutes } from './contacts/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
+import { smsRoutes } from './delivery/sms/routes.js';
 import type { Api, AppContext } from './http/context.js';
 import { registerErrorHandler } from './http/errors.js';
 import { ErrorResponse } from './http/schemas.js';
@@ -48,6 +49,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   importRoutes(app, ctx);
   campaignRoutes(app, ctx);
   deliveryRoutes(app, ctx);
+  smsRoutes(app, ctx);
   trackingRoutes(app, ctx);
   audienceRoutes(app, ctx);
   sessionRoutes(app, ctx);

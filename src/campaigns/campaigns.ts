@@ -4,6 +4,7 @@ import { likeEscape } from '../db/dialect.js';
 import type { CampaignRow, CampaignsTable, CampaignStatus } from '../db/schema.js';
 import { normalizeEmail } from '../contacts/normalize.js';
 import { htmlLiquid, parseTemplate, plainLiquid } from '../delivery/render/liquid.js';
+import { assertSenderId, assertSmsFits } from '../delivery/sms/preview.js';
 import type { AppContext } from '../http/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
@@ -104,6 +105,10 @@ export type CampaignOrigin = Pick<Insertable<CampaignsTable>, 'parent_campaign_i
 
 export async function createCampaign(ctx: AppContext, input: CampaignCreate, origin: CampaignOrigin = {}): Promise<Campaign> {
   const content = checkedContent({ ...input, channel: input.channel ?? 'email' });
+  if (input.channel === 'sms') {
+    assertSenderId(content.sender_id!);
+    assertSmsFits(ctx, content.body!);
+  }
   const listIds = await checkedListIds(ctx, input.listIds);
   const now = ctx.now();
   const row = await ctx.store.db
@@ -129,6 +134,10 @@ export async function updateCampaign(ctx: AppContext, id: number, patch: Campaig
     throw conflict(`A ${current.status} campaign cannot be edited; only drafts and scheduled campaigns can`, { status: current.status });
   }
   const content = checkedContent({ ...current, ...patch });
+  if (current.channel === 'sms') {
+    assertSenderId(content.sender_id!);
+    assertSmsFits(ctx, content.body!);
+  }
   const listIds = patch.listIds ? await checkedListIds(ctx, patch.listIds) : current.listIds;
   const row = await ctx.store.db
     .updateTable('campaigns')
