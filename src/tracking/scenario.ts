@@ -16,6 +16,8 @@ export interface ScenarioOptions {
   /** When the messages were sent and delivered (default: an hour before ctx.now()). */
   deliveredAt?: number;
   fromName?: string;
+  /** Send to these existing contacts instead of creating new ones. */
+  contactIds?: number[];
 }
 
 let sequence = 0;
@@ -55,8 +57,12 @@ export async function createScenario(ctx: AppContext, options: ScenarioOptions =
   }
   const links = linkRows.length ? await db.insertInto('links').values(linkRows).returning(['id', 'position', 'url', 'kind']).execute() : [];
 
-  const count = options.recipients ?? 3;
+  const count = options.contactIds ? 0 : (options.recipients ?? 3);
   const contacts: Array<{ id: number; email: string | null; phone: string | null; trackingConsent: boolean }> = [];
+  if (options.contactIds?.length) {
+    const existing = await db.selectFrom('contacts').select(['id', 'email', 'phone', 'tracking_consent']).where('id', 'in', options.contactIds).execute();
+    contacts.push(...existing.map((c) => ({ id: c.id, email: c.email, phone: c.phone, trackingConsent: c.tracking_consent === 1 })));
+  }
   for (let start = 0; start < count; start += 1000) {
     const rows = Array.from({ length: Math.min(1000, count - start) }, (_, j) => {
       const i = start + j;

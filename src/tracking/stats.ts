@@ -157,7 +157,7 @@ async function timeline(ctx: AppContext, campaignId: number, sentAt: number, sms
     .where('campaign_id', '=', campaignId)
     .where('type', 'in', ['open', 'click'])
     .where('at', '>=', start)
-    .select([sql<number>`(at - ${start}) / ${HOUR}`.as('hour'), 'type', 'human', sql<number>`count(*)`.as('n')])
+    .select([sql<number>`cast((at - ${start}) / ${HOUR} as integer)`.as('hour'), 'type', 'human', sql<number>`count(*)`.as('n')])
     .groupBy([sql.ref('hour'), 'type', 'human'])
     .execute();
 
