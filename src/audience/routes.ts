@@ -1,4 +1,89 @@
+import { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
 import type { Api, AppContext } from '../http/context.js';
+import { IdParams } from '../http/schemas.js';
+import { createListFromView, relaunch } from './actions.js';
+import { cancelAutoRelaunch, createAutoRelaunch, listAutoRelaunches } from './autoRelaunch.js';
+import { exportView } from './export.js';
+import { FilterSchema } from './filter.js';
+import { lineage } from './lineage.js';
+import { listRecipients, viewSummary } from './recipients.js';
+import { createSavedView, deleteSavedView, getSavedView, listSavedViews, updateSavedView } from './savedViews.js';
+import {
+  AutoRelaunch,
+  AutoRelaunchParams,
+  AutoRelaunchRequest,
+  CreateListRequest,
+  CreateListResult,
+  ExportRequest,
+  Lineage,
+  RecipientsPage,
+  RecipientsQuery,
+  RelaunchRequest,
+  RelaunchResult,
+  SavedView,
+  SavedViewPatch,
+  SavedViewWrite,
+  Summary,
+  ViewQuery,
+} from './schemas.js';
 
 /** Behavioral tracking rows, segments, filters, summary, actions, saved views, lineage, auto-relaunch. */
-export function audienceRoutes(_app: Api, _ctx: AppContext): void {}
+export function audienceRoutes(app: Api, ctx: AppContext): void {
+  app.addSchema(FilterSchema);
+  const tags = ['behavioral tracking'];
+  const campaign = { tags, params: IdParams };
+
+  app.get('/api/campaigns/:id/recipients', { schema: { ...campaign, querystring: RecipientsQuery, response: { 200: RecipientsPage } } }, (req) =>
+    listRecipients(ctx, req.params.id, req.query),
+  );
+  app.get('/api/campaigns/:id/recipients/summary', { schema: { ...campaign, querystring: ViewQuery, response: { 200: Summary } } }, (req) =>
+    viewSummary(ctx, req.params.id, req.query),
+  );
+  app.post('/api/campaigns/:id/recipients/export', { schema: { ...campaign, body: ExportRequest } }, async (req, reply) => {
+    const { filename, lines } = await exportView(ctx, req.params.id, req.body ?? {});
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${filename}"`)
+      .send(Readable.from(lines));
+  });
+  app.post(
+    '/api/campaigns/:id/actions/create-list',
+    { schema: { ...campaign, body: CreateListRequest, response: { 201: CreateListResult } } },
+    async (req, reply) => reply.status(201).send(await createListFromView(ctx, req.params.id, req.body ?? {})),
+  );
+  app.post(
+    '/api/campaigns/:id/actions/relaunch',
+    { schema: { ...campaign, body: RelaunchRequest, response: { 201: RelaunchResult } } },
+    async (req, reply) => reply.status(201).send(await relaunch(ctx, req.params.id, req.body ?? {})),
+  );
+  app.get('/api/campaigns/:id/lineage', { schema: { ...campaign, response: { 200: Lineage } } }, (req) => lineage(ctx, req.params.id));
+
+  app.post(
+    '/api/campaigns/:id/auto-relaunch',
+    { schema: { ...campaign, body: AutoRelaunchRequest, response: { 201: AutoRelaunch } } },
+    async (req, reply) => reply.status(201).send(await createAutoRelaunch(ctx, req.params.id, req.body)),
+  );
+  app.get('/api/campaigns/:id/auto-relaunch', { schema: { ...campaign, response: { 200: Type.Array(AutoRelaunch) } } }, (req) =>
+    listAutoRelaunches(ctx, req.params.id),
+  );
+  app.post(
+    '/api/campaigns/:id/auto-relaunch/:autoRelaunchId/cancel',
+    { schema: { tags, params: AutoRelaunchParams, response: { 200: AutoRelaunch } } },
+    (req) => cancelAutoRelaunch(ctx, req.params.id, req.params.autoRelaunchId),
+  );
+
+  const views = { tags: ['saved views'] };
+  app.post('/api/views', { schema: { ...views, body: SavedViewWrite, response: { 201: SavedView } } }, async (req, reply) =>
+    reply.status(201).send(await createSavedView(ctx, req.body)),
+  );
+  app.get('/api/views', { schema: { ...views, response: { 200: Type.Array(SavedView) } } }, () => listSavedViews(ctx));
+  app.get('/api/views/:id', { schema: { ...views, params: IdParams, response: { 200: SavedView } } }, (req) => getSavedView(ctx, req.params.id));
+  app.patch('/api/views/:id', { schema: { ...views, params: IdParams, body: SavedViewPatch, response: { 200: SavedView } } }, (req) =>
+    updateSavedView(ctx, req.params.id, req.body),
+  );
+  app.delete('/api/views/:id', { schema: { ...views, params: IdParams } }, async (req, reply) => {
+    await deleteSavedView(ctx, req.params.id);
+    return reply.status(204).send();
+  });
+}

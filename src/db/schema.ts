@@ -133,6 +133,8 @@ export interface MessagesTable {
   last_human_click_at: number | null;
   unsubscribed_at: number | null;
   complained_at: number | null;
+  /** Kept by triggers from the contact (migration 004): 0 behaviour usable, 1 tracking consent off, 2 erased. */
+  contact_state: Default<number>;
 }
 
 export interface MessageLinksTable {

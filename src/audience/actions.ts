@@ -1,0 +1,101 @@
+import { sql, type Kysely } from 'kysely';
+import { toCampaign } from '../campaigns/campaigns.js';
+import type { Campaign } from '../campaigns/schemas.js';
+import { getList } from '../contacts/lists.js';
+import type { Database } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
+import { badRequest, conflict } from '../http/errors.js';
+import { DAY_MS } from './compile.js';
+import type { CreateListRequest, RelaunchRequest } from './schemas.js';
+import { countView, resolveView, viewRows, type View } from './view.js';
+
+/**
+ * The Actions menu: a list or a relaunch made from exactly the rows of a view.
+ * Both are one INSERT … SELECT over the view's WHERE clause, so the database does
+ * the work and the result is what the user saw, whatever its size.
+ */
+
+export async function createListFromView(ctx: AppContext, campaignId: number, request: CreateListRequest) {
+  const view = await resolveView(ctx, campaignId, request, 'body');
+  if (request.listId !== undefined) await getList(ctx, request.listId);
+  const now = ctx.now();
+  const { listId, added, count } = await ctx.store.db.transaction().execute(async (trx) => {
+    const listId =
+      request.listId ??
+      (
+        await trx
+          .insertInto('lists')
+          .values({ name: request.name?.trim() || `${view.campaign.name} - ${view.label}`, created_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const inserted = await trx
+      .insertInto('list_members')
+      .columns(['list_id', 'contact_id', 'added_at'])
+      .expression(viewRows(trx, view).select([sql<number>`cast(${listId} as bigint)`.as('list_id'), 'm.contact_id', sql<number>`cast(${now} as bigint)`.as('added_at')]))
+      .onConflict((oc) => oc.columns(['list_id', 'contact_id']).doNothing())
+      .executeTakeFirst();
+    return { listId, added: Number(inserted.numInsertedOrUpdatedRows ?? 0), count: await countView(trx, view) };
+  });
+  const list = await getList(ctx, listId);
+  return { list: { id: list.id, name: list.name, size: list.size }, count, added };
+}
+
+export interface RelaunchOptions {
+  /** Scheduled to start at this time (ms); a draft when absent. */
+  sendAt?: number;
+  name?: string;
+  subject?: string;
+}
+
+/**
+ * A new campaign with the original's content, aimed at a snapshot of the view's
+ * contacts taken now (campaign_audience): later events cannot change who gets it.
+ * The sender skips, at send time, contacts who unsubscribed or bounced since.
+ * Runs on `db`, so that a caller can make it part of a larger transaction.
+ */
+export async function insertRelaunch(db: Kysely<Database>, ctx: AppContext, view: View, options: RelaunchOptions): Promise<{ campaign: Campaign; count: number }> {
+  const original = view.campaign;
+  if (original.sent_at === null) throw conflict(`"${original.name}" has not been sent yet: there is nobody to retarget`, { status: original.status });
+  if (options.subject !== undefined && original.channel === 'sms') throw badRequest('$.overrides.subject: SMS campaigns have no subject', '$.overrides.subject');
+  const now = ctx.now();
+  const days = Math.max(0, Math.floor((now - original.sent_at) / DAY_MS));
+  const row = await db
+    .insertInto('campaigns')
+    .values({
+      channel: original.channel,
+      name: options.name?.trim() || `Copy D + ${days} - ${view.label}: ${original.name}`,
+      status: options.sendAt === undefined ? 'draft' : 'scheduled',
+      scheduled_at: options.sendAt ?? null,
+      subject: options.subject ?? original.subject,
+      preheader: original.preheader,
+      from_name: original.from_name,
+      from_email: original.from_email,
+      reply_to: original.reply_to,
+      html: original.html,
+      text: original.text,
+      body: original.body,
+      sender_id: original.sender_id,
+      // The audience is the snapshot, not lists.
+      list_ids: ctx.store.dialect.writeJson([]),
+      parent_campaign_id: original.id,
+      audience_label: view.label,
+      audience_snapshot: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const snapshot = await db
+    .insertInto('campaign_audience')
+    .columns(['campaign_id', 'contact_id'])
+    .expression(viewRows(db, view).select([sql<number>`cast(${row.id} as bigint)`.as('campaign_id'), 'm.contact_id']))
+    .executeTakeFirst();
+  return { campaign: toCampaign(row, ctx.store), count: Number(snapshot.numInsertedOrUpdatedRows ?? 0) };
+}
+
+export async function relaunch(ctx: AppContext, campaignId: number, request: RelaunchRequest) {
+  const view = await resolveView(ctx, campaignId, request, 'body');
+  const options = { sendAt: request.sendAt === undefined ? undefined : Date.parse(request.sendAt), ...request.overrides };
+  return ctx.store.db.transaction().execute((trx) => insertRelaunch(trx, ctx, view, options));
+}
