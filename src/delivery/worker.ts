@@ -10,7 +10,10 @@ import { createOutboxChannel } from './channels/outbox.js';
 import { createSmtpChannel } from './channels/smtp.js';
 import { CompiledCache, compileEmailCampaign } from './compile.js';
 import { claimBatch, finishIfDone, loadClaimed, reclaimExpiredLeases, recordOutcomes, renewLeases, type Claimed, type Outcome } from './queue.js';
-import { optionalHooks } from './hooks.js';
+import { autoRelaunchHook } from './hooks.js';
+import { compileSmsCampaign } from './sms/compile.js';
+import { createSmsChannel } from './sms/channel.js';
+import { smsSendHold } from './sms/window.js';
 
 export interface Sender {
   /** Stops claiming work, finishes or releases the batch in flight, then resolves. */
@@ -101,7 +104,7 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
   const channels = new Map<'email' | 'sms', ChannelSet>();
   const errorsInARow = new Map<number, number>();
   const emailCampaigns = new CompiledCache((campaign) => compileEmailCampaign(ctx, campaign));
-  const smsCampaigns = new CompiledCache(async (campaign) => (await optionalHooks()).sms!.compile(ctx, campaign));
+  const smsCampaigns = new CompiledCache((campaign) => compileSmsCampaign(ctx, campaign));
   let stopping = false;
   let wake = () => {};
   let nextHousekeeping = 0;
@@ -112,8 +115,8 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
     let set = channels.get(kind);
     if (!set) {
       if (kind === 'sms') {
-        const channel = (await optionalHooks()).sms!.channel(ctx);
-        set = { channel: channel as Channel, concurrency: options.concurrency ?? 10, throttle: rateLimiter(undefined) };
+        // The SMPP link keeps its own window of outstanding requests; this only keeps it full.
+        set = { channel: createSmsChannel(ctx) as Channel, concurrency: options.concurrency ?? 20, throttle: rateLimiter(undefined) };
       } else if (ctx.config.smtpUrl) {
         const smtp = createSmtpChannel(ctx.config);
         set = { channel: smtp as Channel, concurrency: options.concurrency ?? smtp.connections * 2, throttle: rateLimiter(smtp.rate) };
@@ -143,19 +146,14 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
     }
     if (Date.now() >= nextAutoRelaunch) {
       nextAutoRelaunch = Date.now() + AUTO_RELAUNCH_MS;
-      await (await optionalHooks()).runDueAutoRelaunches?.(ctx);
+      await (await autoRelaunchHook())?.(ctx);
     }
   }
 
-  /** SMS campaigns wait for their module and for the legal send window; answers whether this campaign may send now. */
+  /** SMS campaigns wait for the legal send window, saying so in their status reason; answers whether this campaign may send now. */
   async function maySend(campaign: CampaignRow): Promise<boolean> {
     if (campaign.channel !== 'sms') return true;
-    const { sms } = await optionalHooks();
-    if (!sms) {
-      await setReason(campaign.id, 'paused', 'SMS sending is not available yet');
-      return false;
-    }
-    const hold = sms.hold(ctx.config.smsSendWindow, ctx.now());
+    const hold = smsSendHold(ctx.config.smsSendWindow, ctx.now());
     if ((hold?.reason ?? null) !== campaign.status_reason) await setReason(campaign.id, 'sending', hold?.reason ?? null);
     return !hold;
   }
