@@ -49,19 +49,19 @@ describeEachDatabase('kill -9 of the server during a click load', (kind) => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('finds in the events table every click that received its 302', async () => {
-    // One process (node with the tsx loader, no wrapper), so that SIGKILL hits the server itself.
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--no-worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => server.on('exit', (_code, signal) => resolve(signal)));
+  /** A real `ricochet serve` process, a click load on it, and `signal` sent once 600 clicks were answered. */
+  async function clickLoadInterruptedBy(signal: NodeJS.Signals) {
+    // One process (node with the tsx loader, no wrapper), so that the signal hits the server itself.
+    const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--no-worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
     const baseUrl = `http://127.0.0.1:${env.PORT}`;
     for (let i = 0; ; i++) {
       if (await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false)) break;
       if (i > 300) throw new Error('the server did not start');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-
     const acknowledged: number[] = [];
-    let failed = 0;
+    let unanswered = 0;
     let next = 0;
     await Promise.all(
       Array.from({ length: 40 }, async () => {
@@ -70,21 +70,35 @@ describeEachDatabase('kill -9 of the server during a click load', (kind) => {
           try {
             const response = await fetch(`${baseUrl}/t/c/${s.token(index, 'click', 1)}`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' } });
             if (response.status === 302) acknowledged.push(s.messages[index]!.id);
+            else unanswered++;
           } catch {
-            failed++;
+            unanswered++;
           }
-          if (acknowledged.length === 600) server.kill('SIGKILL');
+          if (acknowledged.length === 600) server.kill(signal);
         }
       }),
     );
-    expect(await exited).toBe('SIGKILL');
-
     const recorded = new Set(
       (await store.db.selectFrom('events').select('message_id').where('campaign_id', '=', s.campaignId).where('type', '=', 'click').execute()).map((e) => e.message_id),
     );
+    await store.db.deleteFrom('events').execute();
+    return { exit: await exited, acknowledged, unanswered, recorded };
+  }
+
+  it('finds in the events table every click that received its 302 after a kill -9', async () => {
+    const { exit, acknowledged, unanswered, recorded } = await clickLoadInterruptedBy('SIGKILL');
+    expect(exit.signal).toBe('SIGKILL');
     // The kill came in the middle of the load: some clicks were answered, others never were.
     expect(acknowledged.length).toBeGreaterThanOrEqual(600);
-    expect(failed).toBeGreaterThan(0);
+    expect(unanswered).toBeGreaterThan(0);
     expect(acknowledged.filter((id) => !recorded.has(id))).toEqual([]);
+  });
+
+  it('commits every click in flight on SIGTERM, then exits cleanly', async () => {
+    const { exit, acknowledged, unanswered, recorded } = await clickLoadInterruptedBy('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(unanswered).toBeGreaterThan(0);
+    expect(acknowledged.filter((id) => !recorded.has(id))).toEqual([]);
+    expect(recorded.size).toBeGreaterThanOrEqual(acknowledged.length);
   });
 });
