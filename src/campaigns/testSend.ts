@@ -8,8 +8,8 @@ import { campaignRow } from './campaigns.js';
 
 /**
  * A test copy: rendered like the real thing (with the contact's data when the
- * address belongs to a contact), but untracked — links lead straight to their
- * URLs, no pixel, no token — and marked [TEST] in the subject.
+ * address belongs to a contact), but untracked — links left as written, no
+ * pixel, no token — and marked [TEST] in the subject.
  */
 export async function sendTestEmails(ctx: AppContext, id: number, emails: string[]) {
   const campaign = await campaignRow(ctx, id);
@@ -39,7 +39,6 @@ export async function sendTestEmails(ctx: AppContext, id: number, emails: string
         },
         to: email,
         urls: untracked,
-        clickUrl: (position) => template.links[position - 1]!.url,
       });
       const outcome = await channel.send({ ...rendered, subject: `[TEST] ${rendered.subject}`, headers: {} });
       if (outcome.status === 'delivered' || outcome.status === 'sent') result.sent.push(email);

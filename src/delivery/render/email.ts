@@ -13,7 +13,8 @@ import { LinkTable, MARK, markHtmlLinks, markTextLinks } from './links.js';
 export interface EmailTemplate {
   subject: Parsed;
   html: Parsed;
-  text: Parsed;
+  /** Undefined when the text generated from the HTML is not valid Liquid: it is then converted per recipient. */
+  text: Parsed | undefined;
   /** Tracked links by position (1..n), then the honeypot. */
   links: Array<{ position: number; url: string; kind: 'link' | 'honeypot' }>;
 }
@@ -57,6 +58,7 @@ const TEXT_OPTIONS = {
   selectors: [
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    { selector: 'a[aria-hidden=true]', format: 'skip' },
     { selector: 'img', format: 'skip' },
     { selector: 'table', format: 'dataTable' },
   ],
@@ -85,9 +87,18 @@ export function compileEmailTemplate(campaign: Pick<CampaignRow, 'subject' | 'pr
   return {
     subject: parseTemplate(plainLiquid, withoutMarks(campaign.subject ?? ''), '$.subject'),
     html: parseTemplate(htmlLiquid, html, '$.html'),
-    text: parseTemplate(plainLiquid, text, '$.text'),
+    text: campaign.text ? parseTemplate(plainLiquid, text, '$.text') : generatedText(text),
     links: options.track ? [...tracked, { position: tracked.length + 1, url: '', kind: 'honeypot' }] : tracked,
   };
+}
+
+/** html-to-text may reshape Liquid it was never meant to read; then the text is made from each rendered HTML instead. */
+function generatedText(text: string): Parsed | undefined {
+  try {
+    return plainLiquid.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What Liquid sees: the contact (its own properties only) and the special URLs. */
@@ -128,11 +139,11 @@ export function trackedUrls(publicUrl: string, personal: Signer, anonymous: Sign
   };
 }
 
-function fill(rendered: string, urls: Urls, clickUrl: (position: number) => string): string {
+function fill(rendered: string, urls: Urls): string {
   return rendered.replace(MARKER, (_, kind: string, position: string) => {
     switch (kind) {
       case 'c':
-        return clickUrl(Number(position));
+        return urls.click(Number(position));
       case 'o':
         return urls.open();
       case 'u':
@@ -149,14 +160,12 @@ export interface RenderInput {
   recipient: Pick<Recipient, 'messageId' | 'email' | 'phone' | 'firstName' | 'lastName' | 'fields' | 'contactId'>;
   to: string;
   urls: Urls;
-  /** Where click markers lead; tracked URLs by default, the original URLs for untracked copies. */
-  clickUrl?: (position: number) => string;
 }
 
 export function renderEmail(template: EmailTemplate, campaign: CampaignRow, input: RenderInput): RenderedEmail {
   const scope = scopeOf(input.recipient, campaign.name);
-  const clickUrl = input.clickUrl ?? input.urls.click;
-  const subject = fill(plainLiquid.renderSync(template.subject, scope), input.urls, clickUrl).replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  const subject = fill(plainLiquid.renderSync(template.subject, scope), input.urls).replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  const html = fill(htmlLiquid.renderSync(template.html, scope), input.urls);
   const unsubscribe = input.urls.unsubscribe();
   return {
     kind: 'email',
@@ -165,8 +174,8 @@ export function renderEmail(template: EmailTemplate, campaign: CampaignRow, inpu
     from: { name: campaign.from_name, address: campaign.from_email ?? '' },
     replyTo: campaign.reply_to,
     subject,
-    html: fill(htmlLiquid.renderSync(template.html, scope), input.urls, clickUrl),
-    text: fill(plainLiquid.renderSync(template.text, scope), input.urls, clickUrl),
+    html,
+    text: template.text ? fill(plainLiquid.renderSync(template.text, scope), input.urls) : convert(html, TEXT_OPTIONS),
     headers: {
       'List-Unsubscribe': `<${unsubscribe}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
