@@ -62,20 +62,37 @@ export interface Progress {
   skipped: number;
 }
 
+interface Counts {
+  total: number;
+  human: number;
+  unique: number;
+  humanUnique: number;
+  /** Events of contacts without tracking consent: counted for the campaign, never per person. */
+  anonymous: number;
+}
+/** Open and click-to-open are null for SMS (no opens). */
+export interface Rates {
+  open: number | null;
+  click: number;
+  clickToOpen: number | null;
+}
+export type Breakdown = { name: string; opens: number; clicks: number }[];
+
 export interface Stats {
+  recipients: number;
   sent: number;
   received: number;
+  skipped: number;
   bounced: { hard: number; soft: number };
-  opens: { total: number; unique: number; humanUnique: number; human?: number };
-  clicks: { total: number; unique: number; humanUnique: number; human?: number };
+  opens: Counts;
+  clicks: Counts;
   unsubscribed: number;
   complained: number;
-  rates: { open: number; click: number; clickToOpen: number; human?: { open: number; click: number; clickToOpen: number } };
-  links: { id: number; url: string; position?: number; clicks: number; uniqueClickers: number; humanClicks?: number; humanUniqueClickers?: number }[];
-  timeline: { at: string; opens: number; clicks: number; humanOpens?: number; humanClicks?: number }[];
-  devices?: { name: string; count: number }[];
-  clients?: { name: string; count: number }[];
-  [extra: string]: unknown;
+  rates: Rates;
+  humanRates: Rates;
+  links: { id: number; position: number; url: string; clicks: number; humanClicks: number; uniqueClickers: number; humanUniqueClickers: number }[];
+  timeline: { at: string; span: 'hour' | 'day'; opens: number; clicks: number; humanOpens: number; humanClicks: number }[];
+  breakdown: { devices: Breakdown; clients: Breakdown; os: Breakdown };
 }
 
 export interface RecipientRow {
@@ -86,8 +103,9 @@ export interface RecipientRow {
   lastName: string | null;
   status: string;
   received: boolean;
-  opened: boolean;
-  opens: number;
+  /** Null for SMS: no opens are tracked. */
+  opened: boolean | null;
+  opens: number | null;
   clicked: boolean;
   clicks: number;
   links: { linkId: number; url: string; clicks: number }[];
@@ -96,7 +114,10 @@ export interface RecipientRow {
   firstClickAt: string | null;
   lastClickAt: string | null;
   unsubscribed: boolean;
-  bounced: boolean | string | null;
+  bounced: boolean;
+  bounceType: string | null;
+  complained: boolean;
+  trackingConsent: boolean;
 }
 
 export interface ImportStatus {

@@ -1,47 +1,38 @@
 import { Anchor, Card, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { get, query } from '../api';
+import { get } from '../api';
 import { StatusBadge } from '../components/common';
 import { formatDate, formatNumber, formatPercent } from '../format';
-import type { Campaign, Page } from '../types';
-import { useCampaignStats } from './useCampaignStats';
+import type { Campaign, CampaignStatus, Rates } from '../types';
 
-function Row({ campaign, original }: { campaign: Campaign; original: boolean }) {
-  const stats = useCampaignStats(campaign).data;
-  return (
-    <Table.Tr>
-      <Table.Td>
-        <Anchor component={Link} to={`/campaigns/${campaign.id}`} fw={original ? 600 : undefined}>
-          {campaign.name}
-        </Anchor>
-      </Table.Td>
-      <Table.Td>{campaign.audienceLabel ?? (original ? 'original' : '—')}</Table.Td>
-      <Table.Td>
-        <StatusBadge status={campaign.status} />
-      </Table.Td>
-      <Table.Td>{formatDate(campaign.sentAt)}</Table.Td>
-      <Table.Td className="tabular">{formatNumber(stats?.received)}</Table.Td>
-      <Table.Td className="tabular">{campaign.channel === 'sms' ? 'n/a' : formatPercent(stats?.rates.open)}</Table.Td>
-      <Table.Td className="tabular">{formatPercent(stats?.rates.click)}</Table.Td>
-      <Table.Td className="tabular">{campaign.channel === 'sms' ? 'n/a' : formatPercent(stats?.rates.clickToOpen)}</Table.Td>
-    </Table.Tr>
-  );
+interface Lineage {
+  items: {
+    role: 'parent' | 'campaign' | 'relaunch';
+    campaign: { id: number; name: string; channel: string; status: CampaignStatus; audienceLabel: string | null; sentAt: string | null };
+    sent: number;
+    received: number;
+    openers: number;
+    clickers: number;
+    unsubscribed: number;
+    rates: Rates;
+    humanRates: Rates;
+  }[];
 }
 
-/** The campaign beside every relaunch made from it, with their rates side by side. */
+/** The campaign beside its parent and every relaunch made from it, with their rates side by side. */
 export function Relaunches({ campaign }: { campaign: Campaign }) {
-  const children = useQuery({
-    queryKey: ['relaunches', campaign.id],
-    queryFn: async () => (await get<Page<Campaign>>('/api/campaigns' + query({ limit: 1000 }))).items.filter((c) => c.parentCampaignId === campaign.id),
-  });
-  if (!children.data?.length) return null;
+  const lineage = useQuery({ queryKey: ['lineage', campaign.id], queryFn: () => get<Lineage>(`/api/campaigns/${campaign.id}/lineage`) });
+  const items = lineage.data?.items ?? [];
+  if (items.length < 2) return null;
+  const sms = campaign.channel === 'sms';
   return (
     <Card withBorder>
       <Text fw={600} mb="xs">
-        Relaunches
+        {campaign.parentCampaignId ? 'Original and relaunches' : 'Relaunches'}
       </Text>
       <Table>
+        <caption className="sr-only">This campaign and its relaunches, side by side</caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Campaign</Table.Th>
@@ -49,15 +40,31 @@ export function Relaunches({ campaign }: { campaign: Campaign }) {
             <Table.Th>Status</Table.Th>
             <Table.Th>Sent</Table.Th>
             <Table.Th>Received</Table.Th>
-            <Table.Th>Open rate</Table.Th>
+            {!sms && <Table.Th>Open rate</Table.Th>}
             <Table.Th>Click rate</Table.Th>
-            <Table.Th>Click-to-open</Table.Th>
+            {!sms && <Table.Th>Click-to-open</Table.Th>}
+            <Table.Th>Human click rate</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          <Row campaign={campaign} original />
-          {children.data.map((child) => (
-            <Row key={child.id} campaign={child} original={false} />
+          {items.map((item) => (
+            <Table.Tr key={item.campaign.id} bg={item.role === 'campaign' ? 'blue.0' : undefined}>
+              <Table.Td>
+                <Anchor component={Link} to={`/campaigns/${item.campaign.id}`} fw={item.role === 'campaign' ? 600 : undefined}>
+                  {item.campaign.name}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>{item.campaign.audienceLabel ?? (item.role === 'relaunch' ? '—' : 'original')}</Table.Td>
+              <Table.Td>
+                <StatusBadge status={item.campaign.status} />
+              </Table.Td>
+              <Table.Td>{formatDate(item.campaign.sentAt)}</Table.Td>
+              <Table.Td className="tabular">{formatNumber(item.received)}</Table.Td>
+              {!sms && <Table.Td className="tabular">{formatPercent(item.rates.open)}</Table.Td>}
+              <Table.Td className="tabular">{formatPercent(item.rates.click)}</Table.Td>
+              {!sms && <Table.Td className="tabular">{formatPercent(item.rates.clickToOpen)}</Table.Td>}
+              <Table.Td className="tabular">{formatPercent(item.humanRates.click)}</Table.Td>
+            </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>

@@ -62,7 +62,12 @@ describe('the advanced filter builder', () => {
 
     await user.selectOptions(within(conditions()[0]!).getByLabelText('Field'), 'contact.inList');
     await user.selectOptions(within(conditions()[0]!).getByLabelText('Value'), '4');
-    expect(latest().conditions[0]).toEqual({ field: 'contact.inList', op: 'is', value: 4 });
+    expect(latest().conditions[0]).toEqual({ field: 'contact.inList', op: 'eq', value: 4 });
+
+    await user.selectOptions(within(conditions()[0]!).getByLabelText('Field'), 'clickedLink');
+    await user.selectOptions(within(conditions()[0]!).getByLabelText('Operator'), 'is');
+    await user.selectOptions(within(conditions()[0]!).getByLabelText('Value'), 'false');
+    expect(latest().conditions[0]).toEqual({ field: 'clickedLink', op: 'is', value: false, linkId: 11 });
   });
 
   it('offers the string, date and custom field operators of SPEC §3', async () => {

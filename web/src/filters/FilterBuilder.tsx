@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Checkbox, Group as Row, NativeSelect, NumberInput, Paper, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Group as Row, MultiSelect, NativeSelect, NumberInput, Paper, Stack, TagsInput, Text, TextInput } from '@mantine/core';
 import type { ReactNode } from 'react';
 import {
   MAX_CONDITIONS,
@@ -143,7 +143,7 @@ function ConditionEditor({ condition, onChange, onRemove, context, not }: { cond
 function ValueEditor({ condition, info, onChange, lists }: { condition: Condition; info: FieldInfo; onChange: (v: unknown) => void; lists: BuilderContext['lists'] }) {
   const { op, value } = condition;
   const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : '');
-  if (info.kind === 'boolean' || (info.kind === 'string' && op === 'isEmpty')) {
+  if (info.kind === 'boolean' || (info.kind === 'link' && op === 'is') || (info.kind === 'string' && op === 'isEmpty')) {
     return <NativeSelect aria-label="Value" size="xs" w={80} value={String(value !== false)} onChange={(e) => onChange(e.currentTarget.value === 'true')} data={yesNo} />;
   }
   if (info.kind === 'bounce') {
@@ -163,6 +163,19 @@ function ValueEditor({ condition, info, onChange, lists }: { condition: Conditio
       />
     );
   }
+  if (info.kind === 'list' && op === 'in') {
+    return (
+      <MultiSelect
+        aria-label="Values"
+        size="xs"
+        w={260}
+        placeholder="Pick lists"
+        data={lists.map((l) => ({ value: String(l.id), label: l.name }))}
+        value={Array.isArray(value) ? value.map(String) : []}
+        onChange={(ids) => onChange(ids.map(Number))}
+      />
+    );
+  }
   if (info.kind === 'list') {
     return (
       <NativeSelect
@@ -175,7 +188,7 @@ function ValueEditor({ condition, info, onChange, lists }: { condition: Conditio
       />
     );
   }
-  if (info.kind === 'number' || op === 'withinLastDays') {
+  if (info.kind === 'number' || info.kind === 'link' || op === 'withinLastDays') {
     return (
       <Row gap={4}>
         <NumberInput aria-label="Value" size="xs" w={90} min={0} value={typeof value === 'number' ? value : ''} onChange={(v) => onChange(typeof v === 'number' ? v : Number(v))} />

@@ -23,12 +23,15 @@ export type FilterNode = Condition | Group | Not;
 export const MAX_DEPTH = 5;
 export const MAX_CONDITIONS = 50;
 
-export type Kind = 'boolean' | 'number' | 'date' | 'string' | 'list' | 'bounce';
+export type Kind = 'boolean' | 'number' | 'link' | 'date' | 'string' | 'list' | 'bounce';
 
 export const OPERATORS: Record<Kind, { op: string; label: string }[]> = {
   boolean: [{ op: 'is', label: 'is' }],
   bounce: [{ op: 'is', label: 'is' }],
-  list: [{ op: 'is', label: 'is' }],
+  list: [
+    { op: 'eq', label: 'is' },
+    { op: 'in', label: 'is one of' },
+  ],
   number: [
     { op: 'eq', label: '=' },
     { op: 'neq', label: '≠' },
@@ -36,6 +39,15 @@ export const OPERATORS: Record<Kind, { op: string; label: string }[]> = {
     { op: 'gte', label: '≥' },
     { op: 'lt', label: '<' },
     { op: 'lte', label: '≤' },
+  ],
+  link: [
+    { op: 'gte', label: '≥' },
+    { op: 'eq', label: '=' },
+    { op: 'neq', label: '≠' },
+    { op: 'gt', label: '>' },
+    { op: 'lt', label: '<' },
+    { op: 'lte', label: '≤' },
+    { op: 'is', label: 'clicked it:' },
   ],
   date: [
     { op: 'before', label: 'before' },
@@ -73,7 +85,7 @@ export const BEHAVIOUR_FIELDS: FieldInfo[] = [
   { field: 'opens', label: 'Number of opens', kind: 'number', group: 'Behaviour', human: true, emailOnly: true },
   { field: 'clicked', label: 'Clicked', kind: 'boolean', group: 'Behaviour', human: true },
   { field: 'clicks', label: 'Number of clicks', kind: 'number', group: 'Behaviour', human: true },
-  { field: 'clickedLink', label: 'Clicks on link', kind: 'number', group: 'Behaviour', human: true, link: true },
+  { field: 'clickedLink', label: 'Clicks on link', kind: 'link', group: 'Behaviour', human: true, link: true },
   { field: 'firstOpenAt', label: 'First open', kind: 'date', group: 'Behaviour', human: true, emailOnly: true },
   { field: 'lastOpenAt', label: 'Last open', kind: 'date', group: 'Behaviour', human: true, emailOnly: true },
   { field: 'firstClickAt', label: 'First click', kind: 'date', group: 'Behaviour', human: true },
@@ -108,8 +120,9 @@ export function fieldInfo(field: string, catalog: FieldInfo[]): FieldInfo {
 
 /** The value an operator starts with, so that a new condition is complete at once. */
 export function defaultValue(kind: Kind, op: string): unknown {
-  if (kind === 'boolean' || kind === 'bounce') return true;
-  if (kind === 'number') return 1;
+  if (kind === 'boolean' || kind === 'bounce' || op === 'is') return true;
+  if (kind === 'list') return op === 'in' ? [] : undefined;
+  if (kind === 'number' || kind === 'link') return 1;
   if (op === 'withinLastDays') return 7;
   if (kind === 'date') {
     const today = new Date().toISOString().slice(0, 10);
@@ -125,7 +138,7 @@ export function newCondition(info: FieldInfo, options: { linkId?: number; listId
   const op = info.kind === 'number' ? 'gte' : OPERATORS[info.kind][0]!.op;
   const condition: Condition = { field: info.field, op, value: defaultValue(info.kind, op) };
   if (info.link) condition.linkId = options.linkId;
-  if (info.kind === 'list') condition.value = options.listId;
+  if (info.kind === 'list' && options.listId) condition.value = options.listId;
   return condition;
 }
 
@@ -165,6 +178,7 @@ export function problems(node: FilterNode, path = '$'): [string, string][] {
   if (node.field === 'contact.inList' && !value) return [[path, 'pick a list']];
   if (op === 'between' && (!Array.isArray(value) || value.length !== 2 || !value[0] || !value[1])) return [[path, 'give both dates']];
   if (op === 'in' && (!Array.isArray(value) || value.length === 0)) return [[path, 'give at least one value']];
+  if (['contains', 'startsWith'].includes(op) && !value) return [[path, 'give some text']];
   if (typeof value === 'number' && !Number.isFinite(value)) return [[path, 'give a number']];
   if (['before', 'after'].includes(op) && !value) return [[path, 'give a date']];
   return [];

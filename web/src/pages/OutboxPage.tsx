@@ -1,99 +1,119 @@
-import { Anchor, Badge, Card, Grid, Group, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Badge, Card, Grid, Group, Stack, Tabs, Text, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get, query } from '../api';
-import { ErrorAlert, PageHeader } from '../components/common';
-import { Pager } from '../components/Pager';
-import { usePagedQuery } from '../components/usePagedQuery';
-import { formatDate } from '../format';
+import { ErrorAlert, Loading, PageHeader } from '../components/common';
+import { formatDate, formatNumber } from '../format';
 
-interface OutboxMessage {
-  id: number | string;
-  channel?: 'email' | 'sms';
+interface OutboxEntry {
+  name: string;
   to: string;
-  from?: string;
-  subject?: string | null;
-  text?: string | null;
-  html?: string | null;
-  body?: string | null;
-  campaignId?: number | null;
-  createdAt?: string;
-  sentAt?: string;
-  at?: string;
+  subject: string;
+  date: string;
+  size: number;
 }
 
-/** Messages kept in the local outbox while no SMTP server (or SMSC) is configured: what recipients would receive. */
+interface OutboxMessage {
+  name: string;
+  from: string;
+  to: string;
+  subject: string;
+  date: string | null;
+  headers: Record<string, string>;
+  html: string | null;
+  text: string | null;
+}
+
+/**
+ * Mail kept in the local outbox while no SMTP server is configured: what recipients
+ * would receive. The mail is shown in a sandboxed frame (no script runs); its links
+ * open in a new tab, so clicking one is a real tracked click.
+ */
 export function OutboxPage() {
-  const [search, setSearch] = useState('');
-  const messages = usePagedQuery<OutboxMessage>('/api/outbox', { search }, 50);
-  const [selected, setSelected] = useState<OutboxMessage>();
-  const detail = useQuery({
-    queryKey: ['outbox', selected?.id],
-    enabled: !!selected && selected.html === undefined && selected.body === undefined,
-    queryFn: () => get<OutboxMessage>(`/api/outbox/${selected!.id}` + query({})),
+  const outbox = useQuery({ queryKey: ['outbox'], queryFn: () => get<{ total: number; items: OutboxEntry[] }>('/api/outbox' + query({ limit: 200 })), refetchInterval: 5000 });
+  const [selected, setSelected] = useState<string>();
+  const message = useQuery({
+    queryKey: ['outbox', selected],
+    enabled: !!selected,
+    queryFn: () => get<OutboxMessage>(`/api/outbox/${encodeURIComponent(selected!)}` + query({ format: 'json' })),
   });
-  const shown = detail.data ?? selected;
+  const m = message.data;
   return (
     <>
-      <PageHeader title="Outbox" subtitle="No SMTP server is configured: messages are kept here instead of being delivered. Links and the open pixel work as in a real inbox." />
-      <ErrorAlert error={messages.error} />
+      <PageHeader title="Outbox" subtitle={`No SMTP server is configured: mail is kept here instead of being delivered. ${formatNumber(outbox.data?.total)} messages.`} />
+      <ErrorAlert error={outbox.error} />
       <Grid>
-        <Grid.Col span={{ base: 12, md: 5 }}>
-          <input className="sr-only" aria-label="Search the outbox" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
-          <Stack gap={4} role="list" aria-label="Messages">
-            {(messages.data?.items ?? []).map((m) => (
-              <UnstyledButton key={m.id} role="listitem" onClick={() => setSelected(m)} p="xs" style={{ borderRadius: 8, background: selected?.id === m.id ? 'var(--mantine-color-blue-0)' : undefined }}>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Stack gap={2} role="list" aria-label="Messages">
+            {(outbox.data?.items ?? []).map((entry) => (
+              <UnstyledButton
+                key={entry.name}
+                role="listitem"
+                onClick={() => setSelected(entry.name)}
+                p="xs"
+                aria-current={selected === entry.name}
+                style={{ borderRadius: 8, background: selected === entry.name ? 'var(--mantine-color-blue-0)' : undefined }}
+              >
                 <Group justify="space-between" wrap="nowrap">
                   <Text size="sm" fw={600} truncate>
-                    {m.to}
+                    {entry.to}
                   </Text>
-                  <Badge size="xs" variant="light">
-                    {m.channel ?? 'email'}
-                  </Badge>
+                  <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                    {formatDate(entry.date)}
+                  </Text>
                 </Group>
                 <Text size="sm" truncate>
-                  {m.subject ?? m.body ?? m.text ?? ''}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {formatDate(m.createdAt ?? m.sentAt ?? m.at)}
+                  {entry.subject || '(no subject)'}
                 </Text>
               </UnstyledButton>
             ))}
-            {messages.data?.items.length === 0 && <Text c="dimmed">The outbox is empty.</Text>}
+            {outbox.data?.items.length === 0 && <Text c="dimmed">The outbox is empty.</Text>}
           </Stack>
-          <Pager page={messages.page} total={messages.data?.total} previous={messages.previous} next={messages.next} />
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 7 }}>
-          {shown ? (
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          {!selected && <Text c="dimmed">Pick a message to read it.</Text>}
+          {selected && message.isLoading && <Loading />}
+          <ErrorAlert error={message.error} />
+          {m && (
             <Card withBorder>
-              <Text size="sm">
-                <b>To:</b> {shown.to}
-              </Text>
-              {shown.from && (
+              <Stack gap={2} mb="sm">
                 <Text size="sm">
-                  <b>From:</b> {shown.from}
+                  <b>From:</b> {m.from}
                 </Text>
-              )}
-              {shown.subject && (
-                <Text size="sm" mb="sm">
-                  <b>Subject:</b> {shown.subject}
+                <Text size="sm">
+                  <b>To:</b> {m.to}
                 </Text>
-              )}
-              {shown.html ? (
-                <iframe title="Message" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={shown.html.replace('<head>', '<head><base target="_blank">')} className="preview-frame" style={{ height: 600 }} />
-              ) : (
-                <ScrollArea>
-                  <Text style={{ whiteSpace: 'pre-wrap' }}>{shown.body ?? shown.text}</Text>
-                </ScrollArea>
-              )}
-              {shown.campaignId && (
-                <Anchor href={`/campaigns/${shown.campaignId}/stats`} size="sm">
-                  Campaign statistics
-                </Anchor>
-              )}
+                <Text size="sm">
+                  <b>Subject:</b> {m.subject}
+                </Text>
+                {m.headers['list-unsubscribe'] && (
+                  <Group gap={4}>
+                    <Badge size="xs" variant="light">
+                      List-Unsubscribe
+                    </Badge>
+                    <Text size="xs" c="dimmed" truncate>
+                      {m.headers['list-unsubscribe']}
+                    </Text>
+                  </Group>
+                )}
+              </Stack>
+              <Tabs defaultValue={m.html ? 'html' : 'text'} keepMounted={false}>
+                <Tabs.List>
+                  {m.html && <Tabs.Tab value="html">HTML</Tabs.Tab>}
+                  <Tabs.Tab value="text">Text</Tabs.Tab>
+                </Tabs.List>
+                {m.html && (
+                  <Tabs.Panel value="html" pt="xs">
+                    <iframe title="Message" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={`<base target="_blank">${m.html}`} className="preview-frame" style={{ height: 620 }} />
+                  </Tabs.Panel>
+                )}
+                <Tabs.Panel value="text" pt="xs">
+                  <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                    {m.text}
+                  </Text>
+                </Tabs.Panel>
+              </Tabs>
             </Card>
-          ) : (
-            <Text c="dimmed">Pick a message to read it.</Text>
           )}
         </Grid.Col>
       </Grid>

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Stack, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Switch, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -13,14 +13,18 @@ import { SEGMENTS, type Audience, type Segment } from './audience';
 import { RecipientsTable } from './RecipientsTable';
 import { SavedViews } from './SavedViews';
 
+/** The active view's size (filter applied) and, within it, each segment's; openers is null for SMS. */
 interface Summary {
   total: number;
-  segments: Record<Segment, number>;
+  segments: { openers: number | null; clickers: number; active: number; inactive: number };
 }
+
+const countOf = (summary: Summary | undefined, segment: Segment) => (!summary ? undefined : segment === 'all' ? summary.total : (summary.segments[segment] ?? undefined));
 
 /** The Behavioral tracking tab: segments, advanced filters, the active view's count and recipients, and the Actions menu. */
 export function BehaviorTab({ campaign, links }: { campaign: Campaign; links: Stats['links'] }) {
   const [segment, setSegment] = useState<Segment>('all');
+  const [human, setHuman] = useState(false);
   const [draft, setDraft] = useState<FilterGroup>();
   const fields = useQuery({ queryKey: ['fields'], queryFn: () => get<{ name: string; type?: string }[]>('/api/fields') });
   const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
@@ -36,13 +40,13 @@ export function BehaviorTab({ campaign, links }: { campaign: Campaign; links: St
   const candidate = debouncedDraft && problems(debouncedDraft).length === 0 ? toApi(prune(debouncedDraft)) : undefined;
   if (JSON.stringify(candidate) !== JSON.stringify(applied) && (issues.length === 0 || !draft)) setApplied(candidate);
 
-  const audience: Audience = useMemo(() => ({ ...(segment !== 'all' && { segment }), ...(applied && { filter: applied }) }), [segment, applied]);
+  const audience: Audience = useMemo(() => ({ ...(segment !== 'all' && { segment }), ...(applied && { filter: applied }), ...(human && { human }) }), [segment, applied, human]);
   const summary = useQuery({
-    queryKey: ['summary', campaign.id, applied],
-    queryFn: () => get<Summary>(`/api/campaigns/${campaign.id}/recipients/summary` + query({ filter: applied })),
+    queryKey: ['summary', campaign.id, applied, human],
+    queryFn: () => get<Summary>(`/api/campaigns/${campaign.id}/recipients/summary` + query({ filter: applied, human: human || undefined })),
     placeholderData: keepPreviousData,
   });
-  const count = summary.data?.segments[segment];
+  const count = countOf(summary.data, segment);
 
   const addFilter = () => {
     const condition = newCondition(context.fields.find((f) => f.field === 'clicked') ?? context.fields[0]!, { linkId: context.links[0]?.id, listId: context.lists[0]?.id });
@@ -61,7 +65,7 @@ export function BehaviorTab({ campaign, links }: { campaign: Campaign; links: St
               onClick={() => setSegment(s.value)}
               rightSection={
                 <Badge size="sm" variant={segment === s.value ? 'white' : 'light'} aria-hidden>
-                  {summary.data ? formatNumber(summary.data.segments[s.value]) : '…'}
+                  {summary.data ? formatNumber(countOf(summary.data, s.value)) : '…'}
                 </Badge>
               }
             >
@@ -70,6 +74,7 @@ export function BehaviorTab({ campaign, links }: { campaign: Campaign; links: St
           ))}
         </Group>
         <Group gap="xs">
+          <Switch label="Human only" checked={human} onChange={(e) => setHuman(e.currentTarget.checked)} title="Leave out opens and clicks by privacy proxies and link scanners" />
           <SavedViews
             current={{ segment, filter: draft }}
             onLoad={(view) => {

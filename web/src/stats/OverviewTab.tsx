@@ -2,7 +2,7 @@ import { Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, formatPercent } from '../format';
-import type { Campaign, Stats } from '../types';
+import type { Breakdown as Rows, Campaign, Stats } from '../types';
 
 function Figure({ label, value, detail }: { label: string; value: string; detail?: string }) {
   return (
@@ -22,23 +22,28 @@ function Figure({ label, value, detail }: { label: string; value: string; detail
   );
 }
 
-const ratio = (a: number, b: number) => (b ? a / b : 0);
-
-function Breakdown({ title, rows }: { title: string; rows?: { name: string; count: number }[] }) {
-  if (!rows?.length) return null;
-  const total = rows.reduce((s, r) => s + r.count, 0);
+/** Opens and clicks by device, client or system, as the tracking routes recorded them from user agents. */
+function Breakdown({ title, rows, email }: { title: string; rows: Rows; email: boolean }) {
+  if (!rows.length) return null;
   return (
     <Card withBorder>
       <Text fw={600} mb="xs">
         {title}
       </Text>
       <Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th />
+            {email && <Table.Th>Opens</Table.Th>}
+            <Table.Th>Clicks</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
         <Table.Tbody>
           {rows.map((r) => (
             <Table.Tr key={r.name}>
               <Table.Td>{r.name}</Table.Td>
-              <Table.Td className="tabular">{formatNumber(r.count)}</Table.Td>
-              <Table.Td className="tabular">{formatPercent(ratio(r.count, total))}</Table.Td>
+              {email && <Table.Td className="tabular">{formatNumber(r.opens)}</Table.Td>}
+              <Table.Td className="tabular">{formatNumber(r.clicks)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -53,11 +58,12 @@ export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: St
   const human = mode === 'human';
   const openers = human ? stats.opens.humanUnique : stats.opens.unique;
   const clickers = human ? stats.clicks.humanUnique : stats.clicks.unique;
+  const rates = human ? stats.humanRates : stats.rates;
   const email = campaign.channel === 'email';
   const timeline = stats.timeline.map((point) => ({
-    at: new Date(point.at).toLocaleString('en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
-    Opens: human ? (point.humanOpens ?? point.opens) : point.opens,
-    Clicks: human ? (point.humanClicks ?? point.clicks) : point.clicks,
+    at: new Date(point.at).toLocaleString('en', point.span === 'day' ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+    Opens: human ? point.humanOpens : point.opens,
+    Clicks: human ? point.humanClicks : point.clicks,
   }));
   return (
     <Stack>
@@ -78,10 +84,14 @@ export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: St
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Figure label="Sent" value={formatNumber(stats.sent)} />
         <Figure label="Received" value={formatNumber(stats.received)} detail={`${formatNumber(stats.bounced.hard)} hard and ${formatNumber(stats.bounced.soft)} soft bounces`} />
-        {email && <Figure label="Open rate" value={formatPercent(ratio(openers, stats.received))} detail={`${formatNumber(openers)} openers`} />}
-        <Figure label="Click rate" value={formatPercent(ratio(clickers, stats.received))} detail={`${formatNumber(clickers)} clickers`} />
-        {email && <Figure label="Click-to-open (reactivity)" value={formatPercent(ratio(clickers, openers))} />}
-        <Figure label={email ? 'Opens' : 'Clicks'} value={formatNumber(email ? stats.opens.total : stats.clicks.total)} detail={email ? `${formatNumber(stats.clicks.total)} clicks` : undefined} />
+        {email && <Figure label="Open rate" value={formatPercent(rates.open)} detail={`${formatNumber(openers)} openers`} />}
+        <Figure label="Click rate" value={formatPercent(rates.click)} detail={`${formatNumber(clickers)} clickers`} />
+        {email && <Figure label="Click-to-open (reactivity)" value={formatPercent(rates.clickToOpen)} />}
+        <Figure
+          label={email ? 'Opens and clicks' : 'Clicks'}
+          value={email ? `${formatNumber(human ? stats.opens.human : stats.opens.total)} / ${formatNumber(human ? stats.clicks.human : stats.clicks.total)}` : formatNumber(human ? stats.clicks.human : stats.clicks.total)}
+          detail={stats.opens.anonymous + stats.clicks.anonymous > 0 ? `including ${formatNumber(stats.opens.anonymous + stats.clicks.anonymous)} anonymous (no tracking consent)` : 'every event, repeats included'}
+        />
         <Figure label="Unsubscribed" value={formatNumber(stats.unsubscribed)} />
         {email && <Figure label="Complaints" value={formatNumber(stats.complained)} />}
       </SimpleGrid>
@@ -107,9 +117,10 @@ export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: St
           </div>
         )}
       </Card>
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Breakdown title="Devices" rows={stats.devices} />
-        <Breakdown title="Email clients" rows={stats.clients} />
+      <SimpleGrid cols={{ base: 1, md: 3 }}>
+        <Breakdown title="Devices" rows={stats.breakdown.devices} email={email} />
+        <Breakdown title={email ? 'Email clients' : 'Browsers'} rows={stats.breakdown.clients} email={email} />
+        <Breakdown title="Operating systems" rows={stats.breakdown.os} email={email} />
       </SimpleGrid>
     </Stack>
   );

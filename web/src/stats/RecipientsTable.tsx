@@ -12,7 +12,7 @@ import type { Audience } from './audience';
 const PAGE_SIZE = 200;
 const ROW_HEIGHT = 44;
 
-const yes = (value: boolean, label: string, color = 'green') =>
+const yes = (value: boolean | null, label: string, color = 'green') =>
   value ? (
     <Badge variant="light" color={color} size="sm">
       {label}
@@ -26,7 +26,7 @@ const yes = (value: boolean, label: string, color = 'green') =>
 function columns(channel: 'email' | 'sms'): ColumnDef<RecipientRow>[] {
   return [
     {
-      id: 'contact',
+      id: 'email',
       header: 'Recipient',
       size: 260,
       enableSorting: true,
@@ -43,7 +43,7 @@ function columns(channel: 'email' | 'sms'): ColumnDef<RecipientRow>[] {
         </div>
       ),
     },
-    { id: 'received', header: 'Received', size: 100, cell: ({ row: { original: r } }) => (r.bounced ? <Badge color="red" variant="light" size="sm">bounced</Badge> : yes(r.received, 'yes', 'gray')) },
+    { id: 'received', header: 'Received', size: 100, cell: ({ row: { original: r } }) => (r.bounced ? <Badge color="red" variant="light" size="sm">{r.bounceType ? `${r.bounceType} bounce` : 'bounced'}</Badge> : yes(r.received, 'yes', 'gray')) },
     ...(channel === 'email'
       ? [{ id: 'opens', header: 'Opened', size: 100, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.opened, `opened ×${r.opens}`, 'blue') } as ColumnDef<RecipientRow>]
       : []),
@@ -78,7 +78,7 @@ export function RecipientsTable({ campaignId, channel, audience }: { campaignId:
   const rows = useInfiniteQuery({
     queryKey: ['recipients', campaignId, audience, sort],
     queryFn: ({ pageParam }) =>
-      get<Page<RecipientRow>>(`/api/campaigns/${campaignId}/recipients` + query({ segment: audience.segment, filter: audience.filter, sort, cursor: pageParam, limit: PAGE_SIZE })),
+      get<Page<RecipientRow>>(`/api/campaigns/${campaignId}/recipients` + query({ ...audience, sort, cursor: pageParam, limit: PAGE_SIZE })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

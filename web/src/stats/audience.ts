@@ -14,6 +14,8 @@ export const SEGMENTS: { value: Segment; label: string }[] = [
 export interface Audience {
   segment?: Exclude<Segment, 'all'>;
   filter?: FilterNode;
+  /** Count human events only in every open and click condition (segments included). */
+  human?: boolean;
 }
 
 /** The relaunch's audience label (SPEC §7): `active view` whenever a filter is given, else the segment, else `all`. */
