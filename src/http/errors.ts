@@ -27,11 +27,12 @@ export interface ErrorBody {
   error: { code: string; message: string; path?: string; [key: string]: unknown };
 }
 
-/** "/listIds/0" of a body → "$.listIds[0]"; query and params keep their origin in front. */
+/** "/listIds/0" of a body → "$.listIds[0]"; query ("query.limit", as Fastify's "querystring") and params keep their origin in front. */
 function jsonPath(context: string | undefined, instancePath: string, missing?: string): string {
   const parts = instancePath.split('/').filter(Boolean);
   if (missing) parts.push(missing);
   const path = parts.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('');
+  if (context === 'querystring') return `query${path}`;
   return context && context !== 'body' ? `${context}${path}` : `$${path}`;
 }
 
