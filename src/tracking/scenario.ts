@@ -87,7 +87,12 @@ export async function createScenario(ctx: AppContext, options: ScenarioOptions =
       .returning(['id', 'contact_id'])
       .execute();
     const byContact = new Map(chunk.map((c) => [c.id, c]));
-    messages.push(...inserted.map((m) => ({ id: m.id, contactId: m.contact_id, ...byContact.get(m.contact_id)! })));
+    messages.push(
+      ...inserted.map((m) => {
+        const { email, phone, trackingConsent } = byContact.get(m.contact_id)!;
+        return { id: m.id, contactId: m.contact_id, email, phone, trackingConsent };
+      }),
+    );
   }
   messages.sort((a, b) => a.id - b.id);
 
