@@ -4,7 +4,11 @@ const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyl
 
 export const formatNumber = (n: number | null | undefined) => (n == null ? '—' : numberFormat.format(n));
 export const formatPercent = (fraction: number | null | undefined) => (fraction == null || Number.isNaN(fraction) ? '—' : percentFormat.format(fraction));
+const shortDateFormat = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
 export const formatDate = (iso: string | null | undefined) => (iso ? dateFormat.format(new Date(iso)) : '—');
+/** For narrow table cells: no year. */
+export const formatShortDate = (iso: string | null | undefined) => (iso ? shortDateFormat.format(new Date(iso)) : '—');
 export const fullName = (c: { firstName: string | null; lastName: string | null }) => [c.firstName, c.lastName].filter(Boolean).join(' ');
 
 /** An ISO date as the value of an <input type="datetime-local"> in the browser's time zone, and back. */

@@ -30,11 +30,13 @@ function emptyDraft(channel: Channel): Draft {
 }
 
 /** What the form sends: empty optional fields become null, fields of the other channel are left out. */
-function payload(channel: Channel, draft: Draft) {
+function payload(channel: Channel, draft: Draft, snapshot: boolean) {
   const orNull = (value: string | null | undefined) => (value && value.trim() ? value : null);
+  // A relaunch's audience is a snapshot taken when it was created: its lists are never sent.
+  const audience = snapshot ? {} : { listIds: draft.listIds };
   return channel === 'email'
-    ? { name: draft.name, subject: draft.subject ?? '', fromEmail: draft.fromEmail ?? '', fromName: orNull(draft.fromName), replyTo: orNull(draft.replyTo), preheader: orNull(draft.preheader), html: draft.html ?? '', listIds: draft.listIds }
-    : { name: draft.name, body: draft.body ?? '', senderId: orNull(draft.senderId), listIds: draft.listIds };
+    ? { name: draft.name, subject: draft.subject ?? '', fromEmail: draft.fromEmail ?? '', fromName: orNull(draft.fromName), replyTo: orNull(draft.replyTo), preheader: orNull(draft.preheader), html: draft.html ?? '', ...audience }
+    : { name: draft.name, body: draft.body ?? '', senderId: orNull(draft.senderId), ...audience };
 }
 
 /** The email or SMS editor for a new campaign or a draft; saving a new one opens its page. */
@@ -51,12 +53,13 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
     setDraft((d) => ({ ...d, ...patch }));
   };
   const readOnly = campaign !== undefined && campaign.status !== 'draft';
+  const snapshot = !!campaign?.parentCampaignId && campaign.listIds.length === 0;
 
   const save = useMutation({
     mutationFn: () =>
       campaign
-        ? api<Campaign>('PATCH', `/api/campaigns/${campaign.id}`, payload(channel, draft))
-        : api<Campaign>('POST', '/api/campaigns', { channel, ...payload(channel, draft) }),
+        ? api<Campaign>('PATCH', `/api/campaigns/${campaign.id}`, payload(channel, draft, snapshot))
+        : api<Campaign>('POST', '/api/campaigns', { channel, ...payload(channel, draft, false) }),
     onSuccess: (result) => {
       client.setQueryData(['campaign', result.id], result);
       void client.invalidateQueries({ queryKey: ['/api/campaigns'] });
@@ -121,7 +124,18 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
                   </Stack>
                 </>
               )}
-              <AudiencePicker value={draft.listIds} onChange={(listIds) => set({ listIds })} disabled={readOnly} />
+              {snapshot ? (
+                <div>
+                  <Text size="sm" fw={500}>
+                    Recipients
+                  </Text>
+                  <Text size="sm" c="dimmed">
+                    The {campaign.audienceLabel ?? 'selected'} recipients of the original campaign, frozen when this relaunch was created.
+                  </Text>
+                </div>
+              ) : (
+                <AudiencePicker value={draft.listIds} onChange={(listIds) => set({ listIds })} disabled={readOnly} />
+              )}
               {!readOnly && (
                 <Group>
                   <Button type="submit" loading={save.isPending}>

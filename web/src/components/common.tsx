@@ -46,7 +46,7 @@ const STATUS_COLORS: Record<CampaignStatus, string> = {
 
 export function StatusBadge({ status }: { status: CampaignStatus }) {
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light">
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light" styles={{ root: { flexShrink: 0 }, label: { overflow: 'visible' } }}>
       {status}
     </Badge>
   );

@@ -24,7 +24,7 @@ function ClickMap({ html, links }: { html: string; links: Stats['links'] }) {
       if (!link) continue;
       const badge = doc.createElement('span');
       badge.className = 'ricochet-badge';
-      badge.textContent = `${link.clicks} clicks · ${link.uniqueClickers} people`;
+      badge.textContent = `${link.clicks} ${link.clicks === 1 ? 'click' : 'clicks'} · ${link.uniqueClickers} ${link.uniqueClickers === 1 ? 'person' : 'people'}`;
       anchor.after(badge);
     }
     return '<!doctype html>' + doc.documentElement.outerHTML;

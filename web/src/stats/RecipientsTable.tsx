@@ -5,7 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { get, query } from '../api';
 import { ErrorAlert } from '../components/common';
-import { formatDate, fullName } from '../format';
+import { formatDate, formatShortDate, fullName } from '../format';
 import type { Page, RecipientRow } from '../types';
 import type { Audience } from './audience';
 
@@ -14,7 +14,7 @@ const ROW_HEIGHT = 44;
 
 const yes = (value: boolean | null, label: string, color = 'green') =>
   value ? (
-    <Badge variant="light" color={color} size="sm">
+    <Badge variant="light" color={color} size="sm" tt="none" styles={{ label: { overflow: 'visible' } }}>
       {label}
     </Badge>
   ) : (
@@ -28,7 +28,7 @@ function columns(channel: 'email' | 'sms'): ColumnDef<RecipientRow>[] {
     {
       id: 'email',
       header: 'Recipient',
-      size: 260,
+      size: 250,
       enableSorting: true,
       cell: ({ row: { original: r } }) => (
         <div>
@@ -43,15 +43,15 @@ function columns(channel: 'email' | 'sms'): ColumnDef<RecipientRow>[] {
         </div>
       ),
     },
-    { id: 'received', header: 'Received', size: 100, cell: ({ row: { original: r } }) => (r.bounced ? <Badge color="red" variant="light" size="sm">{r.bounceType ? `${r.bounceType} bounce` : 'bounced'}</Badge> : yes(r.received, 'yes', 'gray')) },
+    { id: 'received', header: 'Received', size: 110, cell: ({ row: { original: r } }) => (r.bounced ? <Badge color="red" variant="light" size="sm">{r.bounceType ? `${r.bounceType} bounce` : 'bounced'}</Badge> : yes(r.received, 'yes', 'gray')) },
     ...(channel === 'email'
-      ? [{ id: 'opens', header: 'Opened', size: 100, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.opened, `opened ×${r.opens}`, 'blue') } as ColumnDef<RecipientRow>]
+      ? [{ id: 'opens', header: 'Opened', size: 110, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.opened, `opened ×${r.opens}`, 'blue') } as ColumnDef<RecipientRow>]
       : []),
-    { id: 'clicks', header: 'Clicked', size: 100, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.clicked, `clicked ×${r.clicks}`, 'orange') },
+    { id: 'clicks', header: 'Clicked', size: 110, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.clicked, `clicked ×${r.clicks}`, 'orange') },
     {
       id: 'links',
       header: 'Links clicked',
-      size: 320,
+      size: 250,
       cell: ({ row: { original: r } }) => (
         <Group gap={4} wrap="nowrap">
           {r.links.map((l) => (
@@ -65,9 +65,9 @@ function columns(channel: 'email' | 'sms'): ColumnDef<RecipientRow>[] {
       ),
     },
     ...(channel === 'email'
-      ? [{ id: 'lastOpenAt', header: 'Last open', size: 160, enableSorting: true, cell: ({ row: { original: r } }) => formatDate(r.lastOpenAt) } as ColumnDef<RecipientRow>]
+      ? [{ id: 'lastOpenAt', header: 'Last open', size: 130, enableSorting: true, cell: ({ row: { original: r } }) => <span title={formatDate(r.lastOpenAt)}>{formatShortDate(r.lastOpenAt)}</span> } as ColumnDef<RecipientRow>]
       : []),
-    { id: 'lastClickAt', header: 'Last click', size: 160, enableSorting: true, cell: ({ row: { original: r } }) => formatDate(r.lastClickAt) },
+    { id: 'lastClickAt', header: 'Last click', size: 130, enableSorting: true, cell: ({ row: { original: r } }) => <span title={formatDate(r.lastClickAt)}>{formatShortDate(r.lastClickAt)}</span> },
   ];
 }
 
@@ -133,7 +133,7 @@ export function RecipientsTable({ campaignId, channel, audience }: { campaignId:
               return (
                 <tr key={row.id} className="grid-row" style={{ height: ROW_HEIGHT, borderBottom: '1px solid var(--mantine-color-gray-2)' }} aria-rowindex={item.index + 2}>
                   {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="grid-cell">
+                    <td key={cell.id} className="grid-cell" style={{ fontSize: 14 }}>
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </td>
                   ))}
