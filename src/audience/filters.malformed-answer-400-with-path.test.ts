@@ -13,7 +13,7 @@ describeEachDatabase('malformed filters', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     ({ id: campaignId } = await addCampaign(t.ctx, { links: [{ url: 'https://shop.example/a' }] }));
-    ({ linkIds: [otherLink] } = (await addCampaign(t.ctx, { links: [{ url: 'https://shop.example/b' }] })) as { linkIds: [number] });
+    otherLink = (await addCampaign(t.ctx, { links: [{ url: 'https://shop.example/b' }] })).linkIds[0]!;
   });
   afterAll(() => t.close());
 
