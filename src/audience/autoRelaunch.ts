@@ -1,6 +1,6 @@
 import { campaignRow } from '../campaigns/campaigns.js';
 import type { AppContext } from '../http/context.js';
-import { badRequest, conflict, notFound } from '../http/errors.js';
+import { AppError, badRequest, conflict, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { insertRelaunch } from './actions.js';
 import { DAY_MS } from './compile.js';
@@ -108,8 +108,9 @@ export async function runDueAutoRelaunches(ctx: AppContext): Promise<number> {
         return true;
       });
       if (made) created++;
-    } catch {
-      // A relaunch that cannot be made now (e.g. its campaign changed) will not be made later either.
+    } catch (error) {
+      // Refused by Ricochet's own rules (e.g. its campaign is gone): it never will be made. Anything else is retried.
+      if (!(error instanceof AppError)) throw error;
       await ctx.store.db.updateTable('auto_relaunches').set({ status: 'failed' }).where('id', '=', auto.id).where('status', '=', 'pending').execute();
     }
   }
