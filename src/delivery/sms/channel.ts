@@ -60,27 +60,32 @@ export function createSmppChannel(ctx: AppContext, options: SmppOptions): Channe
     }
   }
 
+  const sources = new Map<string, ReturnType<typeof sourceAddress>>();
+
   return {
     async send(message) {
       const { encoding, parts } = splitSms(message.text);
       const encode = encoding === 'gsm7' ? encodeGsm7 : encodeUcs2;
       const ref = (reference = (reference + 1) % 256);
-      const common = {
-        ...sourceAddress(message.from),
-        dest_addr_ton: 1,
-        dest_addr_npi: 1,
-        destination_addr: message.to.replace('+', ''),
-        registered_delivery: 1,
-        data_coding: DATA_CODING[encoding],
-      };
+      let source = sources.get(message.from);
+      if (!source) sources.set(message.from, (source = sourceAddress(message.from)));
       const ids: string[] = [];
-      for (const [i, text] of parts.entries()) {
-        const payload = Buffer.from(encode(text));
-        const fields =
-          parts.length === 1
-            ? { ...common, esm_class: 0, short_message: payload }
-            : { ...common, esm_class: ESM_UDH_INDICATOR, short_message: Buffer.concat([concatenationHeader(ref, parts.length, i + 1), payload]) };
-        const result = await submitPart(fields, i === 0);
+      for (let i = 0; i < parts.length; i++) {
+        const encoded = encode(parts[i]!);
+        const payload = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+        const result = await submitPart(
+          {
+            ...source,
+            dest_addr_ton: 1,
+            dest_addr_npi: 1,
+            destination_addr: message.to.slice(1),
+            registered_delivery: 1,
+            data_coding: DATA_CODING[encoding],
+            esm_class: parts.length === 1 ? 0 : ESM_UDH_INDICATOR,
+            short_message: parts.length === 1 ? payload : Buffer.concat([concatenationHeader(ref, parts.length, i + 1), payload]),
+          },
+          i === 0,
+        );
         if ('outcome' in result) return result.outcome;
         ids.push(result.messageId);
       }

@@ -24,14 +24,29 @@ const BASIC =
 const EXTENSION: Record<string, number> = { '\f': 0x0a, '^': 0x14, '{': 0x28, '}': 0x29, '\\': 0x2f, '[': 0x3c, '~': 0x3d, ']': 0x3e, '|': 0x40, '€': 0x65 };
 const ESCAPE = 0x1b;
 
-const basicSeptet = new Map<string, number>();
-for (let i = 0; i < BASIC.length; i++) if (i !== ESCAPE) basicSeptet.set(BASIC[i]!, i);
+// Septet by UTF-16 code unit, up to € (U+20AC), the highest character of the alphabet: -1 outside it,
+// EXTENDED + value for extension characters (escape + value, 2 septets). A table, not a Map: this runs per character.
+const EXTENDED = 0x100;
+const SEPTETS = new Int16Array(0x20ad).fill(-1);
+for (let i = 0; i < BASIC.length; i++) if (i !== ESCAPE) SEPTETS[BASIC.charCodeAt(i)] = i;
+for (const [char, value] of Object.entries(EXTENSION)) SEPTETS[char.charCodeAt(0)] = EXTENDED + value;
+const septetOf = (unit: number) => (unit < SEPTETS.length ? SEPTETS[unit]! : -1);
 
 const LIMITS = { gsm7: { single: 160, concatenated: 153 }, ucs2: { single: 70, concatenated: 67 } } as const;
 
 export function isGsm7(text: string): boolean {
-  for (const char of text) if (!basicSeptet.has(char) && !(char in EXTENSION)) return false;
-  return true;
+  return gsmSeptets(text) !== undefined;
+}
+
+/** Septets of a GSM text (extension characters count 2); undefined when a character is outside the alphabet. */
+function gsmSeptets(text: string): number | undefined {
+  let septets = 0;
+  for (let i = 0; i < text.length; i++) {
+    const septet = septetOf(text.charCodeAt(i));
+    if (septet < 0) return undefined;
+    septets += septet >= EXTENDED ? 2 : 1;
+  }
+  return septets;
 }
 
 /**
@@ -40,11 +55,11 @@ export function isGsm7(text: string): boolean {
  * such a part holds one unit less than the limit.
  */
 export function splitSms(text: string): { encoding: SmsEncoding; characters: number; parts: string[] } {
-  const encoding: SmsEncoding = isGsm7(text) ? 'gsm7' : 'ucs2';
+  const septets = gsmSeptets(text);
+  const encoding: SmsEncoding = septets === undefined ? 'ucs2' : 'gsm7';
   // Code points: a GSM extension character costs 2 septets, an astral UCS-2 character 2 code units.
   const cost = (char: string) => (encoding === 'gsm7' ? (char in EXTENSION ? 2 : 1) : char.length);
-  let characters = 0;
-  for (const char of text) characters += cost(char);
+  const characters = septets ?? text.length;
   const limits = LIMITS[encoding];
   if (characters <= limits.single) return { encoding, characters, parts: [text] };
   const parts: string[] = [];
@@ -78,14 +93,19 @@ export function smsParts(text: string, options: { publicUrl?: string } = {}): Sm
  * never reach here: such texts are sent as UCS-2.
  */
 export function encodeGsm7(text: string): Uint8Array {
-  const septets: number[] = [];
-  for (const char of text) {
-    const basic = basicSeptet.get(char);
-    if (basic !== undefined) septets.push(basic);
-    else if (char in EXTENSION) septets.push(ESCAPE, EXTENSION[char]!);
-    else throw new RangeError(`"${char}" is not in the GSM 03.38 alphabet`);
+  const septets = new Uint8Array(text.length * 2);
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const septet = septetOf(text.charCodeAt(i));
+    if (septet < 0) throw new RangeError(`"${text[i]}" is not in the GSM 03.38 alphabet`);
+    if (septet >= EXTENDED) {
+      septets[length++] = ESCAPE;
+      septets[length++] = septet - EXTENDED;
+    } else {
+      septets[length++] = septet;
+    }
   }
-  return Uint8Array.from(septets);
+  return septets.subarray(0, length);
 }
 
 /** UTF-16 big-endian code units: what SMPP carries with data_coding 8. */

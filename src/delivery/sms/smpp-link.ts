@@ -63,7 +63,9 @@ export interface SmppLink {
 interface Connection {
   session: Session;
   bound: boolean;
-  pending: Map<number, { reject: (error: Error) => void; timer: NodeJS.Timeout }>;
+  /** Requests waiting for their response, by sequence number; one sweep checks their deadlines (no timer per request). */
+  pending: Map<number, { command: string; reject: (error: Error) => void; deadline: number }>;
+  sweep: NodeJS.Timeout;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -86,28 +88,38 @@ export function openSmppLink(options: SmppOptions, onDeliver: (pdu: PDU) => Prom
   function send(connection: Connection, command: string, fields: Record<string, unknown>): Promise<PDU> {
     return new Promise((resolve, reject) => {
       const pdu = new smpp.PDU(command, fields);
+      const { socket } = connection.session;
+      // PDUs written in the same tick leave in one write: far fewer system calls under load.
+      if (!socket.writableCorked) {
+        socket.cork();
+        process.nextTick(() => socket.uncork());
+      }
       const sent = connection.session.send(pdu, (response) => {
-        const entry = connection.pending.get(pdu.sequence_number);
-        if (!entry) return;
-        clearTimeout(entry.timer);
-        connection.pending.delete(pdu.sequence_number);
-        resolve(response);
+        if (connection.pending.delete(pdu.sequence_number)) resolve(response);
       });
       if (!sent) return reject(new LinkDown('connection to the SMSC lost'));
-      const timer = setTimeout(() => {
-        connection.pending.delete(pdu.sequence_number);
-        reject(new LinkDown(`no ${command}_resp from the SMSC within ${options.responseTimeoutMs / 1000} s`));
-        // The session is out of step or dead: start afresh.
-        connection.session.destroy();
-      }, options.responseTimeoutMs);
-      connection.pending.set(pdu.sequence_number, { reject, timer });
+      connection.pending.set(pdu.sequence_number, { command, reject, deadline: Date.now() + options.responseTimeoutMs });
     });
+  }
+
+  function sweepExpired(connection: Connection): void {
+    const now = Date.now();
+    for (const [sequence, entry] of connection.pending) {
+      if (entry.deadline > now) continue;
+      connection.pending.delete(sequence);
+      entry.reject(new LinkDown(`no ${entry.command}_resp from the SMSC within ${options.responseTimeoutMs / 1000} s`));
+      // The session is out of step or dead: start afresh.
+      connection.session.destroy();
+    }
   }
 
   function connect(): void {
     reconnectTimer = undefined;
     const session = smpp.connect({ host: options.host, port: options.port });
-    const connection: Connection = { session, bound: false, pending: new Map() };
+    // Writes are already gathered per tick (see send); Nagle would hold the last PDU of a batch for a delayed ACK.
+    session.socket.setNoDelay(true);
+    const connection: Connection = { session, bound: false, pending: new Map(), sweep: setInterval(() => sweepExpired(connection), 1_000) };
+    connection.sweep.unref();
     latest = connection;
     session.on('connect', () => {
       send(connection, 'bind_transceiver', { system_id: options.systemId, password: options.password, interface_version: 0x34 }).then(
@@ -147,10 +159,8 @@ export function openSmppLink(options: SmppOptions, onDeliver: (pdu: PDU) => Prom
         active = undefined;
         clearInterval(keepAlive);
       }
-      for (const { reject, timer } of connection.pending.values()) {
-        clearTimeout(timer);
-        reject(new LinkDown('connection to the SMSC lost before its answer'));
-      }
+      clearInterval(connection.sweep);
+      for (const { reject } of connection.pending.values()) reject(new LinkDown('connection to the SMSC lost before its answer'));
       connection.pending.clear();
       if (closing) return;
       const delay = Math.min(options.reconnectMaxMs, options.reconnectMinMs * 2 ** failures++);
@@ -158,8 +168,7 @@ export function openSmppLink(options: SmppOptions, onDeliver: (pdu: PDU) => Prom
     });
   }
 
-  async function bound(): Promise<Connection> {
-    if (active) return active;
+  async function waitBound(): Promise<Connection> {
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => (wake = resolve));
     boundWaiters.add(wake);
@@ -171,12 +180,13 @@ export function openSmppLink(options: SmppOptions, onDeliver: (pdu: PDU) => Prom
     return active;
   }
 
-  async function acquireSlot(): Promise<void> {
+  /** Takes a window slot: undefined when one was free, otherwise a promise of the next one released. */
+  function acquireSlot(): Promise<void> | undefined {
     if (freeSlots > 0) {
       freeSlots--;
-      return;
+      return undefined;
     }
-    await new Promise<void>((resolve) => slotWaiters.push(resolve));
+    return new Promise<void>((resolve) => slotWaiters.push(resolve));
   }
 
   function releaseSlot(): void {
@@ -189,10 +199,11 @@ export function openSmppLink(options: SmppOptions, onDeliver: (pdu: PDU) => Prom
 
   return {
     async request(command, fields) {
-      await acquireSlot();
+      const slot = acquireSlot();
+      if (slot) await slot;
       try {
         while (Date.now() < pausedUntil) await sleep(pausedUntil - Date.now());
-        const response = await send(await bound(), command, fields);
+        const response = await send(active ?? (await waitBound()), command, fields);
         if (THROTTLING.has(response.command_status)) {
           // The SMSC asks us to slow down: everyone waits, a little longer each time it insists.
           throttlePause = Math.min(5_000, Math.max(50, throttlePause * 2));

@@ -123,6 +123,7 @@ export async function startTestSmsc(credentials = { systemId: 'ricochet', passwo
 
   const dropped = new WeakSet<Session>();
   const server = smpp.createServer((session) => {
+    session.socket.setNoDelay(true);
     session.on('error', () => {});
     session.on('bind_transceiver', (pdu: PDU) => {
       if (pdu.system_id !== credentials.systemId || pdu.password !== credentials.password) {
