@@ -34,6 +34,5 @@ export async function materializeAudience(db: Kysely<Database>, store: Store, ca
         .where('c.id', 'in', audience)
         .orderBy('c.id'),
     )
-    .onConflict((oc) => oc.columns(['campaign_id', 'contact_id']).doNothing())
     .execute();
 }

@@ -55,10 +55,13 @@ function rateLimiter(perSecond: number | undefined): () => Promise<void> {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-async function bounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let index = 0;
+async function bounded<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
   const lane = async () => {
-    while (index < items.length) await work(items[index++]!);
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
@@ -86,6 +89,16 @@ function outcomeWriter(write: (outcomes: Outcome[]) => Promise<void>, every: num
   };
 }
 
+type OutcomeWriter = ReturnType<typeof outcomeWriter>;
+
+/** A leased batch, rendered and ready to send; its leases are renewed until it is done. */
+interface Batch {
+  campaign: CampaignRow;
+  items: Array<readonly [Claimed, Rendered | { skip: string }]>;
+  outcomes: OutcomeWriter;
+  renewal: ReturnType<typeof setInterval>;
+}
+
 interface ChannelSet {
   channel: Channel;
   concurrency: number;
@@ -96,7 +109,9 @@ interface ChannelSet {
  * The sending loop: starts scheduled campaigns when due, leases batches of
  * due messages of sending campaigns (round robin between campaigns), renders
  * them through the campaign compiled once, sends them with bounded concurrency
- * under the channel's rate, and records each batch's outcomes in one write.
+ * under the channel's rate, and writes outcomes in groups as they come. While
+ * one batch is on the wire the next one is leased and rendered, so the SMTP
+ * connections never wait for the database or the renderer.
  */
 export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> = {}): Sender {
   const options = { ...DEFAULTS, ...overrides };
@@ -178,53 +193,75 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
     }
   }
 
-  /** One leased batch of one campaign, sent and recorded; false when it had nothing due. */
-  async function sendBatch(campaignId: number): Promise<boolean> {
+  /** Leases and renders the next batch of the next sending campaign that has one due. */
+  async function prepare(): Promise<Batch | undefined> {
+    const sending = await ctx.store.db.selectFrom('campaigns').select('id').where('status', '=', 'sending').orderBy('id').execute();
+    for (let i = 0; i < sending.length && !stopping; i++) {
+      const index = (turn + i) % sending.length;
+      const batch = await prepareFor(sending[index]!.id);
+      if (batch) {
+        turn = index + 1;
+        return batch;
+      }
+    }
+    return undefined;
+  }
+
+  async function prepareFor(campaignId: number): Promise<Batch | undefined> {
     const campaign = await campaignRow(ctx, campaignId);
-    if (campaign.status !== 'sending' || !(await maySend(campaign))) return false;
+    if (campaign.status !== 'sending' || !(await maySend(campaign))) return undefined;
     const ids = await claimBatch(ctx, campaign.id, owner, options.batchSize);
     if (!ids.length) {
       if (await finishIfDone(ctx, campaign.id)) (campaign.channel === 'email' ? emailCampaigns : smsCampaigns).drop(campaign.id);
-      return false;
+      return undefined;
     }
-    // Leases are renewed while this sender works on the batch: only a dead sender's leases expire.
+    // Leases are renewed while this sender holds the batch: only a dead sender's leases expire.
     const renewal = setInterval(() => void renewLeases(ctx, campaign.id, owner).catch(() => {}), (ctx.config.senderLeaseSeconds * 1000) / 3);
+    const outcomes = outcomeWriter((group) => recordOutcomes(ctx, campaign, group), options.writeEvery);
     try {
-      await sendClaimed(campaign, ids);
-    } finally {
+      const eligible: Claimed[] = [];
+      for (const message of await loadClaimed(ctx, ids, campaign.channel)) {
+        if (message.ineligible) outcomes.add({ id: message.messageId, status: 'skipped', reason: message.ineligible });
+        else eligible.push(message);
+      }
+      let compiled: CompiledCampaign;
+      try {
+        compiled = await (campaign.channel === 'email' ? emailCampaigns : smsCampaigns).get(campaign);
+      } catch (error) {
+        // A campaign that cannot be compiled will not get better by retrying: pause with the reason.
+        await release({ campaign, items: eligible.map((m) => [m, { skip: '' }] as const), outcomes, renewal });
+        await setReason(campaign.id, 'paused', `The campaign could not be prepared: ${(error as Error).message}`.slice(0, 500));
+        return undefined;
+      }
+      const rendered = await compiled.renderBatch(eligible);
+      return { campaign, items: eligible.map((message, i) => [message, rendered[i]!] as const), outcomes, renewal };
+    } catch (error) {
       clearInterval(renewal);
+      throw error;
     }
-    return true;
   }
 
-  async function sendClaimed(campaign: CampaignRow, ids: number[]): Promise<void> {
-    const outcomes = outcomeWriter((group) => recordOutcomes(ctx, campaign, group), options.writeEvery);
-    const eligible: Claimed[] = [];
-    for (const message of await loadClaimed(ctx, ids, campaign.channel)) {
-      if (message.ineligible) outcomes.add({ id: message.messageId, status: 'skipped', reason: message.ineligible });
-      else eligible.push(message);
-    }
-    let compiled: CompiledCampaign;
-    try {
-      compiled = await (campaign.channel === 'email' ? emailCampaigns : smsCampaigns).get(campaign);
-    } catch (error) {
-      // A campaign that cannot be compiled will not get better by retrying: pause with the reason.
-      for (const m of eligible) outcomes.add({ id: m.messageId, status: 'queued', attempted: false });
-      await outcomes.close();
-      await setReason(campaign.id, 'paused', `The campaign could not be prepared: ${(error as Error).message}`.slice(0, 500));
-      return;
-    }
-    const rendered = await compiled.renderBatch(eligible);
+  /** Gives a batch back to the queue untouched (stopping, or its campaign was paused meanwhile). */
+  async function release(batch: Batch): Promise<void> {
+    clearInterval(batch.renewal);
+    for (const [message] of batch.items) batch.outcomes.add({ id: message.messageId, status: 'queued', attempted: false });
+    await batch.outcomes.close();
+  }
+
+  /** Sends a batch; `halfway` fires once half of it is on its way, to prepare the next one. */
+  async function send(batch: Batch, halfway: () => void): Promise<void> {
+    const { campaign, items, outcomes } = batch;
+    const current = await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirst();
+    if (current?.status !== 'sending') return release(batch);
     const { channel, concurrency, throttle } = await channelFor(campaign.channel);
     let pauseReason: string | undefined;
-    await bounded(
-      eligible.map((message, i) => [message, rendered[i]!] as const),
-      concurrency,
-      async ([message, result]) => {
+    try {
+      await bounded(items, concurrency, async ([message, result], index) => {
+        if (index === items.length >> 1) halfway();
         if ('skip' in result) return void outcomes.add({ id: message.messageId, status: 'skipped', reason: result.skip });
         if (stopping || pauseReason) return void outcomes.add({ id: message.messageId, status: 'queued', attempted: false });
         await throttle();
-        const sent = await channel.send(result as Rendered).catch((error: Error): SendOutcome => ({ status: 'retry', reason: error.message }));
+        const sent = await channel.send(result).catch((error: Error): SendOutcome => ({ status: 'retry', reason: error.message }));
         outcomes.add(outcomeOf(sent, message));
         if (sent.status === 'retry' || sent.status === 'failed') {
           const errors = (errorsInARow.get(campaign.id) ?? 0) + 1;
@@ -235,8 +272,10 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
         } else {
           errorsInARow.delete(campaign.id);
         }
-      },
-    );
+      });
+    } finally {
+      clearInterval(batch.renewal);
+    }
     await outcomes.close();
     if (pauseReason) {
       errorsInARow.delete(campaign.id);
@@ -244,17 +283,20 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
     }
   }
 
+  let prefetched: Promise<Batch | undefined> | undefined;
+
   async function tick(): Promise<boolean> {
     await housekeeping();
-    const sending = await ctx.store.db.selectFrom('campaigns').select('id').where('status', '=', 'sending').orderBy('id').execute();
-    for (let i = 0; i < sending.length && !stopping; i++) {
-      const index = (turn + i) % sending.length;
-      if (await sendBatch(sending[index]!.id)) {
-        turn = index + 1;
-        return true;
-      }
-    }
-    return false;
+    const batch = await (prefetched ?? prepare());
+    prefetched = undefined;
+    if (!batch) return false;
+    await send(batch, () => {
+      if (stopping || prefetched) return;
+      prefetched = prepare();
+      // Its failure is reported when the next tick awaits it, not as an unhandled rejection now.
+      prefetched.catch(() => {});
+    });
+    return true;
   }
 
   const running = (async () => {
@@ -276,6 +318,8 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
         });
       }
     }
+    const leftover = await prefetched?.catch(() => undefined);
+    if (leftover) await release(leftover);
     await Promise.all([...channels.values()].map((set) => set.channel.close()));
   })();
 

@@ -1,0 +1,193 @@
+/**
+ * npm run bench -- send [--recipients=100000] [--materialize=1000000]
+ *
+ * 1. Sending: a campaign of N personalised, tracked recipients through the real
+ *    sender to a local smtp-server sink (own process), beside raw pooled
+ *    nodemailer sending one pre-rendered message N times to the same sink in the
+ *    same run, with the same connections and messages in flight.
+ * 2. Materialising an audience of M contacts into messages, beside a bare
+ *    INSERT … SELECT of the same rows into the same table.
+ * SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import nodemailer from 'nodemailer';
+import { createCampaign } from '../src/campaigns/campaigns.js';
+import { sendCampaign, startCampaign } from '../src/campaigns/sending.js';
+import { loadConfig } from '../src/config.js';
+import { openStore, type Store } from '../src/db/connection.js';
+import { migrate } from '../src/db/migrate.js';
+import { mailOptions } from '../src/delivery/channels/smtp.js';
+import { compileEmailTemplate, renderEmail, trackedUrls } from '../src/delivery/render/email.js';
+import { startSender } from '../src/delivery/worker.js';
+import type { AppContext } from '../src/http/context.js';
+import { signer } from '../src/tracking/tokens.js';
+import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
+
+const POOL = 5;
+const IN_FLIGHT = POOL * 2;
+
+const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>{{ campaign.name }}</title></head>
+<body style="margin:0;background:#f4f4f5">
+<table width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
+<table width="600" cellpadding="24" style="background:#fff;font:16px/1.5 Arial,sans-serif;color:#111">
+<tr><td><a href="https://shop.example/"><img src="https://cdn.shop.example/logo.png" alt="Shop" width="120"></a></td></tr>
+<tr><td><h1>Hello {{ contact.firstName | default: "there" }},</h1>
+<p>Spring is here and so is our biggest sale of the season. Everything in {{ contact.fields.city | default: "your city" }} ships free this week.</p>
+<p><a href="https://shop.example/sale?utm_source=email&amp;utm_campaign=spring" style="background:#e11d48;color:#fff;padding:12px 20px;text-decoration:none">Shop the sale</a></p>
+<p>New this week: <a href="https://shop.example/new">new arrivals</a>, <a href="https://shop.example/bestsellers">best sellers</a> and <a href="https://shop.example/gift-cards">gift cards</a>.</p>
+${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris.</p>\n'.repeat(8)}
+<p>Questions? <a href="mailto:help@shop.example">Write to us</a>. <a href="{{ view_online_url }}">View online</a></p>
+<p style="font-size:12px;color:#666">Shop, 1 rue de la Paix, Paris. <a href="{{ unsubscribe_url }}">Unsubscribe</a></p>
+</td></tr></table></td></tr></table></body></html>`;
+
+const CAMPAIGN = { name: 'Spring sale', subject: '{{ contact.firstName | default: "Hi" }}, our spring sale starts now', fromEmail: 'news@shop.example', fromName: 'Shop', preheader: 'Up to 50% off', html: HTML };
+
+const option = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+interface Sink {
+  port: number;
+  accepted(): Promise<number>;
+  close(): void;
+}
+
+async function startSinkProcess(): Promise<Sink> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const child: ChildProcess = fork(join(here, '_smtp-sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
+  return {
+    port,
+    accepted: () =>
+      new Promise((resolve) => {
+        child.once('message', (m: { accepted: number }) => resolve(m.accepted));
+        child.send('count');
+      }),
+    close: () => child.kill(),
+  };
+}
+
+/** Peak resident memory of this process while `work` runs. */
+async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  try {
+    return { result: await work(), peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function rawNodemailer(sink: Sink, count: number): Promise<number> {
+  const template = compileEmailTemplate({ subject: CAMPAIGN.subject, preheader: CAMPAIGN.preheader, html: HTML, text: null }, { track: true });
+  const message = renderEmail(template, { name: CAMPAIGN.name, from_name: 'Shop', from_email: CAMPAIGN.fromEmail, reply_to: null } as never, {
+    recipient: { messageId: 1, contactId: 1, email: 'c1@example.test', phone: null, firstName: 'Ada', lastName: null, fields: { city: 'Paris' } },
+    to: 'c1@example.test',
+    urls: trackedUrls('https://go.shop.example', signer(Buffer.alloc(32, 1), 1), undefined, template.links.length),
+  });
+  const options = { ...mailOptions(message), messageId: undefined };
+  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, maxConnections: POOL, maxMessages: Infinity });
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next++ < count) await transport.sendMail(options);
+    }),
+  );
+  const elapsed = performance.now() - start;
+  transport.close();
+  return (count / elapsed) * 1000;
+}
+
+async function seed(store: Store, count: number): Promise<number> {
+  await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${count})
+    insert into contacts (email, first_name, fields, email_status, created_at, updated_at)
+    select 'c' || i || '@example.test', 'Name' || i, '{"city":"Paris"}', 'subscribed', 0, 0 from n`.execute(store.db);
+  const list = await store.db.insertInto('lists').values({ name: 'Everyone', created_at: 0 }).returning('id').executeTakeFirstOrThrow();
+  await sql`insert into list_members (list_id, contact_id, added_at) select ${list.id}, id, 0 from contacts`.execute(store.db);
+  return list.id;
+}
+
+async function context(kind: DatabaseKind, env: Record<string, string> = {}) {
+  const database = await freshDatabase(kind);
+  const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: join(process.cwd(), 'scratch', 'bench-data'), SECRET: 'bench-secret-bench-secret-bench-secret-0', PUBLIC_URL: 'https://go.shop.example', ...env });
+  const store = openStore(config.databaseUrl);
+  await migrate(store);
+  const ctx: AppContext = { store, config, now: Date.now, secret: Buffer.from(config.secret!) };
+  return { ctx, drop: async () => (await store.close(), await database.drop()) };
+}
+
+async function ricochet(kind: DatabaseKind, sink: Sink, count: number) {
+  const { ctx, drop } = await context(kind, { SMTP_URL: `smtp://127.0.0.1:${sink.port}?pool=${POOL}` });
+  try {
+    const listId = await seed(ctx.store, count);
+    const campaign = await createCampaign(ctx, { ...CAMPAIGN, listIds: [listId] });
+    const before = await sink.accepted();
+    const { result, peak } = await peakRss(async () => {
+      const start = performance.now();
+      await sendCampaign(ctx, campaign.id);
+      const materialized = performance.now();
+      const sender = startSender(ctx);
+      for (;;) {
+        const row = await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirstOrThrow();
+        if (row.status === 'sent') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const end = performance.now();
+      await sender.stop();
+      return { total: end - start, sending: end - materialized };
+    });
+    const delivered = (await sink.accepted()) - before;
+    if (delivered !== count) throw new Error(`the sink accepted ${delivered} messages, expected ${count}`);
+    return { rate: (count / result.sending) * 1000, total: result.total, peak };
+  } finally {
+    await drop();
+  }
+}
+
+async function materialization(kind: DatabaseKind, count: number) {
+  const { ctx, drop } = await context(kind);
+  try {
+    const listId = await seed(ctx.store, count);
+    const campaign = await createCampaign(ctx, { ...CAMPAIGN, listIds: [listId] });
+    let start = performance.now();
+    await startCampaign(ctx, campaign.id, ['draft']);
+    const ours = performance.now() - start;
+    const other = await createCampaign(ctx, { ...CAMPAIGN, listIds: [listId] });
+    start = performance.now();
+    await sql`insert into messages (campaign_id, contact_id) select ${other.id}, contact_id from list_members where list_id = ${listId}`.execute(ctx.store.db);
+    const bare = performance.now() - start;
+    return { ours, bare };
+  } finally {
+    await drop();
+  }
+}
+
+export default async function (args: string[]): Promise<void> {
+  const recipients = option(args, 'recipients', 100_000);
+  const audience = option(args, 'materialize', 1_000_000);
+  const kinds: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  const sink = await startSinkProcess();
+  try {
+    console.log(`Sending ${recipients} personalised, tracked messages (${POOL} SMTP connections, ${IN_FLIGHT} in flight; sink in its own process)`);
+    const raw = await rawNodemailer(sink, recipients);
+    console.log(`  raw pooled nodemailer, one pre-rendered message: ${Math.round(raw)} msg/s`);
+    for (const kind of kinds) {
+      const result = await ricochet(kind, sink, recipients);
+      console.log(
+        `  Ricochet sender [${kind}]: ${Math.round(result.rate)} msg/s (ratio to raw ${(result.rate / raw).toFixed(2)}), ` +
+          `${seconds(result.total)} including materialisation, peak RSS ${mb(result.peak)}`,
+      );
+    }
+    console.log(`Materialising an audience of ${audience} contacts`);
+    for (const kind of kinds) {
+      const { ours, bare } = await materialization(kind, audience);
+      console.log(`  [${kind}] ${seconds(ours)}; bare INSERT … SELECT of the same rows ${seconds(bare)} (ratio ${(ours / bare).toFixed(2)})`);
+    }
+  } finally {
+    sink.close();
+  }
+}
