@@ -36,7 +36,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type PartResult = { messageId: string } | { outcome: SendOutcome };
 
-export function createSmppChannel(ctx: AppContext, options: SmppOptions): Channel<RenderedSms> {
+function createSmppChannel(ctx: AppContext, options: SmppOptions): Channel<RenderedSms> {
   const link = openSmppLink(options, createDeliveryHandler(ctx));
   let reference = randomInt(256);
 

@@ -10,7 +10,7 @@ import { parseSmsTemplate } from './template.js';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Random base62 codes without modulo bias (bytes ≥ 248 are thrown away). */
-export function randomShortCode(): string {
+function randomShortCode(): string {
   let code = '';
   while (code.length < SHORT_CODE_LENGTH) {
     for (const byte of randomBytes(SHORT_CODE_LENGTH * 2)) {

@@ -20,7 +20,7 @@ const BOUNCES: Record<string, 'hard' | 'soft'> = { UNDELIV: 'hard', REJECTD: 'ha
 
 const STOP_WORDS = new Set(['STOP', 'ARRET', 'UNSUBSCRIBE']);
 
-export interface Receipt {
+interface Receipt {
   providerId: string;
   /** DELIVRD, UNDELIV, REJECTD, EXPIRED, … */
   stat: string;
@@ -33,10 +33,10 @@ function textOf(pdu: PDU): string {
   return Buffer.isBuffer(message) ? message.toString('latin1') : (message ?? '');
 }
 
-export const isReceipt = (pdu: PDU) => ((pdu.esm_class ?? 0) & MESSAGE_TYPE) === DELIVERY_RECEIPT;
+const isReceipt = (pdu: PDU) => ((pdu.esm_class ?? 0) & MESSAGE_TYPE) === DELIVERY_RECEIPT;
 
 /** The receipt's message id and state, from TLVs when present, else from the text `id:… stat:… err:…`. */
-export function parseReceipt(pdu: PDU): Receipt | undefined {
+function parseReceipt(pdu: PDU): Receipt | undefined {
   const text = textOf(pdu);
   const providerId = pdu.receipted_message_id?.trim() || /\bid:(\S+)/i.exec(text)?.[1];
   const stat = (pdu.message_state !== undefined ? STATE_NAMES[pdu.message_state] : undefined) ?? /\bstat:(\w+)/i.exec(text)?.[1]?.toUpperCase();

@@ -34,10 +34,6 @@ const septetOf = (unit: number) => (unit < SEPTETS.length ? SEPTETS[unit]! : -1)
 
 const LIMITS = { gsm7: { single: 160, concatenated: 153 }, ucs2: { single: 70, concatenated: 67 } } as const;
 
-export function isGsm7(text: string): boolean {
-  return gsmSeptets(text) !== undefined;
-}
-
 /** Septets of a GSM text (extension characters count 2); undefined when a character is outside the alphabet. */
 function gsmSeptets(text: string): number | undefined {
   let septets = 0;

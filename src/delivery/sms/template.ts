@@ -14,14 +14,14 @@ export interface SmsTemplate {
   render(recipient: TemplateRecipient | null, shortUrl: (position: number) => string): string;
 }
 
-export type TemplateRecipient = Pick<Recipient, 'contactId' | 'email' | 'phone' | 'firstName' | 'lastName' | 'fields'>;
+type TemplateRecipient = Pick<Recipient, 'contactId' | 'email' | 'phone' | 'firstName' | 'lastName' | 'fields'>;
 
 // Links become markers before Liquid parses the body, markers become short links after rendering. A contact
 // value that imitated a marker could only ever produce a short link of the same message.
 const MARKER = /\uE000(\d+)\uE001/g;
 
 /** True when the body already carries the STOP mention (case and spacing aside). */
-export function hasStopMention(body: string, stopText: string): boolean {
+function hasStopMention(body: string, stopText: string): boolean {
   const squash = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
   return squash(body).includes(squash(stopText));
 }
