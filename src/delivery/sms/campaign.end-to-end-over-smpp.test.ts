@@ -101,4 +101,28 @@ describeEachDatabase('an SMS campaign through the API, the sender and a real SMP
     expect(contacts.find((c: any) => c.phone === phones.anon).smsStatus).toBe('unsubscribed');
     expect(contacts.find((c: any) => c.phone === phones.ada).smsStatus).toBe('subscribed');
   });
+
+  it('gives Behavioral tracking segments for SMS (active = clickers, inactive = received and not clicked) and relaunches to them', async () => {
+    const phonesOf = async (segment: string) =>
+      (await t.api('GET', `/api/campaigns/${campaignId}/recipients?segment=${segment}`)).body.items.map((r: any) => r.phone).sort();
+    expect(await phonesOf('clickers')).toEqual([phones.ada]);
+    expect(await phonesOf('active')).toEqual([phones.ada]);
+    expect(await phonesOf('inactive')).toEqual([phones.anon]);
+
+    const relaunched = await t.api('POST', `/api/campaigns/${campaignId}/actions/relaunch`, { segment: 'clickers' });
+    expect(relaunched.status).toBe(201);
+    expect(relaunched.body).toMatchObject({
+      count: 1,
+      campaign: { channel: 'sms', status: 'draft', name: 'Copy D + 0 - clickers: Soldes', senderId: 'SHOP', body: 'Bonjour {{ contact.firstName }}, -30% : https://shop.test/sale', parentCampaignId: campaignId },
+    });
+    const copy = relaunched.body.campaign.id;
+    expect((await t.api('POST', `/api/campaigns/${copy}/send`, {})).status).toBe(200);
+    await until('the relaunch to be sent', async () => (await t.api('GET', `/api/campaigns/${copy}`)).body.status === 'sent');
+    const toAda = smsc.received().filter((r) => r.to === phones.ada.slice(1));
+    expect(toAda).toHaveLength(2);
+    // Its own short link, for its own message.
+    expect(toAda[1]!.text).not.toBe(toAda[0]!.text);
+    expect(toAda[1]!.text).toMatch(/^Bonjour Ada, -30% : https:\/\/go\.shop\.test\/s\/[0-9A-Za-z]{8}\nSTOP au 36111$/);
+    expect(smsc.received()).toHaveLength(4);
+  });
 });
