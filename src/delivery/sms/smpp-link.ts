@@ -16,13 +16,13 @@ export interface SmppOptions {
   window: number;
   enquireLinkMs: number;
   responseTimeoutMs: number;
-  /** How long a submit waits for a bound session before giving up (the sender retries later). */
+  /** How long submits wait for a bound session once the link is down; after that they fail at once (the sender retries later). */
   bindWaitMs: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
 }
 
-/** `smpp://system_id:password@host:port?window=10&enquire_link=30` (seconds). */
+/** `smpp://system_id:password@host:port?window=10&enquire_link=30&timeout=30` (seconds). */
 export function parseSmppUrl(url: string): SmppOptions {
   const parsed = new URL(url);
   const number = (name: string, fallback: number, min: number, max: number) => {
@@ -32,6 +32,7 @@ export function parseSmppUrl(url: string): SmppOptions {
     if (!Number.isInteger(value) || value < min || value > max) throw new Error(`SMPP_URL: ${name} must be a whole number from ${min} to ${max}`);
     return value;
   };
+  const responseTimeoutMs = number('timeout', 30, 1, 600) * 1000;
   return {
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : 2775,
@@ -39,8 +40,8 @@ export function parseSmppUrl(url: string): SmppOptions {
     password: decodeURIComponent(parsed.password),
     window: number('window', 10, 1, 1000),
     enquireLinkMs: number('enquire_link', 30, 1, 3600) * 1000,
-    responseTimeoutMs: number('timeout', 30, 1, 600) * 1000,
-    bindWaitMs: 10_000,
+    responseTimeoutMs,
+    bindWaitMs: Math.min(10_000, responseTimeoutMs),
     reconnectMinMs: 250,
     reconnectMaxMs: 30_000,
   };
@@ -77,6 +78,7 @@ export function openSmppLink(options: SmppOptions, onDeliver: (pdu: PDU) => Prom
   let closing = false;
   let failures = 0;
   let problem = 'not connected yet';
+  let downSince = Date.now();
   let reconnectTimer: NodeJS.Timeout | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
   const boundWaiters = new Set<() => void>();
@@ -153,10 +155,13 @@ export function openSmppLink(options: SmppOptions, onDeliver: (pdu: PDU) => Prom
     });
     session.on('error', (error: Error) => {
       problem = `SMSC connection: ${error.message}`;
+      // A socket error or a PDU that does not parse: this session cannot be trusted any more.
+      session.destroy();
     });
     session.on('close', () => {
       if (active === connection) {
         active = undefined;
+        downSince = Date.now();
         clearInterval(keepAlive);
       }
       clearInterval(connection.sweep);
@@ -168,14 +173,18 @@ export function openSmppLink(options: SmppOptions, onDeliver: (pdu: PDU) => Prom
     });
   }
 
+  /** Waits for the link to be bound again, up to bindWaitMs after it went down: a long outage fails every submit at once. */
   async function waitBound(): Promise<Connection> {
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    boundWaiters.add(wake);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([woken, new Promise((resolve) => (timer = setTimeout(resolve, options.bindWaitMs)))]);
-    clearTimeout(timer);
-    boundWaiters.delete(wake);
+    const wait = downSince + options.bindWaitMs - Date.now();
+    if (wait > 0 && !closing) {
+      let wake!: () => void;
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      boundWaiters.add(wake);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([woken, new Promise((resolve) => (timer = setTimeout(resolve, wait)))]);
+      clearTimeout(timer);
+      boundWaiters.delete(wake);
+    }
     if (!active) throw new LinkDown(closing ? 'SMS channel closed' : `not bound to the SMSC (${problem})`);
     return active;
   }

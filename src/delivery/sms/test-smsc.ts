@@ -47,6 +47,9 @@ export interface TestSmsc {
   received(): ReceivedSms[];
   /** Bound sessions so far (reconnections included). */
   binds: number;
+  enquireLinks: number;
+  /** False: enquire_link is left unanswered, like a dead link. */
+  answersEnquireLink: boolean;
   onSubmit: (part: AcceptedPart, n: number) => SubmitDecision;
   /** Called after a part was accepted and answered (e.g. to send its receipt at once). */
   afterAccept: (part: AcceptedPart) => void;
@@ -75,6 +78,8 @@ export async function startTestSmsc(credentials = { systemId: 'ricochet', passwo
     accepted: [],
     received: () => complete,
     binds: 0,
+    enquireLinks: 0,
+    answersEnquireLink: true,
     onSubmit: () => 'accept',
     afterAccept: () => {},
     receipt(messageId, stat, options = {}) {
@@ -134,7 +139,10 @@ export async function startTestSmsc(credentials = { systemId: 'ricochet', passwo
       bound.push(session);
       session.send(pdu.response({ system_id: 'test-smsc' }));
     });
-    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: PDU) => {
+      smsc.enquireLinks++;
+      if (smsc.answersEnquireLink) session.send(pdu.response());
+    });
     session.on('unbind', (pdu: PDU) => {
       session.send(pdu.response());
       session.close();
