@@ -9,13 +9,20 @@ import { parseSmsTemplate } from './template.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
+// Random bytes drawn 4 KiB at a time: one call to the system's generator per few hundred codes.
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
 /** Random base62 codes without modulo bias (bytes ≥ 248 are thrown away). */
 function randomShortCode(): string {
   let code = '';
   while (code.length < SHORT_CODE_LENGTH) {
-    for (const byte of randomBytes(SHORT_CODE_LENGTH * 2)) {
-      if (byte < 248 && code.length < SHORT_CODE_LENGTH) code += BASE62[byte % 62];
+    if (randomOffset >= randomPool.length) {
+      randomPool = randomBytes(4096);
+      randomOffset = 0;
     }
+    const byte = randomPool[randomOffset++]!;
+    if (byte < 248) code += BASE62[byte % 62];
   }
   return code;
 }

@@ -99,10 +99,10 @@ export async function smsPreview(ctx: AppContext, campaignId: number): Promise<S
     if (contacts.length < PAGE) break;
     after = contacts.at(-1)!.id;
   }
-  if (!sample) {
+  if (!sample || !longest) {
     const text = template.render(null, () => url);
-    sample = { contactId: null, ...smsParts(text), text };
+    const size = { contactId: null, ...smsParts(text) };
+    return { maxParts: ctx.config.smsMaxParts, audience, sample: { ...size, text }, longest: size, overMaxParts };
   }
-  const { text: _text, ...sampleSize } = sample;
-  return { maxParts: ctx.config.smsMaxParts, audience, sample, longest: longest ?? sampleSize, overMaxParts };
+  return { maxParts: ctx.config.smsMaxParts, audience, sample, longest, overMaxParts };
 }
