@@ -65,8 +65,9 @@ const present = (column: Expression<unknown>, condition: Expression<SqlBool>) =>
  * (contact_state 1) has no recorded behaviour, so the condition holds for them
  * exactly when it holds for "nothing recorded".
  */
+const TRACKED = sql<SqlBool>`m.contact_state = 0`;
 const behaviour = (condition: Expression<SqlBool>, holdsForNothing: boolean) =>
-  holdsForNothing ? sql<SqlBool>`(${condition} or m.contact_state <> 0)` : sql<SqlBool>`(${condition} and m.contact_state = 0)`;
+  holdsForNothing ? sql<SqlBool>`(${condition} or m.contact_state <> 0)` : sql<SqlBool>`(${condition} and ${TRACKED})`;
 
 const CONTACT_COLUMNS: Record<string, string> = {
   'contact.email': 'c.email',
@@ -130,9 +131,9 @@ export function compileFilter(filter: FilterNode, scope: CompileScope): Compiled
     const [op, value] = c.op === 'is' ? [c.value ? 'gte' : 'lt', 1] : [c.op, c.value as number];
     const clicks = compare(sql.ref(human ? 'ml.human_clicks' : 'ml.clicks'), op, value);
     const zeroHolds = COMPARISONS[op]!.holds(0, value);
-    // When 0 clicks satisfy it, a recipient satisfies it unless a row of theirs does not: an anti-join.
+    // When 0 clicks satisfy it, a recipient satisfies it unless a tracked row of theirs does not: an anti-join.
     const rows = sql<SqlBool>`ml.link_id = ${c.linkId} and ${zeroHolds ? not(clicks) : clicks}`;
-    return behaviour(dialect.memberOf(sql.ref('m.id'), 'ml.message_id', sql`message_links ml`, rows, zeroHolds), zeroHolds);
+    return dialect.memberOf(sql.ref('m.id'), 'ml.message_id', sql`message_links ml`, rows, zeroHolds, TRACKED);
   };
 
   const otherCampaign = (c: FilterCondition, human: boolean) => {

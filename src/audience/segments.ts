@@ -17,9 +17,10 @@ const received: FilterNode = { field: 'received', op: 'is', value: true };
 const DEFINITIONS: Record<Segment, Record<Channel, FilterNode | undefined>> = {
   openers: { email: opened, sms: undefined },
   clickers: { email: clicked, sms: clicked },
-  active: { email: { match: 'any', conditions: [opened, clicked] }, sms: clicked },
+  // Opened or clicked; a click implies an open, so for email that is opened.
+  active: { email: opened, sms: clicked },
   inactive: {
-    email: { match: 'all', conditions: [received, { not: { match: 'any', conditions: [opened, clicked] } }] },
+    email: { match: 'all', conditions: [received, { not: opened }] },
     sms: { match: 'all', conditions: [received, { not: clicked }] },
   },
 };

@@ -26,15 +26,31 @@ export interface Dialect {
   /** Largest number of bound parameters a single statement may carry. */
   maxParameters: number;
   /**
-   * Whether `outer` is among the `key` values of the rows of `from` that satisfy
-   * `where` (negated: is not), written the way each engine runs it fastest over
-   * large sets: SQLite materialises an uncorrelated IN list once, where a correlated
-   * EXISTS would be probed row by row; PostgreSQL plans a correlated [NOT] EXISTS as
-   * a hash (anti-)join, where a NOT IN list larger than work_mem is rescanned per row.
-   * `key` must be a NOT NULL column (NOT IN and NOT EXISTS then agree).
+   * Whether `outerCondition` holds and `outer` is among the `key` values of the rows
+   * of `from` that satisfy `where` (negated: not both), written the way each engine
+   * runs it fastest over large sets: SQLite materialises an uncorrelated IN list
+   * once, where a correlated EXISTS would be probed row by row; PostgreSQL plans a
+   * correlated [NOT] EXISTS as a hash (semi/anti-)join, where a NOT IN list larger
+   * than work_mem is rescanned per row (the outer condition goes inside the EXISTS,
+   * so that the anti-join is still recognised). `key` must be a NOT NULL column.
    */
-  memberOf(outer: Expression<unknown>, key: string, from: RawBuilder<unknown>, where: Expression<SqlBool>, negate: boolean): RawBuilder<SqlBool>;
+  memberOf(
+    outer: Expression<unknown>,
+    key: string,
+    from: RawBuilder<unknown>,
+    where: Expression<SqlBool>,
+    negate: boolean,
+    outerCondition?: Expression<SqlBool>,
+  ): RawBuilder<SqlBool>;
+  /**
+   * A derived table of `rows` sent as one JSON parameter, with the given columns
+   * (names are ours, never a user's): a batched write is then one short constant
+   * statement whatever the number of rows, instead of one parameter per value.
+   */
+  jsonRows(rows: readonly object[], columns: Record<string, JsonRowType>): RawBuilder<unknown>;
 }
+
+export type JsonRowType = 'bigint' | 'integer' | 'text';
 
 const ref = (column: Expression<unknown> | string) => (typeof column === 'string' ? sql.ref(column) : column);
 
@@ -53,8 +69,13 @@ export const sqliteDialect: Dialect = {
   ilike: (column, pattern) => sql<boolean>`${ref(column)} like ${pattern} escape '\\'`,
   skipLocked: (query) => query,
   maxParameters: 32000,
-  memberOf: (outer, key, from, where, negate) =>
-    sql<SqlBool>`${outer} ${sql.raw(negate ? 'not in' : 'in')} (select ${sql.ref(key)} from ${from} where ${where})`,
+  memberOf: (outer, key, from, where, negate, outerCondition) => {
+    const member = sql<SqlBool>`${outer} in (select ${sql.ref(key)} from ${from} where ${where})`;
+    const both = outerCondition ? sql<SqlBool>`(${outerCondition} and ${member})` : member;
+    return negate ? sql<SqlBool>`not ${both}` : both;
+  },
+  jsonRows: (rows, columns) =>
+    sql`(select ${sql.join(Object.keys(columns).map((c) => sql`json_extract(value, ${`$.${c}`}) as ${sql.ref(c)}`))} from json_each(${JSON.stringify(rows)}))`,
 };
 
 export const postgresDialect: Dialect = {
@@ -70,8 +91,10 @@ export const postgresDialect: Dialect = {
   ilike: (column, pattern) => sql<boolean>`${ref(column)} ilike ${pattern} escape '\\'`,
   skipLocked: (query) => query.forUpdate().skipLocked(),
   maxParameters: 30000,
-  memberOf: (outer, key, from, where, negate) =>
-    sql<SqlBool>`${sql.raw(negate ? 'not exists' : 'exists')} (select 1 from ${from} where ${where} and ${sql.ref(key)} = ${outer})`,
+  memberOf: (outer, key, from, where, negate, outerCondition) =>
+    sql<SqlBool>`${sql.raw(negate ? 'not exists' : 'exists')} (select 1 from ${from} where ${where} and ${sql.ref(key)} = ${outer}${outerCondition ? sql` and ${outerCondition}` : sql``})`,
+  jsonRows: (rows, columns) =>
+    sql`(select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as r(${sql.join(Object.entries(columns).map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`))}))`,
 };
 
 /** Escapes LIKE wildcards in user input so that it matches literally. */
