@@ -5,6 +5,7 @@ import { createUser, resetPassword } from './auth/users.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { resumeImports, stopImports } from './contacts/imports.js';
 import { createContext } from './context.js';
+import { runDemo } from './demo.js';
 import { migrate } from './db/migrate.js';
 import { startSender, type Sender } from './delivery/worker.js';
 import { iso } from './http/schemas.js';
@@ -17,6 +18,7 @@ const USAGE = `Usage: ricochet <command>
   apikey create <name>  print a new API key (alone on the last line)
   apikey list           list API keys
   apikey revoke <id>    revoke an API key
+  demo                  fill the database with a demo account (5,000 contacts, sent campaigns, behaviour)
   user create <email>   create a web app user; prints the password (alone on the last line)
   user reset-password <email>
                         give a user a new password (alone on the last line)
@@ -95,6 +97,12 @@ async function main(argv: string[]): Promise<number> {
         console.error(USAGE);
         return 2;
       });
+    case 'demo': {
+      const { url, email, password } = await runDemo(config);
+      console.log(`\nStart Ricochet with \`npm start\`, open ${url} and sign in as ${email} with this password:`);
+      console.log(password);
+      return 0;
+    }
     case 'user':
       return withContext(config, async (ctx) => {
         if (sub === 'create' && arg) {

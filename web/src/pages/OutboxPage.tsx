@@ -1,4 +1,4 @@
-import { Badge, Card, Grid, Group, Stack, Tabs, Text, UnstyledButton } from '@mantine/core';
+import { Badge, Card, Grid, Group, ScrollArea, Stack, Tabs, Text, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get, query } from '../api';
@@ -44,6 +44,7 @@ export function OutboxPage() {
       <ErrorAlert error={outbox.error} />
       <Grid>
         <Grid.Col span={{ base: 12, md: 4 }}>
+          <ScrollArea h="calc(100vh - 190px)" type="auto">
           <Stack gap={2} role="list" aria-label="Messages">
             {(outbox.data?.items ?? []).map((entry) => (
               <UnstyledButton
@@ -69,6 +70,7 @@ export function OutboxPage() {
             ))}
             {outbox.data?.items.length === 0 && <Text c="dimmed">The outbox is empty.</Text>}
           </Stack>
+          </ScrollArea>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
           {!selected && <Text c="dimmed">Pick a message to read it.</Text>}

@@ -33,7 +33,7 @@ function columns(channel: 'email' | 'sms'): ColumnDef<RecipientRow>[] {
       cell: ({ row: { original: r } }) => (
         <div>
           <Text size="sm" truncate>
-            {r.email ?? r.phone ?? `#${r.contactId}`}
+            {(channel === 'sms' ? (r.phone ?? r.email) : (r.email ?? r.phone)) ?? `#${r.contactId}`}
           </Text>
           {fullName(r) && (
             <Text size="xs" c="dimmed" truncate>
