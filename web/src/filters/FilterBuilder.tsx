@@ -79,7 +79,7 @@ function NodeEditor({ node, onChange, onRemove, level, context, full }: { node: 
   const negated = isNot(node);
   const inner = negated ? node.not : node;
   const setInner = (n: FilterNode) => onChange(negated ? { not: n } : n);
-  const not = <Checkbox size="xs" label="Not" checked={negated} onChange={() => onChange(negated ? inner : { not: inner })} />;
+  const not = <Checkbox size="xs" radius="sm" label="Not" checked={negated} onChange={() => onChange(negated ? inner : { not: inner })} />;
   if (isGroup(inner)) {
     return (
       <Paper withBorder p="xs" ml="md" bg={negated ? 'red.0' : 'gray.0'}>
@@ -132,7 +132,7 @@ function ConditionEditor({ condition, onChange, onRemove, context, not }: { cond
         data={OPERATORS[info.kind].map((o) => ({ value: o.op, label: o.label }))}
       />
       <ValueEditor condition={condition} info={info} onChange={(value) => onChange({ ...condition, value })} lists={context.lists} />
-      {info.human && <Checkbox size="xs" label="Human only" checked={condition.human === true} onChange={(e) => onChange({ ...condition, human: e.currentTarget.checked || undefined })} />}
+      {info.human && <Checkbox size="xs" radius="sm" label="Human only" checked={condition.human === true} onChange={(e) => onChange({ ...condition, human: e.currentTarget.checked || undefined })} />}
       <ActionIcon variant="subtle" color="red" aria-label="Remove condition" onClick={onRemove}>
         ×
       </ActionIcon>
