@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { Type } from '@sinclair/typebox';
 import type { Api, AppContext } from '../http/context.js';
 import { IsoDate } from '../http/schemas.js';
-import { listOutbox, readOutboxMessage } from './channels/outbox.js';
+import { listOutbox, readOutboxMessage } from './outboxListing.js';
 import { viewOnline } from './viewOnline.js';
 
 const OutboxEntry = Type.Object({ name: Type.String(), to: Type.String(), subject: Type.String(), date: IsoDate, size: Type.Integer() });
