@@ -48,6 +48,8 @@ export interface Dialect {
    * statement whatever the number of rows, instead of one parameter per value.
    */
   jsonRows(rows: readonly object[], columns: Record<string, JsonRowType>): RawBuilder<unknown>;
+  /** Write transactions worth running at once: SQLite has a single writer; PostgreSQL overlaps their commits. */
+  writeConcurrency: number;
 }
 
 export type JsonRowType = 'bigint' | 'integer' | 'text';
@@ -76,6 +78,7 @@ export const sqliteDialect: Dialect = {
   },
   jsonRows: (rows, columns) =>
     sql`(select ${sql.join(Object.keys(columns).map((c) => sql`json_extract(value, ${`$.${c}`}) as ${sql.ref(c)}`))} from json_each(${JSON.stringify(rows)}))`,
+  writeConcurrency: 1,
 };
 
 export const postgresDialect: Dialect = {
@@ -95,6 +98,7 @@ export const postgresDialect: Dialect = {
     sql<SqlBool>`${sql.raw(negate ? 'not exists' : 'exists')} (select 1 from ${from} where ${where} and ${sql.ref(key)} = ${outer}${outerCondition ? sql` and ${outerCondition}` : sql``})`,
   jsonRows: (rows, columns) =>
     sql`(select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as r(${sql.join(Object.entries(columns).map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`))}))`,
+  writeConcurrency: 4,
 };
 
 /** Escapes LIKE wildcards in user input so that it matches literally. */

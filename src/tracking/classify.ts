@@ -49,18 +49,34 @@ export interface RequestSignals {
 
 /** The rules one request decides on its own, in order of certainty. */
 export function labelRequest(signals: RequestSignals): Label {
-  const ua = signals.userAgent?.trim() ?? '';
   if (signals.head) return machine('head-request');
   if (signals.honeypot) return machine('honeypot-link');
-  for (const [name, pattern] of SCANNERS) if (pattern.test(ua)) return machine(`scanner:${name}`);
-  if (signals.type === 'open' && GOOGLE_IMAGE_PROXY.test(ua)) return { human: true, reason: 'google-image-proxy' };
-  if (BARE_MOZILLA.test(ua)) return machine(signals.type === 'open' ? 'apple-mail-privacy-protection' : 'bare-user-agent');
-  if (!ua) return machine('no-user-agent');
-  if (isbot(ua)) return machine('bot-user-agent');
+  const byAgent = userAgentLabel(signals.type, signals.userAgent?.trim() ?? '');
+  if (byAgent) return byAgent;
   if (signals.type === 'click' && signals.sinceDelivery !== null && signals.sinceDelivery >= 0 && signals.sinceDelivery < CLICK_AFTER_DELIVERY_MS) {
     return machine('click-seconds-after-delivery');
   }
   return { human: true, reason: 'browser' };
+}
+
+// The same few user agents come back all day: each is matched against the lists once.
+const agentLabels = new Map<string, Label | null>();
+
+/** What the user agent alone says; null when it looks like a person's mail client or browser. */
+function userAgentLabel(type: RequestSignals['type'], ua: string): Label | null {
+  const key = `${type}:${ua}`;
+  let label = agentLabels.get(key);
+  if (label !== undefined) return label;
+  const scanner = SCANNERS.find(([, pattern]) => pattern.test(ua));
+  if (scanner) label = machine(`scanner:${scanner[0]}`);
+  else if (type === 'open' && GOOGLE_IMAGE_PROXY.test(ua)) label = { human: true, reason: 'google-image-proxy' };
+  else if (BARE_MOZILLA.test(ua)) label = machine(type === 'open' ? 'apple-mail-privacy-protection' : 'bare-user-agent');
+  else if (!ua) label = machine('no-user-agent');
+  else if (isbot(ua)) label = machine('bot-user-agent');
+  else label = null;
+  if (agentLabels.size >= 10_000) agentLabels.clear();
+  agentLabels.set(key, label);
+  return label;
 }
 
 export interface Click {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Dialect } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { notFound } from '../http/errors.js';
@@ -84,17 +85,21 @@ function messageDeltas(events: readonly CountedEvent[]): MessageDelta[] {
   return [...deltas.values()].sort((a, b) => a.id - b.id);
 }
 
-/** Adds a batch of new events to the counters: one statement for messages, one for message_links. */
-export async function addToCounters(db: Db, events: readonly CountedEvent[]): Promise<void> {
+/**
+ * Adds a batch of new events to the counters: one statement for messages, one
+ * for message_links, each taking the whole batch as one JSON parameter.
+ */
+export async function addToCounters(db: Db, dialect: Dialect, events: readonly CountedEvent[]): Promise<void> {
   const deltas = messageDeltas(events);
   if (deltas.length) {
-    const rows = deltas.map((d) => sql`(${sql.join(DELTA_COLUMNS.map((c) => sql`cast(${d[c]} as bigint)`))})`);
+    const d = dialect.jsonRows(deltas, Object.fromEntries(DELTA_COLUMNS.map((c) => [c, c === 'id' || c.endsWith('_at') ? 'bigint' : 'integer'])));
+    const col = (c: string) => sql.raw(c);
     const set = [
-      ...SUMS.map((c) => sql`${sql.raw(c)} = messages.${sql.raw(c)} + d.${sql.raw(column(c))}`),
-      ...FIRSTS.map((c) => sql`${sql.raw(c)} = case when d.${sql.raw(column(c))} is not null and (messages.${sql.raw(c)} is null or d.${sql.raw(column(c))} < messages.${sql.raw(c)}) then d.${sql.raw(column(c))} else messages.${sql.raw(c)} end`),
-      ...LASTS.map((c) => sql`${sql.raw(c)} = case when d.${sql.raw(column(c))} is not null and (messages.${sql.raw(c)} is null or d.${sql.raw(column(c))} > messages.${sql.raw(c)}) then d.${sql.raw(column(c))} else messages.${sql.raw(c)} end`),
+      ...SUMS.map((c) => sql`${col(c)} = messages.${col(c)} + d.${col(c)}`),
+      ...FIRSTS.map((c) => sql`${col(c)} = case when d.${col(c)} is not null and (messages.${col(c)} is null or d.${col(c)} < messages.${col(c)}) then d.${col(c)} else messages.${col(c)} end`),
+      ...LASTS.map((c) => sql`${col(c)} = case when d.${col(c)} is not null and (messages.${col(c)} is null or d.${col(c)} > messages.${col(c)}) then d.${col(c)} else messages.${col(c)} end`),
     ];
-    await sql`update messages set ${sql.join(set)} from (values ${sql.join(rows)}) as d where messages.id = d.column1`.execute(db);
+    await sql`update messages set ${sql.join(set)} from ${d} as d where messages.id = d.id`.execute(db);
   }
 
   const links = new Map<string, { message_id: number; link_id: number; campaign_id: number; clicks: number; human_clicks: number; first_click_at: number; last_click_at: number }>();
@@ -112,26 +117,28 @@ export async function addToCounters(db: Db, events: readonly CountedEvent[]): Pr
     }
   }
   if (links.size) {
-    const values = [...links.values()].sort((a, b) => a.message_id - b.message_id || a.link_id - b.link_id);
-    await db
-      .insertInto('message_links')
-      .values(values)
-      .onConflict((oc) =>
-        oc.columns(['message_id', 'link_id']).doUpdateSet({
-          clicks: sql`message_links.clicks + excluded.clicks`,
-          human_clicks: sql`message_links.human_clicks + excluded.human_clicks`,
-          first_click_at: sql`case when excluded.first_click_at < message_links.first_click_at then excluded.first_click_at else message_links.first_click_at end`,
-          last_click_at: sql`case when excluded.last_click_at > message_links.last_click_at then excluded.last_click_at else message_links.last_click_at end`,
-        }),
-      )
-      .execute();
+    const rows = [...links.values()].sort((a, b) => a.message_id - b.message_id || a.link_id - b.link_id);
+    const columns = Object.keys(LINK_COLUMNS);
+    // "where true" tells SQLite that ON CONFLICT belongs to the INSERT, not to a join.
+    await sql`insert into message_links (${sql.join(columns.map((c) => sql.ref(c)))})
+      select ${sql.join(columns.map((c) => sql.ref(`d.${c}`)))} from ${dialect.jsonRows(rows, LINK_COLUMNS)} as d where true
+      on conflict (message_id, link_id) do update set
+        clicks = message_links.clicks + excluded.clicks,
+        human_clicks = message_links.human_clicks + excluded.human_clicks,
+        first_click_at = case when excluded.first_click_at < message_links.first_click_at then excluded.first_click_at else message_links.first_click_at end,
+        last_click_at = case when excluded.last_click_at > message_links.last_click_at then excluded.last_click_at else message_links.last_click_at end`.execute(db);
   }
 }
 
-/** Position of a delta column in the VALUES list (VALUES columns are column1..n on both databases). */
-function column(name: (typeof DELTA_COLUMNS)[number]): string {
-  return `column${DELTA_COLUMNS.indexOf(name) + 1}`;
-}
+const LINK_COLUMNS = {
+  message_id: 'bigint',
+  link_id: 'bigint',
+  campaign_id: 'bigint',
+  clicks: 'integer',
+  human_clicks: 'integer',
+  first_click_at: 'bigint',
+  last_click_at: 'bigint',
+} as const;
 
 export type CounterScope = { campaignId: number } | { messageIds: readonly number[] };
 

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Dialect } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { HONEYPOT_BURST_MS, labelBurst, labelRequest, type Click } from './classify.js';
@@ -41,9 +42,24 @@ const ATTEMPTS = 3;
  * together in one transaction (events, message counters, message_links). Each
  * caller is answered only after its batch committed, so nothing acknowledged can
  * be lost, and the number of transactions stays small under load.
+ *
+ * Where the database overlaps commits (dialect.writeConcurrency > 1), hits are
+ * spread over that many lanes by message, each committing its own batches: one
+ * message's hits stay in one lane, in order, so that the burst rules see each
+ * other's clicks and two lanes never wait on the same rows.
  */
 export function startIngestion(ctx: AppContext): Ingestion {
   const links = linkCache(ctx.store);
+  const lanes = Array.from({ length: ctx.store.dialect.writeConcurrency }, () => lane(ctx, links));
+  return {
+    record: (hit) => lanes[hit.subjectId % lanes.length]!.record(hit),
+    async close() {
+      await Promise.all(lanes.map((l) => l.close()));
+    },
+  };
+}
+
+function lane(ctx: AppContext, links: LinkCache): Ingestion {
   const queue: Array<{ hit: Hit; resolve(o: Outcome): void; reject(e: unknown): void }> = [];
   let flushing: Promise<void> | undefined;
 
@@ -90,6 +106,20 @@ async function withRetries<T>(write: () => Promise<T>): Promise<T> {
 const NOTHING: Outcome = { recorded: false, target: null };
 const unique = (values: number[]) => [...new Set(values)];
 
+const EVENT_COLUMNS = {
+  campaign_id: 'bigint',
+  message_id: 'bigint',
+  link_id: 'bigint',
+  type: 'text',
+  human: 'integer',
+  reason: 'text',
+  user_agent: 'text',
+  ip: 'text',
+  at: 'bigint',
+} as const;
+
+const idRows = (dialect: Dialect, ids: number[]) => dialect.jsonRows(ids.map((id) => ({ id })), { id: 'bigint' });
+
 interface NewEvent {
   campaign_id: number;
   message_id: number | null;
@@ -103,15 +133,15 @@ interface NewEvent {
 }
 
 async function writeBatch(ctx: AppContext, links: LinkCache, hits: Hit[]): Promise<Outcome[]> {
-  const db = ctx.store.db;
+  const { db, dialect } = ctx.store;
   const messageIds = unique(hits.filter((h) => !h.anonymous).map((h) => h.subjectId));
   const messages = new Map(
     (messageIds.length
       ? await db
           .selectFrom('messages')
           .leftJoin('contacts', 'contacts.id', 'messages.contact_id')
-          .select(['messages.id', 'messages.campaign_id', 'messages.sent_at', 'messages.delivered_at', 'contacts.erased_at'])
-          .where('messages.id', 'in', messageIds)
+          .select(['messages.id', 'messages.campaign_id', 'messages.sent_at', 'messages.delivered_at', 'messages.last_click_at', 'contacts.erased_at'])
+          .where(sql<SqlBool>`messages.id in (select id from ${idRows(dialect, messageIds)} as ids)`)
           .execute()
       : []
     ).map((m) => [m.id, m]),
@@ -167,9 +197,14 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Hit[]): Promi
   if (!events.length) return outcomes;
 
   await db.transaction().execute(async (trx) => {
-    const recompute = await labelBursts(trx, clicks);
-    await trx.insertInto('events').values(events).execute();
-    await addToCounters(trx, recompute.size ? events.filter((e) => e.message_id === null || !recompute.has(e.message_id)) : events);
+    // Only messages clicked lately can have committed clicks in the same burst.
+    const since = Math.min(...hits.map((h) => h.at)) - HONEYPOT_BURST_MS;
+    const recentlyClicked = new Set(clicks.map((c) => messages.get(c.event.message_id!)!).filter((m) => m.last_click_at !== null && m.last_click_at > since).map((m) => m.id));
+    const recompute = await labelBursts(trx, dialect, clicks, recentlyClicked);
+    const columns = Object.keys(EVENT_COLUMNS);
+    await sql`insert into events (${sql.join(columns.map((c) => sql.ref(c)))})
+      select ${sql.join(columns.map((c) => sql.ref(`e.${c}`)))} from ${dialect.jsonRows(events, EVENT_COLUMNS)} as e`.execute(trx);
+    await addToCounters(trx, dialect, recompute.size ? events.filter((e) => e.message_id === null || !recompute.has(e.message_id)) : events);
     await recomputeCounters(trx, { messageIds: [...recompute] });
   });
   return outcomes;
@@ -181,16 +216,21 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Hit[]): Promi
  * part of a scanner's burst are relabelled; their messages are returned so that
  * their counters are recomputed from the events.
  */
-async function labelBursts(trx: Kysely<Database>, clicks: Array<{ event: NewEvent; click: Click }>): Promise<Set<number>> {
+async function labelBursts(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  clicks: Array<{ event: NewEvent; click: Click }>,
+  recentlyClicked: Set<number>,
+): Promise<Set<number>> {
   const recompute = new Set<number>();
   if (!clicks.length) return recompute;
   const times = clicks.map((c) => c.click.at);
-  const recent = await trx
+  const recent = !recentlyClicked.size ? [] : await trx
     .selectFrom('events')
     .leftJoin('links', 'links.id', 'events.link_id')
     .select(['events.id', 'events.message_id', 'events.link_id', 'events.at', 'events.human', 'events.reason', 'links.kind'])
     .where('events.type', '=', 'click')
-    .where('events.message_id', 'in', unique(clicks.map((c) => c.event.message_id!)))
+    .where(sql<SqlBool>`events.message_id in (select id from ${idRows(dialect, [...recentlyClicked])} as ids)`)
     .where('events.at', '>', Math.min(...times) - HONEYPOT_BURST_MS)
     .where('events.at', '<', Math.max(...times) + HONEYPOT_BURST_MS)
     .execute();
