@@ -26,8 +26,11 @@ export function campaignRoutes(app: Api, ctx: AppContext): void {
   });
 
   const sending = { tags: ['sending'], params: IdParams, response: { 200: Campaign } };
-  app.post('/api/campaigns/:id/send', { schema: { ...sending, body: SendRequest } }, (req) =>
-    sendCampaign(ctx, req.params.id, req.body?.at),
+  app.post(
+    '/api/campaigns/:id/send',
+    // No body at all means "now", like {}.
+    { schema: { ...sending, body: SendRequest }, preValidation: async (req) => void (req.body ??= {}) },
+    (req) => sendCampaign(ctx, req.params.id, req.body.at),
   );
   app.post('/api/campaigns/:id/pause', { schema: sending }, (req) => pauseCampaign(ctx, req.params.id));
   app.post('/api/campaigns/:id/resume', { schema: sending }, (req) => resumeCampaign(ctx, req.params.id));

@@ -92,7 +92,9 @@ describeEachDatabase('campaign status rules', (kind) => {
   it('pauses a sending campaign: its queued messages wait; resuming sends them; cancelling skips them', async () => {
     const before = sink.accepted;
     const id = await campaign('Pause me');
-    await t.api('POST', `/api/campaigns/${id}/send`, {});
+    // A send without any body means now.
+    const sent = await fetch(`${t.baseUrl}/api/campaigns/${id}/send`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}` } });
+    expect(sent.status).toBe(200);
     expect((await t.api('POST', `/api/campaigns/${id}/pause`)).body.status).toBe('paused');
     sender = startSender(t.ctx, { idleMs: 10 });
     await new Promise((r) => setTimeout(r, 300));
