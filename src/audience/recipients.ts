@@ -183,14 +183,23 @@ export async function viewSummary(ctx: AppContext, campaignId: number, query: Vi
   const view = await resolveView(ctx, campaignId, { ...query, filter: undefined, filterText: query.filter }, 'query');
   const segments = segmentsOf(view.campaign.channel);
   const scope = { dialect: ctx.store.dialect, human: view.human, now: ctx.now() };
-  const counts = segments.map((segment) => {
+  // Segments with the same definition (email's active and openers) are counted once.
+  const columnOf = new Map<string, string>();
+  const aliasOf = new Map<string, string>();
+  const counts = [];
+  for (const segment of segments) {
     const { where } = compileFilter(segmentFilter(segment, view.campaign.channel, 'segment'), scope);
-    return sql<number>`count(*) filter (where ${where})`.as(segment);
-  });
+    const key = JSON.stringify(where.compile(ctx.store.db));
+    if (!columnOf.has(key)) {
+      columnOf.set(key, segment);
+      counts.push(sql<number>`count(*) filter (where ${where})`.as(segment));
+    }
+    aliasOf.set(segment, columnOf.get(key)!);
+  }
   const row = (await viewRows(ctx.store.db, view)
     .select([sql<number>`count(*)`.as('total'), ...counts])
     .executeTakeFirstOrThrow()) as Record<string, unknown>;
-  const count = (segment: string) => (segments.includes(segment as never) ? Number(row[segment] ?? 0) : null);
+  const count = (segment: string) => (aliasOf.has(segment) ? Number(row[aliasOf.get(segment)!] ?? 0) : null);
   return {
     total: Number(row.total),
     segments: { openers: count('openers'), clickers: count('clickers')!, active: count('active')!, inactive: count('inactive')! },
