@@ -171,6 +171,7 @@ export const FilterSchema = Type.Recursive(
     ]),
   {
     $id: 'Filter',
+    title: 'Filter',
     description: `An advanced filter (SPEC §3): a condition, { match, conditions } or { not }; at most ${MAX_DEPTH} levels and ${MAX_CONDITIONS} conditions.`,
   },
 );

@@ -31,7 +31,7 @@ const human = Type.Optional(Type.Boolean({ description: 'Count human events only
 const viewId = Type.Optional(Type.Integer({ minimum: 1, description: 'A saved view, instead of segment and filter' }));
 /** Bodies take the filter as JSON; its structure is checked by parseFilter, which names the offending node's path. */
 const filterInBody = Type.Optional(
-  Type.Unknown({ description: `An advanced filter (components.schemas.Filter): at most ${MAX_DEPTH} levels and ${MAX_CONDITIONS} conditions` }),
+  Type.Unknown({ description: `An advanced filter, as the Filter schema: at most ${MAX_DEPTH} levels and ${MAX_CONDITIONS} conditions` }),
 );
 
 export const ViewQuery = Type.Object({
