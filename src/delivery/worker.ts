@@ -229,7 +229,7 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
         compiled = await (campaign.channel === 'email' ? emailCampaigns : smsCampaigns).get(campaign);
       } catch (error) {
         // A campaign that cannot be compiled will not get better by retrying: pause with the reason.
-        await release({ campaign, items: eligible.map((m) => [m, { skip: '' }] as const), outcomes, renewal });
+        await release(eligible, outcomes, renewal);
         await setReason(campaign.id, 'paused', `The campaign could not be prepared: ${(error as Error).message}`.slice(0, 500));
         return undefined;
       }
@@ -241,18 +241,18 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
     }
   }
 
-  /** Gives a batch back to the queue untouched (stopping, or its campaign was paused meanwhile). */
-  async function release(batch: Batch): Promise<void> {
-    clearInterval(batch.renewal);
-    for (const [message] of batch.items) batch.outcomes.add({ id: message.messageId, status: 'queued', attempted: false });
-    await batch.outcomes.close();
+  /** Gives leased messages back to the queue untouched (stopping, or their campaign was paused meanwhile). */
+  async function release(messages: Claimed[], outcomes: OutcomeWriter, renewal: Batch['renewal']): Promise<void> {
+    clearInterval(renewal);
+    for (const message of messages) outcomes.add({ id: message.messageId, status: 'queued', attempted: false });
+    await outcomes.close();
   }
 
   /** Sends a batch; `halfway` fires once half of it is on its way, to prepare the next one. */
   async function send(batch: Batch, halfway: () => void): Promise<void> {
     const { campaign, items, outcomes } = batch;
     const current = await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirst();
-    if (current?.status !== 'sending') return release(batch);
+    if (current?.status !== 'sending') return release(items.map(([message]) => message), outcomes, batch.renewal);
     const { channel, concurrency, throttle } = await channelFor(campaign.channel);
     let pauseReason: string | undefined;
     try {
@@ -319,7 +319,7 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
       }
     }
     const leftover = await prefetched?.catch(() => undefined);
-    if (leftover) await release(leftover);
+    if (leftover) await release(leftover.items.map(([message]) => message), leftover.outcomes, leftover.renewal);
     await Promise.all([...channels.values()].map((set) => set.channel.close()));
   })();
 
