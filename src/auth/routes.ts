@@ -8,19 +8,21 @@ import { authenticate } from './users.js';
 export function sessionRoutes(app: Api, ctx: AppContext): void {
   const tags = ['session'];
   const secure = ctx.config.publicUrl.startsWith('https:');
+  // What the web app needs from the configuration to preview messages as they will be sent.
+  const settings = { publicUrl: ctx.config.publicUrl, smsStopText: ctx.config.smsStopText };
 
   app.post('/api/session', { schema: { tags, security: [], body: SignIn, response: { 201: Session } } }, async (req, reply) => {
     const user = await authenticate(ctx.store, req.body.email, req.body.password);
     if (!user) throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
     const { token, csrfToken } = await createSession(ctx.store, user.id, ctx.now());
     setSessionCookie(reply, token, secure);
-    return reply.status(201).send({ user, csrfToken, publicUrl: ctx.config.publicUrl });
+    return reply.status(201).send({ user, csrfToken, ...settings });
   });
 
   app.get('/api/session', { schema: { tags, response: { 200: Session } } }, (req) => {
     if (!req.sessionUser) throw unauthorized();
     const { csrfToken, ...user } = req.sessionUser;
-    return { user, csrfToken, publicUrl: ctx.config.publicUrl };
+    return { user, csrfToken, ...settings };
   });
 
   app.delete('/api/session', { schema: { tags } }, async (req, reply) => {

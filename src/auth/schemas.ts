@@ -11,4 +11,6 @@ export const Session = Type.Object({
   csrfToken: Type.String(),
   /** Base of tracked links (PUBLIC_URL), for previews of short links. */
   publicUrl: Type.String(),
+  /** The STOP mention appended to marketing SMS (SMS_STOP_TEXT), for the SMS counter. */
+  smsStopText: Type.String(),
 });

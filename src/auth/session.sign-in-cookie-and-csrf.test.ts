@@ -63,7 +63,7 @@ describeEachDatabase('Web sessions', (kind) => {
     expect((await created.json()).name).toBe('Newsletter');
 
     const current = await withCookie(cookie, 'GET', '/api/session');
-    expect(await current.json()).toEqual({ user: { id: expect.any(Number), email: 'ada@example.com' }, csrfToken, publicUrl: t.ctx.config.publicUrl });
+    expect(await current.json()).toEqual({ user: { id: expect.any(Number), email: 'ada@example.com' }, csrfToken, publicUrl: t.ctx.config.publicUrl, smsStopText: t.ctx.config.smsStopText });
   });
 
   it('keeps API keys working, and never takes a CSRF token from a key user', async () => {

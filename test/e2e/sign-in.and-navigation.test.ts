@@ -38,6 +38,37 @@ describeInBrowser('Signing in to the web app (Chromium)', () => {
     expect(cookie.sameSite).toBe('Strict');
   });
 
+  it('writes an SMS with a live characters, encoding and parts counter and a short-link preview', async () => {
+    const { page } = browser;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('link', { name: 'New SMS campaign' }).click();
+    await page.getByLabel('Campaign name').fill('Flash sale');
+    await page.getByLabel('Sender ID').fill('SHOP');
+    const counter = page.getByRole('status', { name: 'SMS length' });
+    await page.getByLabel('Message').fill('Flash sale: -30% today https://shop.example.com/very/long/path/to/the/flash/sale?utm_source=sms');
+    await counter.filter({ hasText: 'GSM 7-bit' }).filter({ hasText: '1 part' }).waitFor();
+    const preview = page.getByLabel('SMS preview');
+    await preview.filter({ hasText: `${t.ctx.config.publicUrl}/s/` }).waitFor();
+    expect(await preview.textContent()).not.toContain('shop.example.com');
+    await page.getByLabel('Message').pressSequentially(' 🎉');
+    await counter.filter({ hasText: 'Unicode (UCS-2)' }).waitFor();
+    await browser.screenshot('sms-editor');
+  });
+
+  it('finds a contact by search and opens its page', async () => {
+    const { page } = browser;
+    await t.api('POST', '/api/contacts', { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', fields: { city: 'Paris' } });
+    await t.api('POST', '/api/contacts', { email: 'grace@example.com', firstName: 'Grace' });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts', exact: true }).click();
+    await page.getByLabel('Search').fill('lovelace');
+    const table = page.getByRole('table', { name: 'Contacts' });
+    await table.getByRole('row').filter({ hasText: 'grace@example.com' }).waitFor({ state: 'detached' });
+    await table.getByRole('link', { name: 'ada@example.com' }).click();
+    await page.getByRole('heading', { name: 'ada@example.com' }).waitFor();
+    await page.getByRole('cell', { name: 'Paris' }).waitFor();
+    await browser.screenshot('contact');
+  });
+
   it('navigates between sections, and signs out', async () => {
     const { page } = browser;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lists' }).click();

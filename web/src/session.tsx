@@ -6,6 +6,7 @@ export interface Session {
   user: { id: number; email: string };
   csrfToken: string;
   publicUrl: string;
+  smsStopText: string;
 }
 
 const SESSION_KEY = ['session'];
@@ -60,4 +61,9 @@ export function useSignOut() {
 export function usePublicUrl(): string {
   const session = useSession();
   return session?.publicUrl ?? window.location.origin;
+}
+
+/** The STOP mention the sender appends to marketing SMS. */
+export function useSmsStopText(): string | undefined {
+  return useSession()?.smsStopText;
 }

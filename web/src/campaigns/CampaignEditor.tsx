@@ -4,7 +4,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorAlert } from '../components/common';
-import { usePublicUrl } from '../session';
+import { usePublicUrl, useSmsStopText } from '../session';
 import type { Campaign, Channel } from '../types';
 import { AudiencePicker } from './AudiencePicker';
 import { EmailPreview } from './EmailPreview';
@@ -44,6 +44,7 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
   const navigate = useNavigate();
   const client = useQueryClient();
   const publicUrl = usePublicUrl();
+  const stopText = useSmsStopText();
   const [draft, setDraft] = useState<Draft>(campaign ?? emptyDraft(channel));
   const [saved, setSaved] = useState(false);
   const htmlRef = useRef<HTMLTextAreaElement>(null);
@@ -120,7 +121,7 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
                       {!readOnly && <MergeTags sms onInsert={(tag) => set({ body: insertAtCursor(bodyRef.current, draft.body ?? '', tag) })} />}
                     </Group>
                     <Textarea id="campaign-body" ref={bodyRef} value={draft.body ?? ''} onChange={(e) => set({ body: e.currentTarget.value })} autosize minRows={5} readOnly={readOnly} />
-                    <SmsCounter text={draft.body ?? ''} publicUrl={publicUrl} />
+                    <SmsCounter text={draft.body ?? ''} publicUrl={publicUrl} stopText={stopText} />
                   </Stack>
                 </>
               )}

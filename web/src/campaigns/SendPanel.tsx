@@ -1,10 +1,34 @@
 import { Button, Card, Group, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api';
+import { api, get } from '../api';
 import { ErrorAlert } from '../components/common';
-import { fromLocalInput } from '../format';
+import { formatNumber, fromLocalInput } from '../format';
 import type { Campaign } from '../types';
+
+interface SmsAudiencePreview {
+  maxParts: number;
+  audience: number;
+  longest: { characters: number; encoding: 'gsm7' | 'ucs2'; parts: number };
+  overMaxParts: number;
+}
+
+/** What the saved SMS costs over its real audience: personalisation changes lengths. */
+function SmsAudienceCheck({ campaign }: { campaign: Campaign }) {
+  const preview = useQuery({
+    queryKey: ['sms-preview', campaign.id, campaign.body, campaign.listIds],
+    queryFn: () => get<SmsAudiencePreview>(`/api/campaigns/${campaign.id}/sms-preview`),
+  });
+  const p = preview.data;
+  if (!p) return <ErrorAlert error={preview.error} />;
+  return (
+    <Text size="sm" c={p.overMaxParts ? 'orange' : 'dimmed'} role="status">
+      {formatNumber(p.audience)} recipients with a valid number; the longest message is {p.longest.parts} {p.longest.parts === 1 ? 'part' : 'parts'} ({p.longest.characters} characters,{' '}
+      {p.longest.encoding === 'gsm7' ? 'GSM 7-bit' : 'Unicode'}).
+      {p.overMaxParts > 0 && ` ${formatNumber(p.overMaxParts)} would exceed ${p.maxParts} parts and be skipped.`}
+    </Text>
+  );
+}
 
 /** Send now, schedule, or (email) send a test to a few addresses. */
 export function SendPanel({ campaign }: { campaign: Campaign }) {
@@ -26,6 +50,7 @@ export function SendPanel({ campaign }: { campaign: Campaign }) {
       <Stack>
         <Text fw={600}>Send</Text>
         <ErrorAlert error={send.error} />
+        {campaign.channel === 'sms' && <SmsAudienceCheck campaign={campaign} />}
         <Group align="flex-end">
           <Button onClick={() => window.confirm(`Send "${campaign.name}" now?`) && send.mutate(undefined)} loading={send.isPending && !at}>
             Send now

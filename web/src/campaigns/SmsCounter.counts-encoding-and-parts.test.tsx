@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { Textarea } from '@mantine/core';
-import { screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +52,13 @@ describe('the SMS counter', () => {
     const short = `Sale: https://r.example/s/${'x'.repeat(8)}`;
     expect(counter()).toContain(`${short.length} characters`);
     expect(counter()).toContain('1 part');
+  });
+
+  it('counts the STOP mention the sender appends, once', () => {
+    renderInApp(<SmsCounter text="Hello" stopText="STOP au 36111" />);
+    expect(counter()).toContain(`${'Hello\nSTOP au 36111'.length} characters`);
+    cleanup();
+    renderInApp(<SmsCounter text="Hello, stop au 36111" stopText="STOP au 36111" />);
+    expect(counter()).toContain('20 characters');
   });
 });

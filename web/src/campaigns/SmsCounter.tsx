@@ -1,9 +1,15 @@
 import { Badge, Group, Text } from '@mantine/core';
 import { smsParts } from '../../../src/delivery/sms/encoding';
 
-/** Live characters / encoding / parts of an SMS text, counted exactly as the sender will split it. */
+/** The body as sent: the STOP mention is appended unless the text already carries it. */
+export function withStopMention(text: string, stopText: string | undefined): string {
+  const squash = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+  return stopText && !squash(text).includes(squash(stopText)) ? `${text.trimEnd()}\n${stopText}` : text;
+}
+
+/** Live characters / encoding / parts of an SMS text, counted exactly as the sender will split it (STOP mention and short links included). */
 export function SmsCounter({ text, publicUrl, stopText }: { text: string; publicUrl?: string; stopText?: string }) {
-  const sent = stopText ? `${text}\n${stopText}` : text;
+  const sent = withStopMention(text, stopText);
   const { characters, encoding, parts, perPart } = smsParts(sent, { publicUrl });
   return (
     <Group gap="xs" aria-live="polite" role="status" aria-label="SMS length">

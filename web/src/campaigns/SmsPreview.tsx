@@ -1,15 +1,16 @@
 import { Alert, Paper, Stack, Text } from '@mantine/core';
 import { Liquid } from 'liquidjs';
 import { SHORT_CODE_LENGTH, findLinks } from '../../../src/delivery/sms/links';
-import { usePublicUrl } from '../session';
+import { usePublicUrl, useSmsStopText } from '../session';
 import { useMerged } from './EmailPreview';
+import { withStopMention } from './SmsCounter';
 
 const plain = new Liquid({ ownPropertyOnly: true, templates: {} });
 
 /** The SMS as a phone shows it: merged with a sample contact, every link replaced by its short link. */
 export function SmsPreview({ body, senderId }: { body: string; senderId: string | null }) {
   const publicUrl = usePublicUrl();
-  const { output, error } = useMerged(body, plain);
+  const { output, error } = useMerged(withStopMention(body, useSmsStopText()), plain);
   const links = findLinks(output);
   let shown = '';
   let from = 0;
