@@ -41,7 +41,7 @@ export function audienceRoutes(app: Api, ctx: AppContext): void {
     viewSummary(ctx, req.params.id, req.query),
   );
   app.post('/api/campaigns/:id/recipients/export', { schema: { ...campaign, body: ExportRequest } }, async (req, reply) => {
-    const { filename, lines } = await exportView(ctx, req.params.id, req.body ?? {});
+    const { filename, lines } = await exportView(ctx, req.params.id, req.body);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${filename}"`)
@@ -50,12 +50,12 @@ export function audienceRoutes(app: Api, ctx: AppContext): void {
   app.post(
     '/api/campaigns/:id/actions/create-list',
     { schema: { ...campaign, body: CreateListRequest, response: { 201: CreateListResult } } },
-    async (req, reply) => reply.status(201).send(await createListFromView(ctx, req.params.id, req.body ?? {})),
+    async (req, reply) => reply.status(201).send(await createListFromView(ctx, req.params.id, req.body)),
   );
   app.post(
     '/api/campaigns/:id/actions/relaunch',
     { schema: { ...campaign, body: RelaunchRequest, response: { 201: RelaunchResult } } },
-    async (req, reply) => reply.status(201).send(await relaunch(ctx, req.params.id, req.body ?? {})),
+    async (req, reply) => reply.status(201).send(await relaunch(ctx, req.params.id, req.body)),
   );
   app.get('/api/campaigns/:id/lineage', { schema: { ...campaign, response: { 200: Lineage } } }, (req) => lineage(ctx, req.params.id));
 
