@@ -74,8 +74,11 @@ function createSmppChannel(ctx: AppContext, options: SmppOptions): Channel<Rende
         const encoded = encode(parts[i]!);
         const payload = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
         const result = await submitPart(
+          // Spelled out: an object spread here costs microseconds per SMS.
           {
-            ...source,
+            source_addr: source.source_addr,
+            source_addr_ton: source.source_addr_ton,
+            source_addr_npi: source.source_addr_npi,
             dest_addr_ton: 1,
             dest_addr_npi: 1,
             destination_addr: message.to.slice(1),

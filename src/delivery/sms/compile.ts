@@ -47,7 +47,7 @@ async function insertShortLinks(ctx: AppContext, rows: ShortLinkRow[]): Promise<
       const chunk = pending.slice(i, i + perStatement);
       const inserted = await ctx.store.db
         .insertInto('sms_short_links')
-        .values(chunk.map((row) => ({ ...row })))
+        .values(chunk)
         .onConflict((oc) => oc.column('code').doNothing())
         .returning('code')
         .execute();

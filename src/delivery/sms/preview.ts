@@ -69,8 +69,8 @@ export async function smsPreview(ctx: AppContext, campaignId: number): Promise<S
     ? db.selectFrom('campaign_audience').select('contact_id').where('campaign_id', '=', campaign.id)
     : db.selectFrom('list_members').select('contact_id').where('list_id', 'in', [...listIds, -1]);
 
-  let sample: SmsPreview['sample'] | undefined;
-  let longest: SmsSize | undefined;
+  let sample: { contactId: number; text: string; size: SmsParts } | undefined;
+  let longest: { contactId: number; size: SmsParts } | undefined;
   let audience = 0;
   let overMaxParts = 0;
   // Keyset pages: the audience can be large, only one page is in memory at a time.
@@ -90,11 +90,11 @@ export async function smsPreview(ctx: AppContext, campaignId: number): Promise<S
       if (!normalizePhone(c.phone!)) continue;
       const recipient = { contactId: c.id, email: c.email, phone: c.phone, firstName: c.first_name, lastName: c.last_name, fields: (dialect.readJson(c.fields) ?? {}) as Record<string, unknown> };
       const text = template.render(recipient, () => url);
-      const size = { contactId: c.id, ...smsParts(text) };
+      const size = smsParts(text);
       audience++;
       if (size.parts > ctx.config.smsMaxParts) overMaxParts++;
-      sample ??= { ...size, text };
-      if (!longest || size.parts > longest.parts || (size.parts === longest.parts && size.characters > longest.characters)) longest = size;
+      sample ??= { contactId: c.id, text, size };
+      if (!longest || size.parts > longest.size.parts || (size.parts === longest.size.parts && size.characters > longest.size.characters)) longest = { contactId: c.id, size };
     }
     if (contacts.length < PAGE) break;
     after = contacts.at(-1)!.id;
@@ -104,5 +104,11 @@ export async function smsPreview(ctx: AppContext, campaignId: number): Promise<S
     const size = { contactId: null, ...smsParts(text) };
     return { maxParts: ctx.config.smsMaxParts, audience, sample: { ...size, text }, longest: size, overMaxParts };
   }
-  return { maxParts: ctx.config.smsMaxParts, audience, sample, longest, overMaxParts };
+  return {
+    maxParts: ctx.config.smsMaxParts,
+    audience,
+    sample: { contactId: sample.contactId, text: sample.text, ...sample.size },
+    longest: { contactId: longest.contactId, ...longest.size },
+    overMaxParts,
+  };
 }
