@@ -1,4 +1,4 @@
-import { sql, type ColumnDataType, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type ColumnDataType, type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 
 /**
  * Every difference between SQLite and PostgreSQL lives here; nothing else in
@@ -50,6 +50,13 @@ export interface Dialect {
   jsonRows(rows: readonly object[], columns: Record<string, JsonRowType>): RawBuilder<unknown>;
   /** Write transactions worth running at once: SQLite has a single writer; PostgreSQL overlaps their commits. */
   writeConcurrency: number;
+  /**
+   * Runs independent writes (to different tables, none reading another's rows)
+   * as one atomic unit: a transaction on SQLite; on PostgreSQL one statement
+   * chaining them as data-modifying WITH clauses, so one round trip and no
+   * BEGIN/COMMIT exchange.
+   */
+  writeAtomically(db: Kysely<any>, writes: Array<RawBuilder<unknown>>): Promise<void>;
 }
 
 export type JsonRowType = 'bigint' | 'integer' | 'text';
@@ -79,6 +86,10 @@ export const sqliteDialect: Dialect = {
   jsonRows: (rows, columns) =>
     sql`(select ${sql.join(Object.keys(columns).map((c) => sql`json_extract(value, ${`$.${c}`}) as ${sql.ref(c)}`))} from json_each(${JSON.stringify(rows)}))`,
   writeConcurrency: 1,
+  writeAtomically: (db, writes) =>
+    db.transaction().execute(async (trx) => {
+      for (const write of writes) await write.execute(trx);
+    }),
 };
 
 export const postgresDialect: Dialect = {
@@ -99,6 +110,12 @@ export const postgresDialect: Dialect = {
   jsonRows: (rows, columns) =>
     sql`(select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as r(${sql.join(Object.entries(columns).map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`))}))`,
   writeConcurrency: 4,
+  writeAtomically: async (db, writes) => {
+    const last = writes[writes.length - 1];
+    if (!last) return;
+    const before = writes.slice(0, -1).map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`);
+    await (before.length ? sql`with ${sql.join(before)} ${last}` : last).execute(db);
+  },
 };
 
 /** Escapes LIKE wildcards in user input so that it matches literally. */

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
@@ -6,7 +6,7 @@ import { notFound } from '../http/errors.js';
 
 /**
  * The behaviour counters on `messages` and `message_links`, kept from the event
- * log. Ingestion adds each batch's events (addToCounters); relabelled messages and
+ * log. Ingestion adds each batch's events (counterWrites); relabelled messages and
  * `ricochet rebuild-stats` recompute them from `events` (recomputeCounters). Both
  * follow one definition:
  * - opens / human_opens: open events (pixel loads) only;
@@ -86,10 +86,11 @@ function messageDeltas(events: readonly CountedEvent[]): MessageDelta[] {
 }
 
 /**
- * Adds a batch of new events to the counters: one statement for messages, one
- * for message_links, each taking the whole batch as one JSON parameter.
+ * The statements that add a batch of new events to the counters: one for
+ * messages, one for message_links, each taking the whole batch as one JSON parameter.
  */
-export async function addToCounters(db: Db, dialect: Dialect, events: readonly CountedEvent[]): Promise<void> {
+export function counterWrites(dialect: Dialect, events: readonly CountedEvent[]): Array<RawBuilder<unknown>> {
+  const writes: Array<RawBuilder<unknown>> = [];
   const deltas = messageDeltas(events);
   if (deltas.length) {
     const d = dialect.jsonRows(deltas, Object.fromEntries(DELTA_COLUMNS.map((c) => [c, c === 'id' || c.endsWith('_at') ? 'bigint' : 'integer'])));
@@ -99,7 +100,7 @@ export async function addToCounters(db: Db, dialect: Dialect, events: readonly C
       ...FIRSTS.map((c) => sql`${col(c)} = case when d.${col(c)} is not null and (messages.${col(c)} is null or d.${col(c)} < messages.${col(c)}) then d.${col(c)} else messages.${col(c)} end`),
       ...LASTS.map((c) => sql`${col(c)} = case when d.${col(c)} is not null and (messages.${col(c)} is null or d.${col(c)} > messages.${col(c)}) then d.${col(c)} else messages.${col(c)} end`),
     ];
-    await sql`update messages set ${sql.join(set)} from ${d} as d where messages.id = d.id`.execute(db);
+    writes.push(sql`update messages set ${sql.join(set)} from ${d} as d where messages.id = d.id`);
   }
 
   const links = new Map<string, { message_id: number; link_id: number; campaign_id: number; clicks: number; human_clicks: number; first_click_at: number; last_click_at: number }>();
@@ -120,14 +121,15 @@ export async function addToCounters(db: Db, dialect: Dialect, events: readonly C
     const rows = [...links.values()].sort((a, b) => a.message_id - b.message_id || a.link_id - b.link_id);
     const columns = Object.keys(LINK_COLUMNS);
     // "where true" tells SQLite that ON CONFLICT belongs to the INSERT, not to a join.
-    await sql`insert into message_links (${sql.join(columns.map((c) => sql.ref(c)))})
+    writes.push(sql`insert into message_links (${sql.join(columns.map((c) => sql.ref(c)))})
       select ${sql.join(columns.map((c) => sql.ref(`d.${c}`)))} from ${dialect.jsonRows(rows, LINK_COLUMNS)} as d where true
       on conflict (message_id, link_id) do update set
         clicks = message_links.clicks + excluded.clicks,
         human_clicks = message_links.human_clicks + excluded.human_clicks,
         first_click_at = case when excluded.first_click_at < message_links.first_click_at then excluded.first_click_at else message_links.first_click_at end,
-        last_click_at = case when excluded.last_click_at > message_links.last_click_at then excluded.last_click_at else message_links.last_click_at end`.execute(db);
+        last_click_at = case when excluded.last_click_at > message_links.last_click_at then excluded.last_click_at else message_links.last_click_at end`);
   }
+  return writes;
 }
 
 const LINK_COLUMNS = {

@@ -1,9 +1,8 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
-import type { Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { HONEYPOT_BURST_MS, labelBurst, labelRequest, type Click } from './classify.js';
-import { addToCounters, recomputeCounters } from './counters.js';
+import { counterWrites, recomputeCounters } from './counters.js';
 import { linkCache, type LinkCache, type TrackedLink } from './links.js';
 
 /** One open or click as a tracked request brings it, before it is matched to its message. */
@@ -196,63 +195,64 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Hit[]): Promi
   }
   if (!events.length) return outcomes;
 
+  // Only messages clicked lately can have committed clicks in the same burst. A message's hits all go
+  // through one lane, in order, so its committed clicks are visible here without a transaction.
+  const since = Math.min(...hits.map((h) => h.at)) - HONEYPOT_BURST_MS;
+  const recentlyClicked = unique(clicks.map((c) => messages.get(c.event.message_id!)!).filter((m) => m.last_click_at !== null && m.last_click_at > since).map((m) => m.id));
+  const relabel = labelBursts(clicks, recentlyClicked.length ? await recentClicks(ctx, recentlyClicked, since) : []);
+
+  const columns = Object.keys(EVENT_COLUMNS);
+  const insertEvents = sql`insert into events (${sql.join(columns.map((c) => sql.ref(c)))})
+    select ${sql.join(columns.map((c) => sql.ref(`e.${c}`)))} from ${dialect.jsonRows(events, EVENT_COLUMNS)} as e`;
+  if (!relabel.messages.size) {
+    await dialect.writeAtomically(db, [insertEvents, ...counterWrites(dialect, events)]);
+    return outcomes;
+  }
+  // Committed clicks turned out to be part of a scanner's burst: relabel them and recount their messages.
   await db.transaction().execute(async (trx) => {
-    // Only messages clicked lately can have committed clicks in the same burst.
-    const since = Math.min(...hits.map((h) => h.at)) - HONEYPOT_BURST_MS;
-    const recentlyClicked = new Set(clicks.map((c) => messages.get(c.event.message_id!)!).filter((m) => m.last_click_at !== null && m.last_click_at > since).map((m) => m.id));
-    const recompute = await labelBursts(trx, dialect, clicks, recentlyClicked);
-    const columns = Object.keys(EVENT_COLUMNS);
-    await sql`insert into events (${sql.join(columns.map((c) => sql.ref(c)))})
-      select ${sql.join(columns.map((c) => sql.ref(`e.${c}`)))} from ${dialect.jsonRows(events, EVENT_COLUMNS)} as e`.execute(trx);
-    await addToCounters(trx, dialect, recompute.size ? events.filter((e) => e.message_id === null || !recompute.has(e.message_id)) : events);
-    await recomputeCounters(trx, { messageIds: [...recompute] });
+    await insertEvents.execute(trx);
+    for (const write of counterWrites(dialect, events.filter((e) => e.message_id === null || !relabel.messages.has(e.message_id)))) await write.execute(trx);
+    for (const [reason, ids] of relabel.byReason) await trx.updateTable('events').set({ human: 0, reason }).where('id', 'in', ids).execute();
+    await recomputeCounters(trx, { messageIds: [...relabel.messages] });
   });
   return outcomes;
 }
 
-/**
- * Applies the burst rules to the batch's clicks against each message's recent
- * clicks (committed and in this batch). Committed events that turn out to be
- * part of a scanner's burst are relabelled; their messages are returned so that
- * their counters are recomputed from the events.
- */
-async function labelBursts(
-  trx: Kysely<Database>,
-  dialect: Dialect,
-  clicks: Array<{ event: NewEvent; click: Click }>,
-  recentlyClicked: Set<number>,
-): Promise<Set<number>> {
-  const recompute = new Set<number>();
-  if (!clicks.length) return recompute;
-  const times = clicks.map((c) => c.click.at);
-  const recent = !recentlyClicked.size ? [] : await trx
+/** The committed clicks of these messages since `since`, with whether they hit the honeypot. */
+function recentClicks(ctx: AppContext, messageIds: number[], since: number) {
+  return ctx.store.db
     .selectFrom('events')
     .leftJoin('links', 'links.id', 'events.link_id')
     .select(['events.id', 'events.message_id', 'events.link_id', 'events.at', 'events.human', 'events.reason', 'links.kind'])
     .where('events.type', '=', 'click')
-    .where(sql<SqlBool>`events.message_id in (select id from ${idRows(dialect, [...recentlyClicked])} as ids)`)
-    .where('events.at', '>', Math.min(...times) - HONEYPOT_BURST_MS)
-    .where('events.at', '<', Math.max(...times) + HONEYPOT_BURST_MS)
+    .where(sql<SqlBool>`events.message_id in (select id from ${idRows(ctx.store.dialect, messageIds)} as ids)`)
+    .where('events.at', '>', since)
     .execute();
+}
 
+/**
+ * Applies the burst rules to the batch's clicks against each message's recent
+ * clicks (committed and in this batch); the batch's labels are updated in place.
+ * Returns the committed events to relabel, by reason, and their messages.
+ */
+function labelBursts(clicks: Array<{ event: NewEvent; click: Click }>, recent: Awaited<ReturnType<typeof recentClicks>>) {
   const history = new Map<number, Click[]>();
   const stored = new Map<Click, { id: number; messageId: number }>();
   for (const row of recent) {
     const click: Click = { linkId: row.link_id!, at: row.at, honeypot: row.kind === 'honeypot', label: { human: row.human === 1, reason: row.reason ?? '' } };
     stored.set(click, { id: row.id, messageId: row.message_id! });
-    const list = history.get(row.message_id!) ?? [];
-    list.push(click);
-    history.set(row.message_id!, list);
+    history.set(row.message_id!, [...(history.get(row.message_id!) ?? []), click]);
   }
 
-  const relabelled = new Map<string, number[]>();
+  const byReason = new Map<string, number[]>();
+  const messages = new Set<number>();
   for (const { event, click } of clicks) {
     const others = history.get(event.message_id!) ?? [];
     for (const other of labelBurst(click, others)) {
       const row = stored.get(other);
-      if (!row) continue; // a click of this batch: its event is written with its final label below
-      relabelled.set(other.label.reason, [...(relabelled.get(other.label.reason) ?? []), row.id]);
-      recompute.add(row.messageId);
+      if (!row) continue; // a click of this batch: its event is written with its final label
+      byReason.set(other.label.reason, [...(byReason.get(other.label.reason) ?? []), row.id]);
+      messages.add(row.messageId);
     }
     others.push(click);
     history.set(event.message_id!, others);
@@ -261,8 +261,5 @@ async function labelBursts(
     event.human = click.label.human ? 1 : 0;
     event.reason = click.label.reason;
   }
-  for (const [reason, ids] of relabelled) {
-    await trx.updateTable('events').set({ human: 0, reason }).where('id', 'in', ids).execute();
-  }
-  return recompute;
+  return { byReason, messages };
 }
