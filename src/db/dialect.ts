@@ -84,7 +84,7 @@ export const sqliteDialect: Dialect = {
     return negate ? sql<SqlBool>`not ${both}` : both;
   },
   jsonRows: (rows, columns) =>
-    sql`(select ${sql.join(Object.keys(columns).map((c) => sql`json_extract(value, ${`$.${c}`}) as ${sql.ref(c)}`))} from json_each(${JSON.stringify(rows)}))`,
+    sql`(select ${sql.join(Object.keys(columns).map((c) => sql`value ->> ${c} as ${sql.ref(c)}`))} from json_each(${JSON.stringify(rows)}))`,
   writeConcurrency: 1,
   writeAtomically: (db, writes) =>
     db.transaction().execute(async (trx) => {
