@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { campaignRow } from '../campaigns/campaigns.js';
+import { runDueAutoRelaunches } from '../audience/autoRelaunch.js';
 import { startDueCampaigns } from '../campaigns/sending.js';
 import type { CampaignRow } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
@@ -10,7 +11,6 @@ import { createOutboxChannel } from './channels/outbox.js';
 import { createSmtpChannel } from './channels/smtp.js';
 import { CompiledCache, compileEmailCampaign } from './compile.js';
 import { claimBatch, finishIfDone, loadClaimed, reclaimExpiredLeases, recordOutcomes, renewLeases, type Claimed, type Outcome } from './queue.js';
-import { autoRelaunchHook } from './hooks.js';
 import { compileSmsCampaign } from './sms/compile.js';
 import { createSmsChannel } from './sms/channel.js';
 import { smsSendHold } from './sms/window.js';
@@ -161,7 +161,7 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
     }
     if (Date.now() >= nextAutoRelaunch) {
       nextAutoRelaunch = Date.now() + AUTO_RELAUNCH_MS;
-      await (await autoRelaunchHook())?.(ctx);
+      await runDueAutoRelaunches(ctx);
     }
   }
 
