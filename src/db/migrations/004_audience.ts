@@ -72,13 +72,28 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   }
 
   // The recipients of every view (attempted, contact not erased), with all that segments, counter
-  // filters and the summary read, in contact order (the default sort): a count is one scan of an
-  // index range whose WHERE both engines recognise in the query (so they do not re-check it), a
-  // first page stops after 50 matches, and "did not click" anti-joins find m.id in it.
+  // and date filters and the summary read, in contact order (the default sort): a count is one scan
+  // of an index range whose WHERE both engines recognise in the query (so they do not re-check it),
+  // a first page stops after 50 matches, and "did not click" anti-joins find m.id in it. Every open
+  // or click already rewrites the entry (its counters change), so the dates cost no extra writes.
   await db.schema
     .createIndex('messages_view')
     .on('messages')
-    .columns(['campaign_id', 'contact_id', 'status', 'contact_state', 'opens', 'clicks', 'human_opens', 'human_clicks', 'id'])
+    .columns([
+      'campaign_id',
+      'contact_id',
+      'status',
+      'contact_state',
+      'opens',
+      'clicks',
+      'human_opens',
+      'human_clicks',
+      'first_open_at',
+      'last_open_at',
+      'first_click_at',
+      'last_click_at',
+      'id',
+    ])
     // Written the same way in src/audience/view.ts (recipientsOf), so that both engines match it.
     .where(sql.raw<SqlBool>("status <> 'skipped' and contact_state <> 2"))
     .execute();
