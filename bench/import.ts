@@ -15,7 +15,7 @@ async function generate(path: string, rows: number): Promise<void> {
   const cities = ['Paris', 'Lyon', 'Marseille', 'Lille', 'Nantes', 'Bordeaux'];
   for (let i = 0; i < rows; i++) {
     const line = `user${i}@example${i % 97}.com,First${i},"Last, ${i}",,${cities[i % cities.length]},${i % 100}\n`;
-    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(resolve));
 }

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../../test/support/app.js';
 async function upload(t: TestApp, csv: string | Buffer, fields: Record<string, string>) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([csv]), 'contacts.csv');
+  form.append('file', new Blob([typeof csv === 'string' ? csv : new Uint8Array(csv)]), 'contacts.csv');
   const res = await fetch(`${t.baseUrl}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}` }, body: form });
   return { status: res.status, body: await res.json() };
 }
