@@ -123,4 +123,16 @@ describeEachDatabase('campaign status rules', (kind) => {
     const messages = await t.ctx.store.db.selectFrom('messages').select(['status', 'lease_owner']).where('campaign_id', '=', id).execute();
     expect(messages.every((m) => m.status === 'queued' && m.lease_owner === null)).toBe(true);
   });
+
+  it('pauses a campaign whose channel cannot be opened, saying why, and keeps its messages queued', async () => {
+    const broken = { ...t.ctx, config: { ...t.ctx.config, dkim: { domain: 'shop.test', selector: 's', privateKey: undefined, privateKeyFile: '/nonexistent/dkim.pem' } } };
+    const id = await campaign('No key');
+    await t.api('POST', `/api/campaigns/${id}/send`, {});
+    sender = startSender(broken, { idleMs: 10 });
+    await until(async () => (await status(id)).status === 'paused', 'the campaign to pause itself');
+    expect((await status(id)).statusReason).toMatch(/^The email channel could not be opened: .*\/nonexistent\/dkim\.pem/);
+    const messages = await t.ctx.store.db.selectFrom('messages').select(['status', 'attempts', 'lease_owner']).where('campaign_id', '=', id).execute();
+    expect(messages).toHaveLength(5);
+    expect(messages.every((m) => m.status === 'queued' && m.attempts === 0 && m.lease_owner === null)).toBe(true);
+  });
 });

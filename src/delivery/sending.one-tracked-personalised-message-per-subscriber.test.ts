@@ -4,7 +4,7 @@ import { dkimVerify } from 'mailauth';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { verifyToken } from '../tracking/tokens.js';
+import { signer, verifyToken } from '../tracking/tokens.js';
 import { startSmtpSink, type SmtpSink } from './testing/smtpSink.js';
 import { startSender, type Sender } from './worker.js';
 
@@ -178,7 +178,6 @@ describeEachDatabase('sending an email campaign', (kind) => {
     const mail = mails.get('ada@example.test')!;
     const url = unsubscribeUrl(mail);
     const messageId = verifyToken(t.ctx.secret, tokenOf(url, '/u/'))!.subjectId;
-    const { signer } = await import('../tracking/tokens.js');
     const page = await fetch(`${t.baseUrl}/v/${signer(t.ctx.secret, messageId).token('view')}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);

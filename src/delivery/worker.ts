@@ -252,8 +252,18 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
   async function send(batch: Batch, halfway: () => void): Promise<void> {
     const { campaign, items, outcomes } = batch;
     const current = await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirst();
-    if (current?.status !== 'sending') return release(items.map(([message]) => message), outcomes, batch.renewal);
-    const { channel, concurrency, throttle } = await channelFor(campaign.channel);
+    const messages = items.map(([message]) => message);
+    if (current?.status !== 'sending') return release(messages, outcomes, batch.renewal);
+    let set: ChannelSet;
+    try {
+      set = await channelFor(campaign.channel);
+    } catch (error) {
+      // A channel that cannot be opened (e.g. an unreadable DKIM key) will not open by retrying: pause with the reason.
+      await release(messages, outcomes, batch.renewal);
+      await setReason(campaign.id, 'paused', `The ${campaign.channel} channel could not be opened: ${(error as Error).message}`.slice(0, 500));
+      return;
+    }
+    const { channel, concurrency, throttle } = set;
     let pauseReason: string | undefined;
     try {
       await bounded(items, concurrency, async ([message, result], index) => {
