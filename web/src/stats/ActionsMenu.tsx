@@ -8,6 +8,8 @@ import { formatNumber, fromLocalInput } from '../format';
 import type { Campaign, List } from '../types';
 import { audienceLabel, relaunchName, type Audience } from './audience';
 
+const recipients = (count: number | undefined) => (count === 1 ? 'recipient' : 'recipients');
+
 /** The Actions button of SPEC §8: Create a list, Export CSV, Relaunch — each on exactly the active view. */
 export function ActionsMenu({ campaign, audience, count, disabled }: { campaign: Campaign; audience: Audience; count: number | undefined; disabled?: boolean }) {
   const [dialog, setDialog] = useState<'list' | 'relaunch'>();
@@ -23,7 +25,9 @@ export function ActionsMenu({ campaign, audience, count, disabled }: { campaign:
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Label>On the {formatNumber(count)} recipients of the active view</Menu.Label>
+          <Menu.Label>
+            On the {formatNumber(count)} {recipients(count)} of the active view
+          </Menu.Label>
           <Menu.Item onClick={() => setDialog('list')}>Create a list</Menu.Item>
           <Menu.Item onClick={() => exportCsv.mutate()}>Export CSV</Menu.Item>
           <Menu.Item onClick={() => setDialog('relaunch')}>Relaunch</Menu.Item>
@@ -69,7 +73,9 @@ function CreateListDialog({ opened, onClose, campaign, audience, count }: { open
           }}
         >
           <Stack>
-            <Text size="sm">{formatNumber(count)} recipients will be in the new list.</Text>
+            <Text size="sm">
+              {formatNumber(count)} {recipients(count)} will be in the new list.
+            </Text>
             <ErrorAlert error={create.error} />
             <TextInput label="List name" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
             <Group justify="flex-end">
@@ -124,7 +130,7 @@ function RelaunchDialog({ onClose, campaign, audience, count }: { onClose: () =>
             </Text>
           </div>
           <Text size="sm">
-            Aimed at exactly the <b>{formatNumber(count)}</b> recipients you see now ({audienceLabel(audience)}). It is created as a draft you can still edit.
+            Aimed at exactly the <b>{formatNumber(count)}</b> {recipients(count)} you see now ({audienceLabel(audience)}). It is created as a draft you can still edit.
           </Text>
           <ErrorAlert error={relaunch.error} />
           {campaign.channel === 'email' && <TextInput label="Subject" value={subject} onChange={(e) => setSubject(e.currentTarget.value)} />}
