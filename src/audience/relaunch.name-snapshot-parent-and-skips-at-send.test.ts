@@ -75,6 +75,13 @@ describeEachDatabase('relaunch', (kind) => {
     expect(await audience(made.body.campaign.id)).toEqual(['carol', 'frank']);
   });
 
+  it('loses its snapshot with it when the draft is deleted', async () => {
+    const made = await relaunch({ segment: 'inactive' });
+    expect((await audience(made.body.campaign.id)).length).toBeGreaterThan(0);
+    expect((await t.api('DELETE', `/api/campaigns/${made.body.campaign.id}`)).status).toBe(204);
+    expect(await audience(made.body.campaign.id)).toEqual([]);
+  });
+
   it('skips at send time the contacts who unsubscribed or bounced since', async () => {
     const made = await relaunch({ segment: 'openers' });
     // Carol has opened since the previous test.

@@ -71,6 +71,33 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
       .execute(db);
   }
 
+  // A relaunch writes its whole snapshot at once (500k rows and more): a foreign key checks every
+  // row on its own (most of the time of such an INSERT on PostgreSQL), so the snapshot's link to its
+  // campaign is kept by a trigger that removes it with the campaign, as the cascade did.
+  if (dialect.name === 'sqlite') {
+    await sql.raw('create table campaign_audience_new (campaign_id bigint not null, contact_id bigint not null, constraint campaign_audience_pk primary key (campaign_id, contact_id))').execute(db);
+    await sql.raw('insert into campaign_audience_new select campaign_id, contact_id from campaign_audience').execute(db);
+    await sql.raw('drop table campaign_audience').execute(db);
+    await sql.raw('alter table campaign_audience_new rename to campaign_audience').execute(db);
+    await sql
+      .raw('create trigger campaigns_delete_audience after delete on campaigns begin delete from campaign_audience where campaign_id = old.id; end')
+      .execute(db);
+  } else {
+    await sql.raw('alter table campaign_audience drop constraint campaign_audience_campaign_id_fkey').execute(db);
+    await sql
+      .raw(
+        `create function campaigns_delete_audience() returns trigger language plpgsql as $$
+         begin
+           delete from campaign_audience a using deleted d where a.campaign_id = d.id;
+           return null;
+         end $$`,
+      )
+      .execute(db);
+    await sql
+      .raw('create trigger campaigns_delete_audience after delete on campaigns referencing old table as deleted for each statement execute function campaigns_delete_audience()')
+      .execute(db);
+  }
+
   // The recipients of every view (attempted, contact not erased), with all that segments, counter
   // and date filters and the summary read, in contact order (the default sort): a count is one scan
   // of an index range whose WHERE both engines recognise in the query (so they do not re-check it),
