@@ -38,9 +38,9 @@ const ATTEMPTS = 3;
 
 /**
  * Group commit: hits wait in memory while the previous batch commits, then go
- * together in one transaction (events, message counters, message_links). Each
+ * together in one atomic write (events, message counters, message_links). Each
  * caller is answered only after its batch committed, so nothing acknowledged can
- * be lost, and the number of transactions stays small under load.
+ * be lost, and the number of commits stays small under load.
  *
  * Where the database overlaps commits (dialect.writeConcurrency > 1), hits are
  * spread over that many lanes by message, each committing its own batches: one
