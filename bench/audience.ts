@@ -4,7 +4,8 @@
  * each view the Behavioral tracking tab asks for (count + first 50 rows of each
  * segment and of a 3-condition filter with a NOT clickedLink), the summary, and
  * a relaunch of a ~500k view, each beside a plain count(*) of the campaign's
- * messages measured in the same run. SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
+ * messages measured in the same run. SQLite, and PostgreSQL when TEST_DATABASE_URL is set,
+ * measured with the server's defaults and again with random_page_cost = 1.1 (SSD).
  * `npm run bench -- audience [--recipients=1000000] [--runs=7]`
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';

@@ -40,9 +40,9 @@ export const behaviourColumn = (alias: string, name: BehaviourColumn, human: boo
   sql.ref(`${alias}.${BEHAVIOUR_COLUMNS[name][human ? 1 : 0]}`);
 
 /** Opened: at least one open, or a click (a click implies an open). */
-export const openedSql = (alias: string, human: boolean) =>
+const openedSql = (alias: string, human: boolean) =>
   sql<SqlBool>`(${behaviourColumn(alias, 'opens', human)} > 0 or ${behaviourColumn(alias, 'clicks', human)} > 0)`;
-export const clickedSql = (alias: string, human: boolean) => sql<SqlBool>`${behaviourColumn(alias, 'clicks', human)} > 0`;
+const clickedSql = (alias: string, human: boolean) => sql<SqlBool>`${behaviourColumn(alias, 'clicks', human)} > 0`;
 
 const COMPARISONS: Record<string, { sql: string; holds: (a: number, b: number) => boolean }> = {
   eq: { sql: '=', holds: (a, b) => a === b },

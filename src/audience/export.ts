@@ -35,7 +35,7 @@ export const EXPORT_COLUMNS = COLUMNS.map(([name]) => name);
  * Quotes what CSV needs quoted; text that a spreadsheet would run as a formula
  * gets a leading apostrophe (phone numbers and other plain numbers stay as they are).
  */
-export function csvCell(value: unknown): string {
+function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (/^[=+\-@\t\r]/.test(text) && !/^[+-]?[\d .()]+$/.test(text)) text = `'${text}`;
@@ -51,7 +51,7 @@ export async function exportView(ctx: AppContext, campaignId: number, request: E
   return { filename, lines: exportCsv(ctx, view, request.sort) };
 }
 
-export async function* exportCsv(ctx: AppContext, view: View, sort?: string): AsyncGenerator<string> {
+async function* exportCsv(ctx: AppContext, view: View, sort?: string): AsyncGenerator<string> {
   // The byte-order mark makes spreadsheets read the file as UTF-8.
   yield `\uFEFF${EXPORT_COLUMNS.join(',')}\r\n`;
   let cursor: string | undefined;

@@ -127,7 +127,6 @@ const CUSTOM_FIELD = /^contact\.fields\.([\p{L}\p{N}_][\p{L}\p{N} _.-]{0,63})$/u
 const CUSTOM_FIELD_SPEC: FieldSpec = { kind: 'custom' };
 
 export const customFieldName = (field: string) => CUSTOM_FIELD.exec(field)?.[1];
-export const isBehaviourField = (field: string) => field in BEHAVIOUR_FIELDS;
 
 function fieldSpec(condition: Record<string, unknown>): FieldSpec | undefined {
   const field = condition.field as string;

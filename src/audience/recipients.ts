@@ -15,7 +15,7 @@ import { countView, resolveView, viewRows, type View } from './view.js';
 
 type Sort = { key: SortKey; descending: boolean };
 
-export const parseSort = (sort: string | undefined): Sort =>
+const parseSort = (sort: string | undefined): Sort =>
   sort ? { key: sort.replace(/^-/, '') as SortKey, descending: sort.startsWith('-') } : { key: 'contactId', descending: false };
 
 /** Sort expressions never yield NULL (missing text sorts as '', missing times as -1), so keyset comparisons are exact. */
