@@ -48,8 +48,6 @@ export interface Dialect {
    * statement whatever the number of rows, instead of one parameter per value.
    */
   jsonRows(rows: readonly object[], columns: Record<string, JsonRowType>): RawBuilder<unknown>;
-  /** Write transactions worth running at once: SQLite has a single writer; PostgreSQL overlaps their commits. */
-  writeConcurrency: number;
   /**
    * Runs independent writes (to different tables, none reading another's rows)
    * as one atomic unit: a transaction on SQLite; on PostgreSQL one statement
@@ -85,7 +83,6 @@ export const sqliteDialect: Dialect = {
   },
   jsonRows: (rows, columns) =>
     sql`(select ${sql.join(Object.keys(columns).map((c) => sql`value ->> ${c} as ${sql.ref(c)}`))} from json_each(${JSON.stringify(rows)}))`,
-  writeConcurrency: 1,
   writeAtomically: (db, writes) =>
     db.transaction().execute(async (trx) => {
       for (const write of writes) await write.execute(trx);
@@ -109,7 +106,6 @@ export const postgresDialect: Dialect = {
     sql<SqlBool>`${sql.raw(negate ? 'not exists' : 'exists')} (select 1 from ${from} where ${where} and ${sql.ref(key)} = ${outer}${outerCondition ? sql` and ${outerCondition}` : sql``})`,
   jsonRows: (rows, columns) =>
     sql`(select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as r(${sql.join(Object.entries(columns).map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`))}))`,
-  writeConcurrency: 4,
   writeAtomically: async (db, writes) => {
     const last = writes[writes.length - 1];
     if (!last) return;

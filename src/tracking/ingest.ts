@@ -40,25 +40,13 @@ const ATTEMPTS = 3;
  * Group commit: hits wait in memory while the previous batch commits, then go
  * together in one atomic write (events, message counters, message_links). Each
  * caller is answered only after its batch committed, so nothing acknowledged can
- * be lost, and the number of commits stays small under load.
- *
- * Where the database overlaps commits (dialect.writeConcurrency > 1), hits are
- * spread over that many lanes by message, each committing its own batches: one
- * message's hits stay in one lane, in order, so that the burst rules see each
- * other's clicks and two lanes never wait on the same rows.
+ * be lost, and the number of commits stays small under load. One batch at a
+ * time: a commit's cost is mostly per batch, so fewer, larger batches go further
+ * than parallel ones (measured in docs/performance.md), and a message's hits are
+ * handled in order, so the burst rules see every committed click of this process.
  */
 export function startIngestion(ctx: AppContext): Ingestion {
   const links = linkCache(ctx.store);
-  const lanes = Array.from({ length: ctx.store.dialect.writeConcurrency }, () => lane(ctx, links));
-  return {
-    record: (hit) => lanes[hit.subjectId % lanes.length]!.record(hit),
-    async close() {
-      await Promise.all(lanes.map((l) => l.close()));
-    },
-  };
-}
-
-function lane(ctx: AppContext, links: LinkCache): Ingestion {
   const queue: Array<{ hit: Hit; resolve(o: Outcome): void; reject(e: unknown): void }> = [];
   let flushing: Promise<void> | undefined;
 
@@ -195,8 +183,8 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Hit[]): Promi
   }
   if (!events.length) return outcomes;
 
-  // Only messages clicked lately can have committed clicks in the same burst. A message's hits all go
-  // through one lane, in order, so its committed clicks are visible here without a transaction.
+  // Only messages clicked lately can have committed clicks in the same burst; batches are written one
+  // at a time, so this process's committed clicks are all visible here without a transaction.
   const since = Math.min(...hits.map((h) => h.at)) - HONEYPOT_BURST_MS;
   const recentlyClicked = unique(clicks.map((c) => messages.get(c.event.message_id!)!).filter((m) => m.last_click_at !== null && m.last_click_at > since).map((m) => m.id));
   const relabel = labelBursts(clicks, recentlyClicked.length ? await recentClicks(ctx, recentlyClicked, since) : []);
