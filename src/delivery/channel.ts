@@ -48,8 +48,11 @@ export type Rendered = RenderedEmail | RenderedSms;
 export type SendOutcome =
   /** Accepted; `delivered` when acceptance means received (email 250), `sent` when a receipt will tell (SMS). */
   | { status: 'sent' | 'delivered'; providerId?: string }
-  /** Temporary failure (SMTP 4xx, connection lost, SMPP throttling): try again later. */
-  | { status: 'retry'; reason: string }
+  /**
+   * Temporary failure (SMTP 4xx, connection lost, SMPP throttling): try again later.
+   * `throttled`: the peer asked us to slow down, which says nothing about the campaign's health.
+   */
+  | { status: 'retry'; reason: string; throttled?: boolean }
   /** Permanent failure for this recipient (SMTP 5xx). */
   | { status: 'bounced'; type: 'hard' | 'soft'; reason: string }
   /** Given up without a bounce (e.g. SMSC rejected the message as malformed). */

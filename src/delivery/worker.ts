@@ -273,13 +273,13 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
         await throttle();
         const sent = await channel.send(result).catch((error: Error): SendOutcome => ({ status: 'retry', reason: error.message }));
         outcomes.add(outcomeOf(sent, message));
-        if (sent.status === 'retry' || sent.status === 'failed') {
+        if ((sent.status === 'retry' && !sent.throttled) || sent.status === 'failed') {
           const errors = (errorsInARow.get(campaign.id) ?? 0) + 1;
           errorsInARow.set(campaign.id, errors);
           if (errors >= options.pauseAfterErrors && !pauseReason) {
             pauseReason = `Paused after ${errors} sending errors in a row; last: ${sent.reason}`.slice(0, 500);
           }
-        } else {
+        } else if (sent.status !== 'retry') {
           errorsInARow.delete(campaign.id);
         }
       });
@@ -310,6 +310,8 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
   }
 
   const running = (async () => {
+    // Delivery receipts and STOP replies arrive over the SMPP link: hold it open from the start.
+    if (ctx.config.smppUrl) await channelFor('sms').catch((error: Error) => console.error(`sender: SMPP link: ${error.message}`));
     while (!stopping) {
       let worked = false;
       try {

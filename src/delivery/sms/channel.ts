@@ -43,17 +43,19 @@ function createSmppChannel(ctx: AppContext, options: SmppOptions): Channel<Rende
   async function submitPart(fields: Record<string, unknown>, first: boolean): Promise<PartResult> {
     for (let attempt = 0; ; attempt++) {
       let reason: string;
+      let throttled = false;
       try {
         const response = await link.request('submit_sm', fields);
         if (response.command_status === smpp.ESME_ROK) return { messageId: response.message_id ?? '' };
         reason = statusName(response.command_status);
         if (!THROTTLING.has(response.command_status)) return { outcome: { status: 'failed', reason: `SMSC refused: ${reason}` } };
+        throttled = true;
       } catch (error) {
         if (!(error instanceof LinkDown)) throw error;
         reason = error.message;
       }
       // Nothing left yet: the sender retries the whole message later, with its own backoff.
-      if (first) return { outcome: { status: 'retry', reason } };
+      if (first) return { outcome: { status: 'retry', reason, throttled } };
       const delay = PART_RETRY_DELAYS_MS[attempt];
       if (delay === undefined) return { outcome: { status: 'failed', reason: `a later part was never accepted: ${reason}` } };
       await sleep(delay);
