@@ -50,8 +50,11 @@ export async function renameList(ctx: AppContext, id: number, name: string): Pro
 }
 
 export async function deleteList(ctx: AppContext, id: number): Promise<void> {
-  const result = await ctx.store.db.deleteFrom('lists').where('id', '=', id).executeTakeFirst();
-  if (!result.numDeletedRows) throw notFound('List');
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom('lists').where('id', '=', id).executeTakeFirst();
+    if (!result.numDeletedRows) throw notFound('List');
+    await trx.deleteFrom('list_members').where('list_id', '=', id).execute();
+  });
 }
 
 /** Adds the contacts that exist and are not erased; reports the ids that are not contacts. */

@@ -57,7 +57,7 @@ export interface Dialect {
   writeAtomically(db: Kysely<any>, writes: Array<RawBuilder<unknown>>): Promise<void>;
 }
 
-export type JsonRowType = 'bigint' | 'integer' | 'text';
+export type JsonRowType = 'bigint' | 'integer' | 'text' | 'jsonb';
 
 const ref = (column: Expression<unknown> | string) => (typeof column === 'string' ? sql.ref(column) : column);
 
