@@ -32,6 +32,8 @@ describeEachDatabase('lists API', (kind) => {
     expect(all.body.map((l: any) => l.size)).toEqual([2]);
     expect((await t.api('DELETE', `/api/lists/${created.body.id}`)).status).toBe(204);
     expect((await t.api('GET', `/api/lists/${created.body.id}`)).status).toBe(404);
+    const left = await t.ctx.store.db.selectFrom('list_members').select('contact_id').where('list_id', '=', created.body.id).execute();
+    expect(left).toEqual([]);
     expect((await t.api('POST', '/api/lists', { name: '' })).status).toBe(400);
   });
 });
