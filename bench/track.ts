@@ -31,7 +31,8 @@ type Autocannon = (options: Record<string, unknown>) => Promise<LoadResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
-const RECIPIENTS = 50_000;
+// Enough recipients that none clicks twice within the burst window (10 s) at these rates, as in a real campaign.
+const RECIPIENTS = 200_000;
 const USER_AGENT = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 const TARGET = 'https://shop.example/spring-sale?utm_source=ricochet';
 
