@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
@@ -28,13 +30,20 @@ describeEachDatabase('contact erasure', (kind) => {
       .executeTakeFirstOrThrow();
     const message = await db
       .insertInto('messages')
-      .values({ campaign_id: campaign.id, contact_id: id, status: 'delivered', opens: 2 })
+      .values({ campaign_id: campaign.id, contact_id: id, status: 'bounced', opens: 2, bounce_reason: '550 5.1.1 <erase.me@example.com> unknown' })
       .returning('id')
       .executeTakeFirstOrThrow();
     await db
       .insertInto('events')
       .values({ campaign_id: campaign.id, message_id: message.id, type: 'open', human: 1, user_agent: 'Mozilla/5.0 Erin', ip: '203.0.113.0', at: 1 })
       .execute();
+
+    const outbox = join(t.ctx.config.dataDir, 'outbox');
+    mkdirSync(outbox, { recursive: true });
+    const mine = join(outbox, `2026-01-01T00-00-00-000Z-000001-${message.id}-a1b2c3.eml`);
+    const theirs = join(outbox, `2026-01-01T00-00-00-000Z-000002-${message.id + 1000}-a1b2c3.eml`);
+    writeFileSync(mine, 'To: erase.me@example.com');
+    writeFileSync(theirs, 'To: someone.else@example.com');
 
     const erased = await t.api('DELETE', `/api/contacts/${id}`);
     expect(erased.status).toBe(204);
@@ -46,8 +55,9 @@ describeEachDatabase('contact erasure', (kind) => {
     expect(t.ctx.store.dialect.readJson(row.fields)).toEqual({});
     const event = await db.selectFrom('events').selectAll().where('message_id', '=', message.id).executeTakeFirstOrThrow();
     expect([event.user_agent, event.ip]).toEqual([null, null]);
-    const kept = await db.selectFrom('messages').select('opens').where('id', '=', message.id).executeTakeFirstOrThrow();
-    expect(kept.opens).toBe(2);
+    const kept = await db.selectFrom('messages').select(['opens', 'bounce_reason']).where('id', '=', message.id).executeTakeFirstOrThrow();
+    expect(kept).toEqual({ opens: 2, bounce_reason: null });
+    expect([existsSync(mine), existsSync(theirs)]).toEqual([false, true]);
     // The address is free again: a new sign-up is a new contact.
     expect((await t.api('POST', '/api/contacts', { email: 'erase.me@example.com' })).status).toBe(201);
   });

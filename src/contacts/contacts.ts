@@ -6,6 +6,7 @@ import type { AppContext } from '../http/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { registerFields } from './fields.js';
+import { deleteOutboxCopies } from '../delivery/channels/outbox.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import type { Contact, ContactCreate, ContactPatch, ContactQuery } from './schemas.js';
 
@@ -174,7 +175,8 @@ export async function updateContact(ctx: AppContext, id: number, patch: ContactP
 
 /**
  * Erasure (GDPR art. 17): personal data goes — identity, custom fields, list
- * memberships, user agents and IPs of its events — while the anonymous row stays
+ * memberships, user agents and IPs of its events, bounce diagnostics, outbox
+ * copies of what it was sent — while the anonymous row stays
  * so that campaign counts do not change.
  */
 export async function eraseContact(ctx: AppContext, id: number): Promise<void> {
@@ -203,5 +205,9 @@ export async function eraseContact(ctx: AppContext, id: number): Promise<void> {
       .set({ user_agent: null, ip: null })
       .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('contact_id', '=', id))
       .execute();
+    // Bounce diagnostics often quote the address.
+    await trx.updateTable('messages').set({ bounce_reason: null }).where('contact_id', '=', id).execute();
   });
+  const messages = await ctx.store.db.selectFrom('messages').select('id').where('contact_id', '=', id).execute();
+  await deleteOutboxCopies(ctx.config, messages.map((m) => m.id));
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
@@ -30,4 +30,15 @@ export function createOutboxChannel(config: Config): Channel<RenderedEmail> {
     },
     async close() {},
   };
+}
+
+/** Removes the outbox copies (email and SMS) of these messages: erasing a contact leaves no copy of what it was sent. */
+export async function deleteOutboxCopies(config: Config, messageIds: number[]): Promise<number> {
+  if (!messageIds.length) return 0;
+  const ids = new Set(messageIds.map(String));
+  const names = await readdir(outboxDir(config)).catch(() => [] as string[]);
+  // File names end in -<messageId>-<6 hex>.eml or .sms.txt (see the two outbox channels).
+  const doomed = names.filter((name) => ids.has(/-(\d+)-[0-9a-f]{6}\.(?:eml|sms\.txt)$/.exec(name)?.[1] ?? ''));
+  await Promise.all(doomed.map((name) => rm(join(outboxDir(config), name), { force: true })));
+  return doomed.length;
 }
