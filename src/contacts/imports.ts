@@ -160,6 +160,7 @@ async function runImport(ctx: AppContext, id: number): Promise<void> {
     .execute();
 
   const fieldTypes = new Map((await ctx.store.db.selectFrom('custom_fields').selectAll().execute()).map((f) => [f.name, f.type]));
+  const registered = new Set(fieldTypes.keys());
   const progress: Progress = { processed: 0, imported: 0, updated: 0, skipped: 0, storedErrors: 0 };
   let batch: Candidate[] = [];
   let errors: Array<{ row: number; message: string }> = [];
@@ -172,7 +173,7 @@ async function runImport(ctx: AppContext, id: number): Promise<void> {
     errors = [];
     keysInBatch.clear();
     await writing;
-    writing = writeBatch(ctx, id, job.list_id, rows, rowErrors, progress);
+    writing = writeBatch(ctx, id, job.list_id, rows, rowErrors, progress, registered);
     writing.catch(() => {}); // observed by the next await; no unhandled rejection meanwhile
   };
 
@@ -255,6 +256,7 @@ async function writeBatch(
   batch: Candidate[],
   errors: Array<{ row: number; message: string }>,
   progress: Progress,
+  registered: Set<string>,
 ): Promise<void> {
   const now = ctx.now();
   const { dialect } = ctx.store;
@@ -301,9 +303,10 @@ async function writeBatch(
     }
     if (updates.length) await updateContacts(trx, dialect.jsonMerge, updates, now);
 
-    const seenFields: Record<string, unknown> = {};
-    for (const c of batch) Object.assign(seenFields, c.fields);
-    await registerFields(trx, seenFields, now);
+    const newFields: Record<string, unknown> = {};
+    for (const c of batch) for (const [name, value] of Object.entries(c.fields)) if (!registered.has(name)) newFields[name] ??= value;
+    await registerFields(trx, newFields, now);
+    Object.keys(newFields).forEach((name) => registered.add(name));
 
     if (listId !== null && memberIds.length) {
       await sql`
