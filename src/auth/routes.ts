@@ -2,6 +2,7 @@ import type { Api, AppContext } from '../http/context.js';
 import { AppError, unauthorized } from '../http/errors.js';
 import { Session, SignIn } from './schemas.js';
 import { clearSessionCookie, createSession, deleteSession, sessionToken, setSessionCookie } from './sessions.js';
+import { signInThrottle } from './throttle.js';
 import { authenticate } from './users.js';
 
 /** Sign-in, the current session and sign-out for the web app (scripts use API keys instead). */
@@ -11,9 +12,20 @@ export function sessionRoutes(app: Api, ctx: AppContext): void {
   // What the web app needs from the configuration to preview messages as they will be sent.
   const settings = { publicUrl: ctx.config.publicUrl, smsStopText: ctx.config.smsStopText };
 
+  const throttle = signInThrottle(ctx.now);
+
   app.post('/api/session', { schema: { tags, security: [], body: SignIn, response: { 201: Session } } }, async (req, reply) => {
+    const wait = throttle.retryAfterMs(req.body.email, req.ip);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} minute(s)`);
+    }
     const user = await authenticate(ctx.store, req.body.email, req.body.password);
-    if (!user) throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
+    if (!user) {
+      throttle.failed(req.body.email, req.ip);
+      throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
+    }
+    throttle.succeeded(req.body.email);
     const { token, csrfToken } = await createSession(ctx.store, user.id, ctx.now());
     setSessionCookie(reply, token, secure);
     return reply.status(201).send({ user, csrfToken, ...settings });
