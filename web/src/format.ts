@@ -4,7 +4,7 @@ const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyl
 
 export const formatNumber = (n: number | null | undefined) => (n == null ? '—' : numberFormat.format(n));
 export const formatPercent = (fraction: number | null | undefined) => (fraction == null || Number.isNaN(fraction) ? '—' : percentFormat.format(fraction));
-const shortDateFormat = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const shortDateFormat = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 export const formatDate = (iso: string | null | undefined) => (iso ? dateFormat.format(new Date(iso)) : '—');
 /** For narrow table cells: no year. */
