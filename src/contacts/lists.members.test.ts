@@ -36,4 +36,20 @@ describeEachDatabase('lists API', (kind) => {
     expect(left).toEqual([]);
     expect((await t.api('POST', '/api/lists', { name: '' })).status).toBe(400);
   });
+
+  it('counts the distinct contacts of several lists and those a campaign would reach', async () => {
+    const a = (await t.api('POST', '/api/lists', { name: 'A' })).body.id;
+    const b = (await t.api('POST', '/api/lists', { name: 'B' })).body.id;
+    const ids: number[] = [];
+    ids.push((await t.api('POST', '/api/contacts', { email: 'both@count.test', phone: '+33612345001' })).body.id);
+    ids.push((await t.api('POST', '/api/contacts', { email: 'gone@count.test', emailStatus: 'unsubscribed' })).body.id);
+    ids.push((await t.api('POST', '/api/contacts', { phone: '+33612345002' })).body.id);
+    await t.api('POST', `/api/lists/${a}/contacts`, { contactIds: ids });
+    await t.api('POST', `/api/lists/${b}/contacts`, { contactIds: [ids[0]] });
+    const email = await t.api('GET', `/api/audience-count?listIds=${a}&listIds=${b}`);
+    expect(email.body).toEqual({ contacts: 3, reachable: 1 });
+    const sms = await t.api('GET', `/api/audience-count?listIds=${a}&listIds=${b}&channel=sms`);
+    expect(sms.body).toEqual({ contacts: 3, reachable: 2 });
+    expect((await t.api('GET', '/api/audience-count')).status).toBe(400);
+  });
 });

@@ -94,3 +94,23 @@ export async function removeMembers(ctx: AppContext, listId: number, contactIds:
   }
   return { removed };
 }
+
+/**
+ * How many distinct contacts the lists hold, and how many of them a campaign on
+ * this channel would reach (not erased, with an address, subscribed): the count
+ * the audience picker shows, where summing list sizes would count a contact in
+ * two lists twice.
+ */
+export async function audienceCount(ctx: AppContext, listIds: number[], channel: 'email' | 'sms') {
+  const address = channel === 'email' ? 'email' : 'phone';
+  const status = channel === 'email' ? 'email_status' : 'sms_status';
+  const row = await ctx.store.db
+    .selectFrom('contacts')
+    .select([
+      sql<number>`count(*)`.as('contacts'),
+      sql<number>`coalesce(sum(case when erased_at is null and ${sql.ref(address)} is not null and ${sql.ref(status)} = 'subscribed' then 1 else 0 end), 0)`.as('reachable'),
+    ])
+    .where('id', 'in', (eb) => eb.selectFrom('list_members').select('contact_id').where('list_id', 'in', listIds.length ? listIds : [0]))
+    .executeTakeFirstOrThrow();
+  return { contacts: Number(row.contacts), reachable: Number(row.reachable) };
+}

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Api, AppContext } from '../http/context.js';
 import { IdParams, Page } from '../http/schemas.js';
 import { createContact, eraseContact, getContact, listContacts, updateContact } from './contacts.js';
-import { addMembers, createList, deleteList, getList, listLists, removeMembers, renameList } from './lists.js';
+import { addMembers, audienceCount, createList, deleteList, getList, listLists, removeMembers, renameList } from './lists.js';
 import { Contact, ContactCreate, ContactPatch, ContactQuery, List, ListWrite, MemberChange } from './schemas.js';
 
 export function contactRoutes(app: Api, ctx: AppContext): void {
@@ -31,6 +31,21 @@ export function listRoutes(app: Api, ctx: AppContext): void {
     reply.status(201).send(await createList(ctx, req.body.name)),
   );
   app.get('/api/lists', { schema: { tags, response: { 200: Type.Array(List) } } }, () => listLists(ctx));
+  app.get(
+    '/api/audience-count',
+    {
+      schema: {
+        tags,
+        summary: 'Distinct contacts in these lists, and how many a campaign on the channel would reach',
+        querystring: Type.Object({
+          listIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 100 }),
+          channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('sms')], { default: 'email' })),
+        }),
+        response: { 200: Type.Object({ contacts: Type.Integer(), reachable: Type.Integer() }) },
+      },
+    },
+    (req) => audienceCount(ctx, req.query.listIds, req.query.channel ?? 'email'),
+  );
   app.get('/api/lists/:id', { schema: { tags, params: IdParams, response: { 200: List } } }, (req) => getList(ctx, req.params.id));
   app.patch('/api/lists/:id', { schema: { tags, params: IdParams, body: ListWrite, response: { 200: List } } }, (req) =>
     renameList(ctx, req.params.id, req.body.name),

@@ -4,11 +4,14 @@ import { get } from '../api';
 import { formatNumber } from '../format';
 import type { List } from '../types';
 
-/** Lists to send to, with how many contacts they hold (a contact in two lists gets one message). */
+/** Lists to send to, with the distinct contacts they hold and how many of them the campaign would reach. */
 export function AudiencePicker({ value, onChange, disabled }: { value: number[]; onChange: (ids: number[]) => void; disabled?: boolean }) {
   const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
-  const chosen = (lists.data ?? []).filter((l) => value.includes(l.id));
-  const total = chosen.reduce((sum, l) => sum + l.size, 0);
+  const count = useQuery({
+    queryKey: ['audience-count', value],
+    queryFn: () => get<{ contacts: number; reachable: number }>(`/api/audience-count?${value.map((id) => `listIds=${id}`).join('&')}&channel=email`),
+    enabled: value.length > 0,
+  });
   return (
     <div>
       <MultiSelect
@@ -22,11 +25,13 @@ export function AudiencePicker({ value, onChange, disabled }: { value: number[];
         searchable
       />
       <Text size="sm" mt={4} c="dimmed" role="status">
-        {chosen.length === 0
+        {value.length === 0
           ? 'No list picked yet.'
-          : chosen.length === 1
-            ? `${formatNumber(total)} recipients`
-            : `Up to ${formatNumber(total)} recipients (a contact in several lists gets one message; unsubscribed contacts are skipped)`}
+          : !count.data
+            ? 'Counting…'
+            : count.data.reachable === count.data.contacts
+              ? `${formatNumber(count.data.reachable)} recipients`
+              : `${formatNumber(count.data.reachable)} recipients (of ${formatNumber(count.data.contacts)} contacts: the others are unsubscribed, bounced or have no email)`}
       </Text>
     </div>
   );
