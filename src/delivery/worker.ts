@@ -29,15 +29,16 @@ export interface SenderOptions {
   concurrency?: number;
   /** Pause between polls when there is nothing to send. */
   idleMs: number;
-  /** First retry delay after a temporary failure; doubles with each attempt. */
+  /** First retry delay after a temporary failure; doubles with each attempt, up to retryMaxMs. */
   retryBaseMs: number;
+  retryMaxMs: number;
   /** Attempts before a temporary failure becomes a soft bounce. */
   maxAttempts: number;
   /** Errors in a row (retries, failures) after which a campaign pauses itself. */
   pauseAfterErrors: number;
 }
 
-const DEFAULTS: SenderOptions = { batchSize: 250, writeEvery: 50, idleMs: 500, retryBaseMs: 60_000, maxAttempts: 5, pauseAfterErrors: 25 };
+const DEFAULTS: SenderOptions = { batchSize: 250, writeEvery: 50, idleMs: 500, retryBaseMs: 60_000, retryMaxMs: 3_600_000, maxAttempts: 5, pauseAfterErrors: 25 };
 const HOUSEKEEPING_MS = 1_000;
 const AUTO_RELAUNCH_MS = 30_000;
 
@@ -187,7 +188,7 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
         if (attempts >= options.maxAttempts) {
           return { id: message.messageId, status: 'bounced', bounceType: 'soft', reason: result.reason, contactId: message.contactId };
         }
-        const delay = options.retryBaseMs * 2 ** (attempts - 1) * (0.8 + Math.random() * 0.4);
+        const delay = Math.min(options.retryBaseMs * 2 ** (attempts - 1), options.retryMaxMs) * (0.8 + Math.random() * 0.4);
         return { id: message.messageId, status: 'queued', attempted: true, nextAttemptAt: ctx.now() + Math.round(delay) };
       }
     }
