@@ -64,7 +64,7 @@ describeEachDatabase('audience materialisation', (kind) => {
     await t.api('POST', `/api/campaigns/${id}/send`, {});
     expect(await messagesOf(id)).toEqual({ both: 'queued', phoneOnly: 'queued', noSms: 'unsubscribed', emailOnly: 'no_address', complained: 'no_address', elsewhere: 'no_address' });
     const sender = startSender(t.ctx, { idleMs: 10 });
-    for (let i = 0; i < 200 && (await t.api('GET', `/api/campaigns/${id}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 800 && (await t.api('GET', `/api/campaigns/${id}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
     await sender.stop();
     expect((await t.api('GET', `/api/campaigns/${id}`)).body.status).toBe('sent');
     const files = readdirSync(join(t.ctx.config.dataDir, 'outbox')).filter((f) => f.endsWith('.sms.txt'));

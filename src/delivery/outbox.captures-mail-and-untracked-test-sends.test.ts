@@ -52,7 +52,7 @@ describeEachDatabase('the local outbox and test sends', (kind) => {
   it('captures a real send as .eml files, listed newest first, each readable raw', async () => {
     await t.api('POST', `/api/campaigns/${campaignId}/send`, {});
     const sender = startSender(t.ctx, { idleMs: 10 });
-    for (let i = 0; i < 200 && (await t.api('GET', `/api/campaigns/${campaignId}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 800 && (await t.api('GET', `/api/campaigns/${campaignId}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
     await sender.stop();
     const outbox = (await t.api('GET', '/api/outbox?limit=2')).body;
     expect(outbox.total).toBe(3);

@@ -73,7 +73,7 @@ describeEachDatabase('sending an email campaign', (kind) => {
     expect(sent.status).toBe(200);
     expect(sent.body.status).toBe('sending');
     sender = startSender(t.ctx, { idleMs: 20 });
-    for (let i = 0; i < 400 && (await t.api('GET', `/api/campaigns/${campaignId}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 800 && (await t.api('GET', `/api/campaigns/${campaignId}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
     for (const message of sink.messages) mails.set(message.to, await simpleParser(message.raw));
   });
   afterAll(async () => {

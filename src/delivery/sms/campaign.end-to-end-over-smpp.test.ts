@@ -10,7 +10,7 @@ const SUNDAY_NOON_PARIS = Date.parse('2025-06-15T10:00:00Z');
 const MONDAY_8AM_PARIS = Date.parse('2025-06-16T06:00:00Z');
 
 const until = async (what: string, check: () => Promise<boolean>) => {
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 1200; i++) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
