@@ -9,7 +9,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { migrate } from '../src/db/migrate.js';
 import { PIXEL } from '../src/tracking/pages.js';
 import { createScenario } from '../src/tracking/scenario.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
+import { freePort } from '../test/support/ports.js';
 
 interface LoadResult {
   requests: { average: number };
@@ -43,16 +43,6 @@ async function bareServer(port: number) {
   app.get('/t/o/:token', (_req, reply) => reply.headers({ 'content-type': 'image/gif', 'cache-control': 'no-store' }).send(PIXEL));
   app.get('/healthz', () => ({ ok: true }));
   await app.listen({ port, host: '127.0.0.1' });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function start(args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {

@@ -18,7 +18,5 @@ export function normalizePhone(raw: string, defaultCountry?: string): string | u
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
-export type FieldValue = string | number | boolean | null;
-
 /** Custom field names: letters, digits, spaces, dots, dashes and underscores; used as JSON keys. */
 export const FIELD_NAME = /^[\p{L}\p{N}_][\p{L}\p{N} _.-]{0,63}$/u;

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoDate, Nullable, PageQuery } from '../http/schemas.js';
+import { FIELD_NAME } from './normalize.js';
 
 export const SubscriptionStatus = Type.Union(
   [Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained')],
@@ -7,7 +8,7 @@ export const SubscriptionStatus = Type.Union(
 
 /** Strings, numbers, booleans; dates are ISO 8601 strings. null removes a field on update. */
 export const CustomFields = Type.Record(
-  Type.String({ pattern: '^[\\p{L}\\p{N}_][\\p{L}\\p{N} _.-]{0,63}$' }),
+  Type.String({ pattern: FIELD_NAME.source }),
   Type.Union([Type.String({ maxLength: 10000 }), Type.Number(), Type.Boolean(), Type.Null()]),
   { maxProperties: 200 },
 );

@@ -27,26 +27,13 @@ export interface CountedEvent {
   at: number;
 }
 
-interface MessageDelta {
-  id: number;
-  opens: number;
-  human_opens: number;
-  clicks: number;
-  human_clicks: number;
-  first_open_at: number | null;
-  last_open_at: number | null;
-  first_human_open_at: number | null;
-  last_human_open_at: number | null;
-  first_click_at: number | null;
-  last_click_at: number | null;
-  first_human_click_at: number | null;
-  last_human_click_at: number | null;
-}
-
 const SUMS = ['opens', 'human_opens', 'clicks', 'human_clicks'] as const;
 const FIRSTS = ['first_open_at', 'first_human_open_at', 'first_click_at', 'first_human_click_at'] as const;
 const LASTS = ['last_open_at', 'last_human_open_at', 'last_click_at', 'last_human_click_at'] as const;
 const DELTA_COLUMNS = ['id', ...SUMS, ...FIRSTS, ...LASTS] as const;
+
+/** One message's share of a batch: counts to add, times to fold in. */
+type MessageDelta = { id: number } & Record<(typeof SUMS)[number], number> & Record<(typeof FIRSTS)[number] | (typeof LASTS)[number], number | null>;
 
 const earliest = (a: number | null, b: number) => (a === null || b < a ? b : a);
 const latest = (a: number | null, b: number) => (a === null || b > a ? b : a);

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,19 +10,10 @@ import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import type { AppContext } from '../http/context.js';
 import { createScenario, type Scenario } from './scenario.js';
+import { freePort } from '../../test/support/ports.js';
 
 const SECRET = 'kill-nine-secret-kill-nine-secret-0123456789';
 const CLICKS = 4000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 describeEachDatabase('kill -9 of the server during a click load', (kind) => {
   let store: Store;

@@ -2,6 +2,7 @@ import type { TestApp } from '../../../test/support/app.js';
 import type { CampaignRow } from '../../db/schema.js';
 import type { AppContext } from '../../http/context.js';
 import type { Channel, CompiledCampaign, Recipient, RenderedSms } from '../channel.js';
+import { loadClaimed } from '../queue.js';
 
 /**
  * Test helpers for the SMS channel on its own: contacts, list and campaign
@@ -43,25 +44,14 @@ export async function smsCampaign(t: TestApp, contacts: ContactSeed[], body: str
 }
 
 export async function queuedRecipients(ctx: AppContext, campaignId: number): Promise<Recipient[]> {
-  const rows = await ctx.store.db
-    .selectFrom('messages as m')
-    .innerJoin('contacts as c', 'c.id', 'm.contact_id')
-    .select(['m.id', 'm.contact_id', 'c.email', 'c.phone', 'c.first_name', 'c.last_name', 'c.fields', 'c.tracking_consent'])
-    .where('m.campaign_id', '=', campaignId)
-    .where('m.status', '=', 'queued')
-    .orderBy('m.id')
+  const queued = await ctx.store.db
+    .selectFrom('messages')
+    .select('id')
+    .where('campaign_id', '=', campaignId)
+    .where('status', '=', 'queued')
+    .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    messageId: r.id,
-    campaignId,
-    contactId: r.contact_id,
-    email: r.email,
-    phone: r.phone,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    fields: (ctx.store.dialect.readJson(r.fields) ?? {}) as Record<string, unknown>,
-    trackingConsent: r.tracking_consent === 1,
-  }));
+  return loadClaimed(ctx, queued.map((m) => m.id), 'sms');
 }
 
 /** Sends every queued message of the campaign, `concurrency` at a time, until none is left; answers how many rounds it took. */
