@@ -25,7 +25,7 @@ export interface AppOptions {
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<Api> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    trustProxy: true,
+    trustProxy: ctx.config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -39,7 +39,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     },
   });
   app.addSchema(ErrorResponse);
-  await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1 } });
+  await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1 } });
   registerApiGuard(app, ctx);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());

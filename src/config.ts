@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Everything Ricochet reads from the environment, validated once at start-up. */
@@ -21,6 +22,13 @@ export interface Config {
   /** How long a sender holds the messages it claimed; a crashed sender's messages are taken over after it. */
   senderLeaseSeconds: number;
   logLevel: string;
+  /**
+   * Which peers may set the client address with X-Forwarded-For: false (nobody,
+   * the default), a hop count, or addresses and CIDR ranges, as Fastify's trustProxy takes.
+   */
+  trustProxy: boolean | number | string[];
+  /** Largest CSV upload accepted, in bytes. */
+  maxUploadBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +74,25 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(name, `must start with ${protocols.map((p) => p + '//').join(' or ')}`);
   }
   return raw;
+}
+
+/** TRUST_PROXY: unset/false, true, a hop count, or comma-separated addresses and CIDRs. */
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = nonEmpty(env, 'TRUST_PROXY');
+  if (raw === undefined || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 1, 100);
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (!family || !bitsOk || extra !== undefined) {
+      throw new ConfigError('TRUST_PROXY', `"${entry}" is not an address or CIDR range (use true, a hop count, or e.g. 10.0.0.0/8,127.0.0.1)`);
+    }
+  }
+  return entries;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -118,5 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     keepFullIp: boolean(env, 'KEEP_FULL_IP', false),
     senderLeaseSeconds: integer(env, 'SENDER_LEASE_SECONDS', 60, 2, 3600),
     logLevel,
+    trustProxy: trustProxy(env),
+    maxUploadBytes: integer(env, 'MAX_UPLOAD_MB', 200, 1, 100_000) * 1024 * 1024,
   };
 }
