@@ -25,7 +25,8 @@ export interface AppOptions {
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<Api> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    trustProxy: ctx.config.trustProxy,
+    // A hop count is accepted at run time, though Fastify's types omit it.
+    trustProxy: ctx.config.trustProxy as boolean | string[],
     bodyLimit: 5 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
