@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { Api, AppContext } from '../http/context.js';
 import { badRequest } from '../http/errors.js';
@@ -24,17 +25,23 @@ export function importRoutes(app: Api, ctx: AppContext): void {
       const fields: Record<string, string> = {};
       let path: string | undefined;
       let filename: string | undefined;
-      for await (const part of req.parts()) {
-        if (part.type === 'file') {
-          if (path || part.fieldname !== 'file') {
-            part.file.resume();
-            continue;
+      try {
+        for await (const part of req.parts()) {
+          if (part.type === 'file') {
+            if (path || part.fieldname !== 'file') {
+              part.file.resume();
+              continue;
+            }
+            filename = part.filename;
+            path = await spoolUpload(ctx, part.file);
+          } else {
+            fields[part.fieldname] = String(part.value);
           }
-          filename = part.filename;
-          path = await spoolUpload(ctx, part.file);
-        } else {
-          fields[part.fieldname] = String(part.value);
         }
+      } catch (error) {
+        // Cut off after the file: the file alone is no import.
+        if (path) rmSync(path, { force: true });
+        throw error;
       }
       if (!path) throw badRequest('the CSV file is missing (multipart field "file")', 'file');
       return reply.status(202).send(await queueImport(ctx, { path, filename, listId: fields.listId, mapping: fields.mapping }));

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse';
 import { sql, type Transaction } from 'kysely';
 import type { CustomFieldType, Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { AppError, badRequest, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { coerceCell, registerFields } from './fields.js';
 import { planImport, type ImportPlan } from './importPlan.js';
@@ -41,13 +41,29 @@ interface Progress {
 
 const importsDir = (ctx: AppContext) => join(ctx.config.dataDir, 'imports');
 
-/** Spools an upload to disk without holding it in memory; returns its path. */
-export async function spoolUpload(ctx: AppContext, file: Readable): Promise<string> {
+/**
+ * Spools an upload to disk without holding it in memory; returns its path. A
+ * file cut off by the client or over MAX_UPLOAD_MB leaves nothing behind.
+ */
+export async function spoolUpload(ctx: AppContext, file: Readable & { truncated?: boolean }): Promise<string> {
   mkdirSync(importsDir(ctx), { recursive: true });
   const path = join(importsDir(ctx), `${randomBytes(12).toString('hex')}.csv`);
-  await pipeline(file, createWriteStream(path));
+  try {
+    await pipeline(file, createWriteStream(path));
+  } catch (error) {
+    rmSync(path, { force: true });
+    throw error;
+  }
+  // Multipart stops writing at its fileSize limit and marks the stream truncated.
+  if (file.truncated) {
+    rmSync(path, { force: true });
+    throw fileTooLarge(ctx);
+  }
   return path;
 }
+
+export const fileTooLarge = (ctx: AppContext) =>
+  new AppError(413, 'file_too_large', `the file is larger than the upload limit of ${ctx.config.maxUploadBytes / 1024 / 1024} MB (MAX_UPLOAD_MB)`, 'file');
 
 /** Validates the request, records the import as queued and starts it; the caller answers 202. */
 export async function queueImport(
@@ -95,12 +111,15 @@ export async function queueImport(
 function startImport(ctx: AppContext, id: number): void {
   const job = runImport(ctx, id)
     .catch(async (error: unknown) => {
+      // A failed import is not resumed: its file (personal data) goes; a corrected file is a new import.
+      const spooled = await ctx.store.db.selectFrom('imports').select('file_path').where('id', '=', id).executeTakeFirst().catch(() => undefined);
       await ctx.store.db
         .updateTable('imports')
-        .set({ status: 'failed', failure: error instanceof Error ? error.message.slice(0, 500) : 'failed', finished_at: ctx.now() })
+        .set({ status: 'failed', failure: error instanceof Error ? error.message.slice(0, 500) : 'failed', finished_at: ctx.now(), file_path: null })
         .where('id', '=', id)
         .execute()
         .catch(() => {});
+      if (spooled?.file_path) rmSync(spooled.file_path, { force: true });
     })
     .finally(() => running.delete(id));
   running.set(id, job);
