@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type RouteOptions } from 'fastify';
 import { audienceRoutes } from './audience/routes.js';
 import { registerApiGuard } from './auth/guard.js';
 import { sessionRoutes } from './auth/routes.js';
@@ -10,6 +10,7 @@ import { importRoutes } from './contacts/importRoutes.js';
 import { contactRoutes, listRoutes } from './contacts/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
 import { smsRoutes } from './delivery/sms/routes.js';
+import { PUBLIC } from './http/access.js';
 import type { Api, AppContext } from './http/context.js';
 import { registerErrorHandler } from './http/errors.js';
 import { ErrorResponse } from './http/schemas.js';
@@ -19,6 +20,8 @@ import { webRoutes } from './web.js';
 
 export interface AppOptions {
   logger?: boolean;
+  /** Called for every route as it is registered (the route audit test lists them this way). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The HTTP face of Ricochet: API, public tracking routes and the web app, one Fastify instance. */
@@ -28,8 +31,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     // A hop count is accepted at run time, though Fastify's types omit it.
     trustProxy: ctx.config.trustProxy as boolean | string[],
     bodyLimit: 5 * 1024 * 1024,
+    // /api/contacts/, //api/contacts and /api//contacts are the same route (and so as private).
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandler(app);
   await app.register(swagger, {
@@ -43,8 +49,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1 } });
   registerApiGuard(app, ctx);
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
-  app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true }));
+  app.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, () => app.swagger());
+  app.get('/healthz', { config: PUBLIC, schema: { hide: true } }, () => ({ ok: true }));
   contactRoutes(app, ctx);
   listRoutes(app, ctx);
   importRoutes(app, ctx);

@@ -1,6 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { PUBLIC } from './http/access.js';
 import type { Api } from './http/context.js';
 
 /** Where `vite build` puts the web app (see web/vite.config.ts). */
@@ -28,33 +29,39 @@ const CONTENT_SECURITY_POLICY = [
  */
 export async function webRoutes(app: Api, buildDir = WEB_BUILD_DIR): Promise<void> {
   const built = existsSync(`${buildDir}/index.html`);
-  if (built) {
-    await app.register(fastifyStatic, {
-      root: buildDir,
-      wildcard: false,
-      schemaHide: true,
-      cacheControl: false,
-      setHeaders(reply, path) {
-        if (path.endsWith('.html')) {
-          reply.header('cache-control', 'no-cache');
-          reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-          reply.header('x-content-type-options', 'nosniff');
-          reply.header('referrer-policy', 'same-origin');
-        } else if (path.includes('/assets/')) {
-          reply.header('cache-control', 'public, max-age=31536000, immutable');
-        }
-      },
+  // The web app's files are public, declared once for this scope: its own pages sign in through the API.
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, ...PUBLIC };
     });
-  }
-  app.get('/*', { schema: { hide: true } }, (request, reply) => {
-    const path = request.url.split('?')[0]!;
-    if (NOT_THE_APP.test(path) || !request.headers.accept?.includes('text/html')) return reply.callNotFound();
-    if (!built) {
-      return reply
-        .status(503)
-        .type('text/plain; charset=utf-8')
-        .send('The web app has not been built yet: run `npm run build:web` (npm start does it for you).');
+    if (built) {
+      await scope.register(fastifyStatic, {
+        root: buildDir,
+        wildcard: false,
+        schemaHide: true,
+        cacheControl: false,
+        setHeaders(reply, path) {
+          if (path.endsWith('.html')) {
+            reply.header('cache-control', 'no-cache');
+            reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+            reply.header('x-content-type-options', 'nosniff');
+            reply.header('referrer-policy', 'same-origin');
+          } else if (path.includes('/assets/')) {
+            reply.header('cache-control', 'public, max-age=31536000, immutable');
+          }
+        },
+      });
     }
-    return reply.sendFile('index.html');
+    scope.get('/*', { schema: { hide: true } }, (request, reply) => {
+      const path = request.url.split('?')[0]!;
+      if (NOT_THE_APP.test(path) || !request.headers.accept?.includes('text/html')) return reply.callNotFound();
+      if (!built) {
+        return reply
+          .status(503)
+          .type('text/plain; charset=utf-8')
+          .send('The web app has not been built yet: run `npm run build:web` (npm start does it for you).');
+      }
+      return reply.sendFile('index.html');
+    });
   });
 }

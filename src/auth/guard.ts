@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, unauthorized } from '../http/errors.js';
+import '../http/access.js';
 import type { AppContext } from '../http/context.js';
 import { verifyApiKey } from './apiKeys.js';
 import { csrfMatches, findSession, sessionToken, type SessionUser } from './sessions.js';
@@ -11,8 +12,6 @@ declare module 'fastify' {
   }
 }
 
-/** Paths under /api that answer without credentials ("METHOD path"). */
-const PUBLIC_API_ROUTES = new Set(['GET /api/openapi.json', 'POST /api/session']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -23,15 +22,19 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Every /api route needs a valid API key (scripts) or a session cookie (the web app);
- * a missing and a wrong credential get the same 401. A session on an unsafe method
- * also needs its CSRF token in the X-CSRF-Token header.
+ * Deny by default, decided on the route Fastify matched (never on the raw URL, which
+ * may be percent-encoded or in absolute form): a route answers without credentials
+ * only when its own declaration says `config: PUBLIC`. Every other route needs a valid
+ * API key (scripts) or a session cookie (the web app); a missing and a wrong credential
+ * get the same 401. A session on an unsafe method also needs its CSRF token in the
+ * X-CSRF-Token header. A request that matched no route has nothing to protect and gets
+ * the ordinary 404.
  */
 export function registerApiGuard(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('sessionUser', undefined);
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0]!;
-    if (!path.startsWith('/api/') || PUBLIC_API_ROUTES.has(`${request.method} ${path}`)) return;
+    const route = request.routeOptions;
+    if (route.url === undefined || route.config.access === 'public') return;
     const key = bearer(request);
     if (key !== undefined) {
       if ((await verifyApiKey(ctx.store, key)) !== undefined) return;

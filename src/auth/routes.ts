@@ -1,3 +1,4 @@
+import { PUBLIC } from '../http/access.js';
 import type { Api, AppContext } from '../http/context.js';
 import { AppError, unauthorized } from '../http/errors.js';
 import { Session, SignIn } from './schemas.js';
@@ -14,7 +15,7 @@ export function sessionRoutes(app: Api, ctx: AppContext): void {
 
   const throttle = signInThrottle(ctx.now);
 
-  app.post('/api/session', { schema: { tags, security: [], body: SignIn, response: { 201: Session } } }, async (req, reply) => {
+  app.post('/api/session', { config: PUBLIC, schema: { tags, security: [], body: SignIn, response: { 201: Session } } }, async (req, reply) => {
     const wait = throttle.retryAfterMs(req.body.email, req.ip);
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));

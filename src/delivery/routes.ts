@@ -1,5 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { Type } from '@sinclair/typebox';
+import { PUBLIC } from '../http/access.js';
 import type { Api, AppContext } from '../http/context.js';
 import { IsoDate } from '../http/schemas.js';
 import { listOutbox, readOutboxMessage } from './outboxListing.js';
@@ -54,7 +55,7 @@ export function deliveryRoutes(app: Api, ctx: AppContext): void {
   );
 
   const view = viewOnline(ctx);
-  app.get('/v/:token', { schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 100 }) }) } }, async (req, reply) => {
+  app.get('/v/:token', { config: PUBLIC, schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 100 }) }) } }, async (req, reply) => {
     const html = await view(req.params.token);
     reply
       .header('cache-control', 'no-store')

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PUBLIC } from '../http/access.js';
 import type { Api, AppContext } from '../http/context.js';
 import { badRequest } from '../http/errors.js';
 import { IdParams } from '../http/schemas.js';
@@ -47,7 +48,7 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
   };
   const tags = ['tracking'];
 
-  app.get('/t/o/:token', { schema: { tags, summary: 'Open pixel: always the GIF; records an open for a genuine token' } }, async (req: TokenRequest, reply) => {
+  app.get('/t/o/:token', { config: PUBLIC, schema: { tags, summary: 'Open pixel: always the GIF; records an open for a genuine token' } }, async (req: TokenRequest, reply) => {
     const claims = verifyToken(ctx.secret, req.params.token);
     if (claims?.purpose === 'open') {
       try {
@@ -59,13 +60,13 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
     return reply.headers(PIXEL_HEADERS).send(PIXEL);
   });
 
-  app.get('/t/c/:token', { schema: { tags, summary: "Tracked link: 302 to the link's stored URL, or a 404 page" } }, (req: TokenRequest, reply) => {
+  app.get('/t/c/:token', { config: PUBLIC, schema: { tags, summary: "Tracked link: 302 to the link's stored URL, or a 404 page" } }, (req: TokenRequest, reply) => {
     const claims = verifyToken(ctx.secret, req.params.token);
     if (claims?.purpose !== 'click' || claims.link === 0) return notFoundPage(reply);
     return redirect(req, reply, hit(req, 'click', claims.anonymous, claims.subjectId, { position: claims.link }));
   });
 
-  app.get('/s/:code', { schema: { tags, summary: 'SMS short link: same as a tracked link' } }, async (req: FastifyRequest<{ Params: { code: string } }>, reply) => {
+  app.get('/s/:code', { config: PUBLIC, schema: { tags, summary: 'SMS short link: same as a tracked link' } }, async (req: FastifyRequest<{ Params: { code: string } }>, reply) => {
     if (!SHORT_CODE.test(req.params.code)) return notFoundPage(reply);
     const short = await ctx.store.db.selectFrom('sms_short_links').selectAll().where('code', '=', req.params.code).executeTakeFirst();
     if (!short) return notFoundPage(reply);
@@ -73,7 +74,7 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
     return redirect(req, reply, hit(req, 'click', anonymous, short.message_id ?? short.campaign_id, { id: short.link_id }));
   });
 
-  app.get('/u/:token', { schema: { tags, summary: 'Unsubscribe confirmation page (a GET never unsubscribes)' } }, async (req: TokenRequest, reply) => {
+  app.get('/u/:token', { config: PUBLIC, schema: { tags, summary: 'Unsubscribe confirmation page (a GET never unsubscribes)' } }, async (req: TokenRequest, reply) => {
     const target = await unsubscribeTarget(ctx, req.params.token);
     if (!target) return notFoundPage(reply);
     return reply.headers(PAGE_HEADERS).send(unsubscribeConfirmPage(req.params.token, target.sender));
@@ -85,7 +86,7 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
       if (!scope.hasContentTypeParser(type)) scope.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     }
 
-    scope.post('/u/:token', { schema: { tags, summary: 'Unsubscribe (RFC 8058 one-click: body List-Unsubscribe=One-Click)' } }, async (req: TokenRequest, reply) => {
+    scope.post('/u/:token', { config: PUBLIC, schema: { tags, summary: 'Unsubscribe (RFC 8058 one-click: body List-Unsubscribe=One-Click)' } }, async (req: TokenRequest, reply) => {
       const target = await unsubscribe(ctx, req.params.token, { userAgent: req.headers['user-agent'] ?? null, ip: storedIp(req.ip, ctx.config.keepFullIp) });
       if (!target) return notFoundPage(reply);
       return reply.headers(PAGE_HEADERS).send(unsubscribedPage(target.sender));

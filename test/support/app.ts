@@ -1,4 +1,4 @@
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import { createApiKey } from '../../src/auth/apiKeys.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openStore } from '../../src/db/connection.js';
@@ -23,7 +23,7 @@ export interface TestApp {
 }
 
 /** A real Ricochet over a real socket on a fresh database of the given kind. */
-export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}, appOptions: AppOptions = {}): Promise<TestApp> {
   const database = await freshDatabase(kind);
   const dataDir = mkdtempSync(join(tmpdir(), 'ricochet-data-'));
   const config: Config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: process.env.TEST_LOG === '1' ? 'error' : 'silent', SECRET: 'test-secret-that-is-long-enough-0123456789', ...env });
@@ -45,7 +45,7 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
     },
   };
   const ctx: AppContext = { store, config, now: () => clock.now, secret: Buffer.from(config.secret!) };
-  const app = await buildApp(ctx, { logger: process.env.TEST_LOG === '1' });
+  const app = await buildApp(ctx, { logger: process.env.TEST_LOG === '1', ...appOptions });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
