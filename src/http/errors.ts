@@ -45,9 +45,9 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation?.length) {
     const first = fastifyError.validation[0]!;
-    const missing = (first.params as { missingProperty?: string }).missingProperty;
-    const path = jsonPath(fastifyError.validationContext, first.instancePath, missing);
-    const message = missing ? `${path} is required` : `${path} ${first.message ?? 'is invalid'}`;
+    const { missingProperty: missing, additionalProperty: unknown } = first.params as { missingProperty?: string; additionalProperty?: string };
+    const path = jsonPath(fastifyError.validationContext, first.instancePath, missing ?? unknown);
+    const message = missing ? `${path} is required` : unknown ? `${path} is not a known property` : `${path} ${first.message ?? 'is invalid'}`;
     return { status: 400, body: { error: { code: 'invalid_request', message, path } } };
   }
   const status = fastifyError.statusCode;
