@@ -16,17 +16,21 @@ export function sessionRoutes(app: Api, ctx: AppContext): void {
   const throttle = signInThrottle(ctx.now);
 
   app.post('/api/session', { config: PUBLIC, schema: { tags, security: [], body: SignIn, response: { 201: Session } } }, async (req, reply) => {
-    const wait = throttle.retryAfterMs(req.body.email, req.ip);
-    if (wait > 0) {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} minute(s)`);
+    const attempt = throttle.reserve(req.body.email, req.ip);
+    if (attempt.retryAfterMs > 0) {
+      reply.header('retry-after', String(Math.ceil(attempt.retryAfterMs / 1000)));
+      throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${Math.ceil(attempt.retryAfterMs / 60_000)} minute(s)`);
     }
-    const user = await authenticate(ctx.store, req.body.email, req.body.password);
-    if (!user) {
-      throttle.failed(req.body.email, req.ip);
-      throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
+    let user;
+    try {
+      user = await authenticate(ctx.store, req.body.email, req.body.password);
+    } catch (error) {
+      // No password was checked (e.g. the database failed): the attempt does not count.
+      attempt.withdraw();
+      throw error;
     }
-    throttle.succeeded(req.body.email);
+    if (!user) throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
+    attempt.succeeded();
     const { token, csrfToken } = await createSession(ctx.store, user.id, ctx.now());
     setSessionCookie(reply, token, secure);
     return reply.status(201).send({ user, csrfToken, ...settings });
