@@ -108,7 +108,7 @@ export function compileFilter(filter: FilterNode, scope: CompileScope): Compiled
       case 'startsWith':
         return present(column, dialect.ilike(column, `${likeEscape(value as string)}%`));
       case 'in':
-        return present(column, sql`${column} in (${sql.join(value as string[])})`);
+        return present(column, dialect.oneOf(column, value as string[], 'text'));
       default: // isEmpty
         return value ? sql<SqlBool>`(${column} is null or ${column} = '')` : sql<SqlBool>`(${column} is not null and ${column} <> '')`;
     }
@@ -174,7 +174,7 @@ export function compileFilter(filter: FilterNode, scope: CompileScope): Compiled
         return behaviour(dateCondition(behaviourColumn('m', c.field, human), c.op, c.value, false), false);
       case 'contact.inList': {
         const lists = [c.value].flat() as number[];
-        return dialect.memberOf(sql.ref('m.contact_id'), 'lm.contact_id', sql`list_members lm`, sql`lm.list_id in (${sql.join(lists)})`, false);
+        return dialect.memberOf(sql.ref('m.contact_id'), 'lm.contact_id', sql`list_members lm`, dialect.oneOf(sql.ref('lm.list_id'), lists, 'bigint'), false);
       }
       case 'contact.createdAt':
         usesContacts = true;

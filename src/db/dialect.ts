@@ -43,6 +43,15 @@ export interface Dialect {
     outerCondition?: Expression<SqlBool>,
   ): RawBuilder<SqlBool>;
   /**
+   * Whether `column` equals one of `values`, however many (a filter may hold 50,000):
+   * PostgreSQL gets them as one array parameter (`= any`) whose values its planner
+   * sees, so a few still use an index. SQLite binds up to 100 one by one and sends
+   * more as one JSON parameter: it plans `in (select … from json_each(?))` as 25
+   * values whatever their number, which would turn a lookup of a few emails into a
+   * scan of the campaign.
+   */
+  oneOf(column: Expression<unknown>, values: ReadonlyArray<string | number>, type: 'text' | 'bigint'): RawBuilder<SqlBool>;
+  /**
    * A derived table of `rows` sent as one JSON parameter, with the given columns
    * (names are ours, never a user's): a batched write is then one short constant
    * statement whatever the number of rows, instead of one parameter per value.
@@ -81,6 +90,10 @@ export const sqliteDialect: Dialect = {
     const both = outerCondition ? sql<SqlBool>`(${outerCondition} and ${member})` : member;
     return negate ? sql<SqlBool>`not ${both}` : both;
   },
+  oneOf: (column, values) =>
+    values.length <= 100
+      ? sql<SqlBool>`${column} in (${sql.join(values)})`
+      : sql<SqlBool>`${column} in (select value from json_each(${JSON.stringify(values)}))`,
   jsonRows: (rows, columns) =>
     sql`(select ${sql.join(Object.keys(columns).map((c) => sql`value ->> ${c} as ${sql.ref(c)}`))} from json_each(${JSON.stringify(rows)}))`,
   writeAtomically: (db, writes) =>
@@ -104,6 +117,7 @@ export const postgresDialect: Dialect = {
   maxParameters: 30000,
   memberOf: (outer, key, from, where, negate, outerCondition) =>
     sql<SqlBool>`${sql.raw(negate ? 'not exists' : 'exists')} (select 1 from ${from} where ${where} and ${sql.ref(key)} = ${outer}${outerCondition ? sql` and ${outerCondition}` : sql``})`,
+  oneOf: (column, values, type) => sql<SqlBool>`${column} = any(cast(${values} as ${sql.raw(type)}[]))`,
   jsonRows: (rows, columns) =>
     sql`(select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as r(${sql.join(Object.entries(columns).map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`))}))`,
   writeAtomically: async (db, writes) => {
