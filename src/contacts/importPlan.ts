@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { badRequest } from '../http/errors.js';
 import { FIELD_NAME } from './normalize.js';
+import { CONTACT_LIMITS } from './schemas.js';
 
 /** Where a CSV column goes: a contact property, a custom field, or nowhere. */
 export type Target = 'email' | 'phone' | 'firstName' | 'lastName' | `fields.${string}` | 'ignore';
@@ -116,6 +117,10 @@ export async function planImport(path: string, mapping: Record<string, unknown>,
     const other = seen.get(target);
     if (other !== undefined) throw badRequest(`columns "${other}" and "${header}" both map to ${target}`, `mapping.${header}`);
     seen.set(target, header);
+  }
+  const fieldColumns = columns.filter((c) => c.target.startsWith('fields.')).length;
+  if (fieldColumns > CONTACT_LIMITS.fields) {
+    throw badRequest(`the file has ${fieldColumns} columns for custom fields; a contact holds at most ${CONTACT_LIMITS.fields} (ignore some in "mapping")`, 'mapping');
   }
   if (!seen.has('email') && !seen.has('phone')) {
     throw badRequest('the file needs an email or a phone column (name it, or map one in "mapping")', 'mapping');

@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pipeline as pipeStreams } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { sql, type Transaction } from 'kysely';
 import type { CustomFieldType, Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { coerceCell, registerFields } from './fields.js';
-import { planImport, type ImportPlan } from './importPlan.js';
+import { planImport, type ImportPlan, type Target } from './importPlan.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
+import { CONTACT_LIMITS } from './schemas.js';
 
 const BATCH = 1000;
 /** Row errors kept per import; beyond that they are only counted. */
@@ -115,7 +117,7 @@ function startImport(ctx: AppContext, id: number): void {
       const spooled = await ctx.store.db.selectFrom('imports').select('file_path').where('id', '=', id).executeTakeFirst().catch(() => undefined);
       await ctx.store.db
         .updateTable('imports')
-        .set({ status: 'failed', failure: error instanceof Error ? error.message.slice(0, 500) : 'failed', finished_at: ctx.now(), file_path: null })
+        .set({ status: 'failed', failure: failureReason(error), finished_at: ctx.now(), file_path: null })
         .where('id', '=', id)
         .execute()
         .catch(() => {});
@@ -160,10 +162,35 @@ async function estimateRows(path: string): Promise<number> {
   return Math.max(0, breaks + (last === 10 ? 0 : 1) - 1);
 }
 
+/**
+ * The parser holds one record at a time, and no record longer than this: an
+ * unclosed quote would otherwise swallow the rest of the file into memory.
+ * Far above any real row (a cell holds at most 10,000 characters, see schemas.ts).
+ */
+const MAX_RECORD_CHARS = 1024 * 1024;
+
 function csvRecords(path: string, delimiter: string) {
-  return createReadStream(path).pipe(
-    parse({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, from_line: 2 }),
-  );
+  const options = { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, from_line: 2, max_record_size: MAX_RECORD_CHARS };
+  // Piped so that when parsing stops early (an error, a shutdown), the file is closed too.
+  return pipeStreams(createReadStream(path), parse(options), () => {});
+}
+
+/** An import stopped by its file: the reason names the row, never a cell's content. */
+class ImportFailure extends Error {}
+
+function unreadableRow(error: CsvError, row: number): ImportFailure {
+  const why =
+    error.code === 'CSV_MAX_RECORD_SIZE'
+      ? `it is longer than ${MAX_RECORD_CHARS / 1024 / 1024} MiB, most often because a quote is never closed`
+      : error.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? 'a quote is never closed'
+        : 'it is not valid CSV';
+  return new ImportFailure(`stopped at row ${row}: ${why}. The rows before it were imported; correct the file and import it again (contacts already imported are updated, not duplicated).`);
+}
+
+function failureReason(error: unknown): string {
+  if (error instanceof ImportFailure) return error.message;
+  return error instanceof Error ? error.message.slice(0, 500) : 'failed';
 }
 
 async function runImport(ctx: AppContext, id: number): Promise<void> {
@@ -197,20 +224,28 @@ async function runImport(ctx: AppContext, id: number): Promise<void> {
   };
 
   let row = 1; // the header is row 1, as in a spreadsheet
-  for await (const record of csvRecords(path, plan.delimiter)) {
-    if (stopping) return void (await writing);
-    row++;
-    const candidate = toCandidate(ctx, plan, record as string[], row, fieldTypes);
-    if ('error' in candidate) {
-      errors.push({ row, message: candidate.error });
-    } else {
-      const keys = [candidate.email && `e:${candidate.email}`, candidate.phone && `p:${candidate.phone}`].filter(Boolean) as string[];
-      // The same person twice in one batch: write the first before reading the second.
-      if (keys.some((k) => keysInBatch.has(k))) await flush();
-      keys.forEach((k) => keysInBatch.add(k));
-      batch.push(candidate);
+  try {
+    for await (const record of csvRecords(path, plan.delimiter)) {
+      if (stopping) return void (await writing);
+      row++;
+      const candidate = toCandidate(ctx, plan, record as string[], row, fieldTypes);
+      if ('error' in candidate) {
+        errors.push({ row, message: candidate.error });
+      } else {
+        const keys = [candidate.email && `e:${candidate.email}`, candidate.phone && `p:${candidate.phone}`].filter(Boolean) as string[];
+        // The same person twice in one batch: write the first before reading the second.
+        if (keys.some((k) => keysInBatch.has(k))) await flush();
+        keys.forEach((k) => keysInBatch.add(k));
+        batch.push(candidate);
+      }
+      if (batch.length + errors.length >= BATCH) await flush();
     }
-    if (batch.length + errors.length >= BATCH) await flush();
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    // Everything before the unreadable row is written, so that "the rows before it were imported" holds.
+    await flush();
+    await writing;
+    throw unreadableRow(error, row + 1);
   }
   await flush();
   await writing;
@@ -235,6 +270,8 @@ function toCandidate(
     const cell = (record[i] ?? '').trim();
     // An empty cell keeps what the contact already has.
     if (cell === '' || target === 'ignore') continue;
+    const limit = maxLength(target);
+    if (cell.length > limit) return { error: `column "${header}": longer than ${limit.toLocaleString('en')} characters` };
     switch (target) {
       case 'email': {
         const email = normalizeEmail(cell);
@@ -249,10 +286,10 @@ function toCandidate(
         break;
       }
       case 'firstName':
-        candidate.firstName = cell.slice(0, 200);
+        candidate.firstName = cell;
         break;
       case 'lastName':
-        candidate.lastName = cell.slice(0, 200);
+        candidate.lastName = cell;
         break;
       default: {
         const name = target.slice('fields.'.length);
@@ -265,6 +302,21 @@ function toCandidate(
   }
   if (!candidate.email && !candidate.phone) return { error: 'needs an email or a phone' };
   return candidate;
+}
+
+/** A cell is held to the limit the API sets for where it goes. */
+function maxLength(target: Exclude<Target, 'ignore'>): number {
+  switch (target) {
+    case 'email':
+      return CONTACT_LIMITS.email;
+    case 'phone':
+      return CONTACT_LIMITS.phone;
+    case 'firstName':
+    case 'lastName':
+      return CONTACT_LIMITS.name;
+    default:
+      return CONTACT_LIMITS.fieldValue;
+  }
 }
 
 /** One transaction per batch: match existing contacts, insert the new, update the known, join the list, record progress. */

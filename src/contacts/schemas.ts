@@ -6,11 +6,14 @@ export const SubscriptionStatus = Type.Union(
   [Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained')],
 );
 
+/** The longest values a contact takes, by the API and by CSV import alike. */
+export const CONTACT_LIMITS = { email: 320, phone: 40, name: 200, fieldValue: 10_000, fields: 200 } as const;
+
 /** Strings, numbers, booleans; dates are ISO 8601 strings. null removes a field on update. */
 export const CustomFields = Type.Record(
   Type.String({ pattern: FIELD_NAME.source }),
-  Type.Union([Type.String({ maxLength: 10000 }), Type.Number(), Type.Boolean(), Type.Null()]),
-  { maxProperties: 200 },
+  Type.Union([Type.String({ maxLength: CONTACT_LIMITS.fieldValue }), Type.Number(), Type.Boolean(), Type.Null()]),
+  { maxProperties: CONTACT_LIMITS.fields },
 );
 
 export const Contact = Type.Object(
@@ -32,10 +35,10 @@ export const Contact = Type.Object(
 export type Contact = Static<typeof Contact>;
 
 const contactWritable = {
-  email: Type.Optional(Nullable(Type.String({ maxLength: 320 }))),
-  phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-  firstName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-  lastName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  email: Type.Optional(Nullable(Type.String({ maxLength: CONTACT_LIMITS.email }))),
+  phone: Type.Optional(Nullable(Type.String({ maxLength: CONTACT_LIMITS.phone }))),
+  firstName: Type.Optional(Nullable(Type.String({ maxLength: CONTACT_LIMITS.name }))),
+  lastName: Type.Optional(Nullable(Type.String({ maxLength: CONTACT_LIMITS.name }))),
   fields: Type.Optional(CustomFields),
   emailStatus: Type.Optional(SubscriptionStatus),
   smsStatus: Type.Optional(SubscriptionStatus),
