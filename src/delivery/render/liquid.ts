@@ -35,3 +35,28 @@ function templateError(error: unknown, path: string) {
   const where = position ? ` at line ${position[0]}, column ${position[1]}` : '';
   return badRequest(`${path} template error${where}: ${reason}`, path);
 }
+
+// The renderers' markers (\u0001–\u0006 in emails, \uE000–\uE001 in SMS) and other control characters: never in merge data.
+const MARKERS_AND_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ue000\ue001]/g;
+const HAS_MARKER_OR_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ue000\ue001]/;
+
+/**
+ * Merge data (contact values, custom fields) as Liquid may see it: without control
+ * characters, so no value can imitate a marker. Copies only what it changes.
+ */
+export function mergeData<T>(value: T): T {
+  if (typeof value === 'string') return (HAS_MARKER_OR_CONTROL.test(value) ? value.replace(MARKERS_AND_CONTROLS, '') : value) as T;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) {
+    const items = value.map(mergeData);
+    return (items.some((item, i) => item !== value[i]) ? items : value) as T;
+  }
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const clean = mergeData(record[key]);
+    if (clean !== record[key]) (copy ??= { ...record })[key] = clean;
+  }
+  return (copy ?? value) as T;
+}

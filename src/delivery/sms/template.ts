@@ -1,5 +1,5 @@
 import type { Recipient } from '../channel.js';
-import { parseTemplate, plainLiquid } from '../render/liquid.js';
+import { mergeData, parseTemplate, plainLiquid } from '../render/liquid.js';
 import { findLinks } from './links.js';
 
 /**
@@ -16,8 +16,8 @@ export interface SmsTemplate {
 
 type TemplateRecipient = Pick<Recipient, 'contactId' | 'email' | 'phone' | 'firstName' | 'lastName' | 'fields'>;
 
-// Links become markers before Liquid parses the body, markers become short links after rendering. A contact
-// value that imitated a marker could only ever produce a short link of the same message.
+// Links become markers before Liquid parses the body, markers become short links after rendering. Neither the
+// body nor merge data (see mergeData) can carry a marker's characters.
 const MARKER = /\uE000(\d+)\uE001/g;
 
 /** True when the body already carries the STOP mention (case and spacing aside). */
@@ -28,7 +28,7 @@ function hasStopMention(body: string, stopText: string): boolean {
 
 /** Parses an SMS body; a Liquid error becomes a 400 naming $.body. */
 export function parseSmsTemplate(body: string, options: { stopText: string; campaignName: string }): SmsTemplate {
-  let source = body.trimEnd();
+  let source = body.replace(/[\uE000\uE001]/g, '').trimEnd();
   if (!hasStopMention(source, options.stopText)) source += `\n${options.stopText}`;
   const links: string[] = [];
   let marked = '';
@@ -41,12 +41,12 @@ export function parseSmsTemplate(body: string, options: { stopText: string; camp
   }
   marked += source.slice(from);
   const template = parseTemplate(plainLiquid, marked, '$.body');
-  const campaign = { name: options.campaignName };
+  const campaign = { name: mergeData(options.campaignName) };
   return {
     links,
     render(recipient, shortUrl) {
       const contact = recipient
-        ? { id: recipient.contactId, email: recipient.email, phone: recipient.phone, firstName: recipient.firstName, lastName: recipient.lastName, fields: recipient.fields }
+        ? mergeData({ id: recipient.contactId, email: recipient.email, phone: recipient.phone, firstName: recipient.firstName, lastName: recipient.lastName, fields: recipient.fields })
         : { fields: {} };
       const text: string = plainLiquid.renderSync(template, { contact, campaign });
       return text.replace(MARKER, (_, position: string) => shortUrl(Number(position)));
