@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
 const run = promisify(execFile);
@@ -17,6 +18,15 @@ describe('configuration', () => {
     expect(config.smsSendWindow).toBe('Mon-Sat 08:00-20:00 Europe/Paris');
   });
 
+  it('trusts no proxy unless TRUST_PROXY says which', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1' }).trustProxy).toEqual(['127.0.0.1']);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, ::1 ' }).trustProxy).toEqual(['10.0.0.0/8', '::1']);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -26,6 +36,11 @@ describe('configuration', () => {
     [{ SECRET: 'short' }, 'SECRET'],
     [{ DKIM_DOMAIN: 'example.com' }, 'DKIM_SELECTOR'],
     [{ TRACKING_CONSENT_DEFAULT: 'maybe' }, 'TRACKING_CONSENT_DEFAULT'],
+    [{ TRUST_PROXY: 'proxy.internal' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '127.0.0.1,10.0.0.0/8/1' }, 'TRUST_PROXY'],
+    [{ MAX_UPLOAD_MB: 'lots' }, 'MAX_UPLOAD_MB'],
+    [{ MAX_UPLOAD_MB: '0' }, 'MAX_UPLOAD_MB'],
   ])('names the variable in error: %o', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -54,5 +69,65 @@ describe('configuration', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('delivery settings, checked at start rather than mid-campaign', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ricochet-dkim-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const pem = (key: { export(options: { type: 'pkcs8' | 'spki'; format: 'pem' }): string | Buffer }, type: 'pkcs8' | 'spki' = 'pkcs8') => key.export({ type, format: 'pem' }).toString();
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const file = (name: string, content: string) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+  const keyFile = file('dkim.pem', pem(rsa.privateKey));
+  const dkim = (env: Record<string, string>) => ({ DKIM_DOMAIN: 'shop.test', DKIM_SELECTOR: 'ricochet', ...env });
+
+  it.each([
+    ['SMTP_URL pool=abc', { SMTP_URL: 'smtp://mail.example?pool=abc' }, 'SMTP_URL'],
+    ['SMTP_URL pool=0', { SMTP_URL: 'smtp://mail.example?pool=0' }, 'SMTP_URL'],
+    ['SMTP_URL pool=2.5', { SMTP_URL: 'smtp://mail.example?pool=2.5' }, 'SMTP_URL'],
+    ['SMTP_URL rate=-1', { SMTP_URL: 'smtp://mail.example?rate=-1' }, 'SMTP_URL'],
+    ['SMTP_URL rate=fast', { SMTP_URL: 'smtps://mail.example?rate=fast' }, 'SMTP_URL'],
+    ['SMPP_URL window=0', { SMPP_URL: 'smpp://shop:secret@smsc.example?window=0' }, 'SMPP_URL'],
+    ['SMPP_URL enquire_link=often', { SMPP_URL: 'smpp://shop:secret@smsc.example?enquire_link=often' }, 'SMPP_URL'],
+    ['SMPP_URL timeout=9999', { SMPP_URL: 'smpp://shop:secret@smsc.example?timeout=9999' }, 'SMPP_URL'],
+    ['SMPP_URL with an unknown parameter', { SMPP_URL: 'smpp://shop:secret@smsc.example?windw=5' }, 'SMPP_URL'],
+    ['SMS_SEND_WINDOW without minutes', { SMS_SEND_WINDOW: 'Mon-Sat 8-20 Europe/Paris' }, 'SMS_SEND_WINDOW'],
+    ['SMS_SEND_WINDOW with an unknown day', { SMS_SEND_WINDOW: 'Mon-Sam 08:00-20:00 Europe/Paris' }, 'SMS_SEND_WINDOW'],
+    ['SMS_SEND_WINDOW with an unknown time zone', { SMS_SEND_WINDOW: 'Mon-Sat 08:00-20:00 Mars/Olympus' }, 'SMS_SEND_WINDOW'],
+    ['DKIM_PRIVATE_KEY that is no key', dkim({ DKIM_PRIVATE_KEY: 'not-a-key-at-all' }), 'DKIM_PRIVATE_KEY'],
+    ['DKIM_PRIVATE_KEY that is a public key', dkim({ DKIM_PRIVATE_KEY: pem(rsa.publicKey, 'spki') }), 'DKIM_PRIVATE_KEY'],
+    ['DKIM_PRIVATE_KEY that is not RSA', dkim({ DKIM_PRIVATE_KEY: pem(generateKeyPairSync('ed25519').privateKey) }), 'DKIM_PRIVATE_KEY'],
+    ['DKIM_PRIVATE_KEY_FILE missing', dkim({ DKIM_PRIVATE_KEY_FILE: join(dir, 'missing.pem') }), 'DKIM_PRIVATE_KEY_FILE'],
+    ['DKIM_PRIVATE_KEY_FILE that is a directory', dkim({ DKIM_PRIVATE_KEY_FILE: dir }), 'DKIM_PRIVATE_KEY_FILE'],
+    ['DKIM_PRIVATE_KEY_FILE holding no key', dkim({ DKIM_PRIVATE_KEY_FILE: file('junk.pem', 'not-a-key-at-all') }), 'DKIM_PRIVATE_KEY_FILE'],
+  ])('refuses %s', (_, env, variable) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as Error).message).toMatch(new RegExp(`^${variable}: `));
+    // Neither a key nor a password ever reaches the message.
+    expect((error as Error).message).not.toMatch(/not-a-key-at-all|BEGIN|secret/);
+  });
+
+  it('accepts what the senders accept', () => {
+    const config = loadConfig({
+      SMTP_URL: 'smtp://user:pass@mail.example:2525?pool=3&rate=20',
+      SMPP_URL: 'smpp://shop:secret@smsc.example:2776?window=50&enquire_link=15&timeout=5',
+      SMS_SEND_WINDOW: 'Mon-Fri,Sun 09:00-19:30 America/New_York',
+      ...dkim({ DKIM_PRIVATE_KEY_FILE: keyFile }),
+    });
+    expect(config).toMatchObject({ smtpUrl: expect.stringContaining('pool=3'), smppUrl: expect.stringContaining('window=50'), dkim: { privateKeyFile: keyFile } });
+    expect(loadConfig({ SMS_SEND_WINDOW: 'always' }).smsSendWindow).toBe('always');
+    // An inline key as .env files carry it: one line, with literal \n.
+    const inline = pem(rsa.privateKey).trim().replace(/\n/g, '\\n');
+    expect(loadConfig(dkim({ DKIM_PRIVATE_KEY: inline })).dkim?.privateKey).toBe(inline);
   });
 });
