@@ -20,7 +20,8 @@ describeEachDatabase('tracked opens and clicks', (kind) => {
   const message = (id: number) => t.ctx.store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
-    t = await startTestApp(kind);
+    // As behind a reverse proxy on this machine: the tests give client addresses in X-Forwarded-For.
+    t = await startTestApp(kind, { TRUST_PROXY: '127.0.0.1' });
     t.clock.now = Date.UTC(2026, 8, 1, 10, 0, 0);
     s = await createScenario(t.ctx, { recipients: 6, withoutConsent: 1, links: ['https://shop.example/spring?utm=mail&a=1', 'https://shop.example/about', 'javascript:alert(1)'] });
   });
