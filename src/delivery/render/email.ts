@@ -2,8 +2,9 @@ import { convert } from 'html-to-text';
 import type { CampaignRow } from '../../db/schema.js';
 import type { Signer } from '../../tracking/tokens.js';
 import type { Recipient, RenderedEmail } from '../channel.js';
-import { htmlLiquid, parseTemplate, plainLiquid, type Parsed } from './liquid.js';
+import { htmlLiquid, mergeData, parseTemplate, plainLiquid, type Parsed } from './liquid.js';
 import { LinkTable, MARK, markHtmlLinks, markTextLinks } from './links.js';
+import { checkedName, checkedUrl, guardUrls } from './urls.js';
 
 /**
  * An email campaign compiled once: links found and numbered, Liquid parsed,
@@ -15,6 +16,8 @@ export interface EmailTemplate {
   html: Parsed;
   /** Undefined when the text generated from the HTML is not valid Liquid: it is then converted per recipient. */
   text: Parsed | undefined;
+  /** True when the HTML (and so its generated text) has URL or name guards to check per recipient (see urls.ts). */
+  guarded: boolean;
   /** Tracked links by position (1..n), then the honeypot. */
   links: Array<{ position: number; url: string; kind: 'link' | 'honeypot' }>;
 }
@@ -24,6 +27,8 @@ const VIEW_ONLINE = `${MARK}v${MARK}`;
 const PIXEL = `${MARK}o${MARK}`;
 const HONEYPOT = `${MARK}h${MARK}`;
 const MARKER = /\u0001([couvh])(\d*)\u0001/g;
+// One pass per part: tracking markers, guarded URLs and attribute names (see urls.ts), and any stray guard.
+const MARKER_OR_GUARD = /\u0001([couvh])(\d*)\u0001|\u0002([^\u0002-\u0005]*)\u0003|\u0004([^\u0002-\u0005]*)\u0005|[\u0002-\u0005]/g;
 
 const HAS_UNSUBSCRIBE = /\{\{-?\s*unsubscribe_url\b/;
 
@@ -64,12 +69,12 @@ const TEXT_OPTIONS = {
   ],
 };
 
-// Markers are ours alone: a template cannot contain one.
-const withoutMarks = (source: string) => source.replaceAll(MARK, '');
+// Markers are ours alone: a template cannot contain one (nor any other control character).
+const withoutMarks = (source: string) => source.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 
 export function compileEmailTemplate(campaign: Pick<CampaignRow, 'subject' | 'preheader' | 'html' | 'text'>, options: { track: boolean }): EmailTemplate {
   const links = new LinkTable();
-  let html = withoutMarks(campaign.html ?? '');
+  let html = guardUrls(withoutMarks(campaign.html ?? ''));
   if (options.track) html = markHtmlLinks(html, links);
   if (!HAS_UNSUBSCRIBE.test(html)) html = insertInBody(html, FOOTER, 'end');
 
@@ -79,7 +84,7 @@ export function compileEmailTemplate(campaign: Pick<CampaignRow, 'subject' | 'pr
   if (options.track && campaign.text) text = markTextLinks(text, links);
   if (!HAS_UNSUBSCRIBE.test(text)) text += '\n\nUnsubscribe: {{ unsubscribe_url }}';
 
-  const preheader = campaign.preheader ? hiddenPreheader(withoutMarks(campaign.preheader)) : '';
+  const preheader = campaign.preheader ? guardUrls(hiddenPreheader(withoutMarks(campaign.preheader))) : '';
   html = insertInBody(html, preheader + (options.track ? HONEYPOT_LINK : ''), 'start');
   if (options.track) html = insertInBody(html, PIXEL_IMAGE, 'end');
 
@@ -88,6 +93,7 @@ export function compileEmailTemplate(campaign: Pick<CampaignRow, 'subject' | 'pr
     subject: parseTemplate(plainLiquid, withoutMarks(campaign.subject ?? ''), '$.subject'),
     html: parseTemplate(htmlLiquid, html, '$.html'),
     text: campaign.text ? parseTemplate(plainLiquid, text, '$.text') : generatedText(text),
+    guarded: /[\u0002-\u0005]/.test(html),
     links: options.track ? [...tracked, { position: tracked.length + 1, url: '', kind: 'honeypot' }] : tracked,
   };
 }
@@ -104,15 +110,15 @@ function generatedText(text: string): Parsed | undefined {
 /** What Liquid sees: the contact (its own properties only) and the special URLs. */
 function scopeOf(recipient: Pick<Recipient, 'email' | 'phone' | 'firstName' | 'lastName' | 'fields' | 'contactId'>, campaignName: string) {
   return {
-    contact: {
+    contact: mergeData({
       id: recipient.contactId,
       email: recipient.email,
       phone: recipient.phone,
       firstName: recipient.firstName,
       lastName: recipient.lastName,
       fields: recipient.fields,
-    },
-    campaign: { name: campaignName },
+    }),
+    campaign: { name: mergeData(campaignName) },
     unsubscribe_url: UNSUBSCRIBE,
     view_online_url: VIEW_ONLINE,
   };
@@ -139,21 +145,30 @@ export function trackedUrls(publicUrl: string, personal: Signer, anonymous: Sign
   };
 }
 
-function fill(rendered: string, urls: Urls): string {
-  return rendered.replace(MARKER, (_, kind: string, position: string) => {
-    switch (kind) {
-      case 'c':
-        return urls.click(Number(position));
-      case 'o':
-        return urls.open();
-      case 'u':
-        return urls.unsubscribe();
-      case 'v':
-        return urls.view();
-      default:
-        return urls.honeypot();
-    }
+function fill(rendered: string, urls: Urls, guarded = false): string {
+  if (!guarded) return fillMarkers(rendered, urls);
+  return rendered.replace(MARKER_OR_GUARD, (_, kind?: string, position?: string, url?: string, name?: string) => {
+    if (url !== undefined) return fillMarkers(checkedUrl(url), urls);
+    if (name !== undefined) return checkedName(name);
+    return kind === undefined ? '' : marker(kind, position!, urls);
   });
+}
+
+const fillMarkers = (text: string, urls: Urls) => text.replace(MARKER, (_, kind: string, position: string) => marker(kind, position, urls));
+
+function marker(kind: string, position: string, urls: Urls): string {
+  switch (kind) {
+    case 'c':
+      return urls.click(Number(position));
+    case 'o':
+      return urls.open();
+    case 'u':
+      return urls.unsubscribe();
+    case 'v':
+      return urls.view();
+    default:
+      return urls.honeypot();
+  }
 }
 
 export interface RenderInput {
@@ -165,7 +180,7 @@ export interface RenderInput {
 export function renderEmail(template: EmailTemplate, campaign: CampaignRow, input: RenderInput): RenderedEmail {
   const scope = scopeOf(input.recipient, campaign.name);
   const subject = fill(plainLiquid.renderSync(template.subject, scope), input.urls).replace(/\s*[\r\n]+\s*/g, ' ').trim();
-  const html = fill(htmlLiquid.renderSync(template.html, scope), input.urls);
+  const html = fill(htmlLiquid.renderSync(template.html, scope), input.urls, template.guarded);
   const unsubscribe = input.urls.unsubscribe();
   return {
     kind: 'email',
@@ -175,7 +190,7 @@ export function renderEmail(template: EmailTemplate, campaign: CampaignRow, inpu
     replyTo: campaign.reply_to,
     subject,
     html,
-    text: template.text ? fill(plainLiquid.renderSync(template.text, scope), input.urls) : convert(html, TEXT_OPTIONS),
+    text: template.text ? fill(plainLiquid.renderSync(template.text, scope), input.urls, template.guarded) : convert(html, TEXT_OPTIONS),
     headers: {
       'List-Unsubscribe': `<${unsubscribe}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

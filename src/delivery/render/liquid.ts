@@ -14,6 +14,8 @@ const common = {
 
 /** HTML parts: every output is HTML-escaped, so contact data cannot inject markup. */
 export const htmlLiquid = new Liquid({ ...common, outputEscape: 'escape' });
+// `| raw` would let contact data through unescaped (tags, links): here it escapes like any output.
+htmlLiquid.registerFilter('raw', (value: unknown) => value);
 /** Subject, preheader and text parts: not HTML, so nothing is escaped. */
 export const plainLiquid = new Liquid(common);
 
