@@ -8,6 +8,20 @@ import { viewOnline } from './viewOnline.js';
 
 const OutboxEntry = Type.Object({ name: Type.String(), to: Type.String(), subject: Type.String(), date: IsoDate, size: Type.Integer() });
 
+/**
+ * Campaign HTML that the server itself shows to a browser runs nothing: no script, no form,
+ * an opaque origin (sandbox without allow-scripts or allow-same-origin), so a template cannot
+ * act as the signed-in user. Links still open; images, styles and fonts load from anywhere.
+ */
+const MESSAGE_HEADERS = {
+  'content-security-policy':
+    "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline' *; font-src * data:; " +
+    "form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
 const NOT_FOUND_PAGE =
   '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>' +
   '<body><h1>This message is no longer available</h1></body></html>';
@@ -39,7 +53,8 @@ export function deliveryRoutes(app: Api, ctx: AppContext): void {
     },
     async (req, reply) => {
       const raw = readOutboxMessage(ctx.config, req.params.name);
-      if (req.query.format !== 'json') return reply.type('message/rfc822').send(raw);
+      reply.headers(MESSAGE_HEADERS);
+      if (req.query.format !== 'json') return reply.type('message/rfc822').header('content-disposition', `attachment; filename="${req.params.name}"`).send(raw);
       const mail = await simpleParser(raw, { skipImageLinks: true });
       return {
         name: req.params.name,
@@ -58,8 +73,8 @@ export function deliveryRoutes(app: Api, ctx: AppContext): void {
   app.get('/v/:token', { config: PUBLIC, schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 100 }) }) } }, async (req, reply) => {
     const html = await view(req.params.token);
     reply
+      .headers(MESSAGE_HEADERS)
       .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
       .header('x-robots-tag', 'noindex')
       .type('text/html; charset=utf-8');
     return html === undefined ? reply.status(404).send(NOT_FOUND_PAGE) : reply.send(html);
