@@ -5,6 +5,7 @@ import * as initial from './migrations/001_initial.js';
 import * as sending from './migrations/002_sending.js';
 import * as audience from './migrations/004_audience.js';
 import * as smsMessageParts from './migrations/005_sms_message_parts.js';
+import * as unmatchedReports from './migrations/006_unmatched_reports.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
@@ -14,6 +15,7 @@ const migrations: Record<string, DialectMigration> = {
   '002_sending': sending,
   '004_audience': audience,
   '005_sms_message_parts': smsMessageParts,
+  '006_unmatched_reports': unmatchedReports,
 };
 
 export async function migrate(store: Store): Promise<string[]> {

@@ -241,6 +241,22 @@ export interface AutoRelaunchesTable {
   created_at: number;
 }
 
+/** A bounce or complaint report that named no message we sent (nor an address we sent to in the campaign it named): changes nothing. */
+export interface UnmatchedReportsTable {
+  id: Generated<number>;
+  /** dsn | arf (POST /api/webhooks/inbound-email) or webhook (POST /api/webhooks/bounces). */
+  kind: 'dsn' | 'arf' | 'webhook';
+  type: 'hard' | 'soft' | 'complaint' | null;
+  /** The address the report names, lower-cased. */
+  recipient: string | null;
+  /** The campaign the report named (an anonymous token, or the webhook's campaignId), unverified beyond that. */
+  campaign_id: number | null;
+  reason: string | null;
+  /** Message-IDs and relay ids the report quoted, space-separated. */
+  original_ids: string | null;
+  received_at: number;
+}
+
 export interface Database {
   contacts: ContactsTable;
   custom_fields: CustomFieldsTable;
@@ -260,6 +276,7 @@ export interface Database {
   sessions: SessionsTable;
   saved_views: SavedViewsTable;
   auto_relaunches: AutoRelaunchesTable;
+  unmatched_reports: UnmatchedReportsTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

@@ -2,12 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC } from '../http/access.js';
 import type { Api, AppContext } from '../http/context.js';
 import { badRequest } from '../http/errors.js';
-import { IdParams } from '../http/schemas.js';
-import { recordBounce, recordInboundEmail } from './bounces.js';
+import { IdParams, Page } from '../http/schemas.js';
+import { listUnmatchedReports, recordBounce, recordInboundEmail } from './bounces.js';
 import { startIngestion, type Hit } from './ingest.js';
 import { storedIp } from './ip.js';
 import { linkNotFoundPage, PAGE_HEADERS, PIXEL, tryAgainPage, unsubscribeConfirmPage, unsubscribedPage } from './pages.js';
-import { BounceResult, BounceWebhook, CampaignStats, InboundResult } from './schemas.js';
+import { BounceResult, BounceWebhook, CampaignStats, InboundResult, UnmatchedQuery, UnmatchedReport } from './schemas.js';
 import { campaignStats } from './stats.js';
 import { verifyToken } from './tokens.js';
 import { unsubscribe, unsubscribeTarget } from './unsubscribe.js';
@@ -115,6 +115,19 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
     '/api/webhooks/bounces',
     { schema: { tags: ['webhooks'], summary: 'A bounce or complaint named by message id or address', body: BounceWebhook, response: { 200: BounceResult } } },
     (req) => recordBounce(ctx, req.body),
+  );
+
+  app.get(
+    '/api/reports/unmatched',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Bounce and complaint reports that named no message we sent: kept, applied to nobody; newest first',
+        querystring: UnmatchedQuery,
+        response: { 200: Page(UnmatchedReport) },
+      },
+    },
+    (req) => listUnmatchedReports(ctx, req.query),
   );
 
   app.get(

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoDate, Nullable } from '../http/schemas.js';
+import { IsoDate, Nullable, PageQuery } from '../http/schemas.js';
 
 export const BounceWebhook = Type.Object(
   {
@@ -32,6 +32,23 @@ export const InboundResult = Type.Composite([
   BounceResult,
   Type.Object({ report: Type.Union([Type.Literal('dsn'), Type.Literal('arf')]), recipient: Nullable(Type.String()) }),
 ]);
+
+export const UnmatchedQuery = Type.Object({ ...PageQuery });
+export type UnmatchedQuery = Static<typeof UnmatchedQuery>;
+
+export const UnmatchedReport = Type.Object({
+  id: Type.Integer(),
+  receivedAt: IsoDate,
+  /** dsn or arf: a raw report (inbound-email); webhook: POST /api/webhooks/bounces by address. */
+  kind: Type.Union([Type.Literal('dsn'), Type.Literal('arf'), Type.Literal('webhook')]),
+  type: Nullable(Type.Union([Type.Literal('hard'), Type.Literal('soft'), Type.Literal('complaint')])),
+  recipient: Nullable(Type.String()),
+  /** The campaign the report named (a campaign-level token, or the webhook's campaignId), which never went to this address. */
+  campaignId: Nullable(Type.Integer()),
+  reason: Nullable(Type.String()),
+  /** Message-IDs and relay ids quoted by the report, none of them ours. */
+  originalIds: Type.Array(Type.String()),
+});
 
 const Counts = Type.Object({
   total: Type.Integer(),
