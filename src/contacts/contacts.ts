@@ -205,9 +205,16 @@ export async function eraseContact(ctx: AppContext, id: number): Promise<void> {
       .set({ user_agent: null, ip: null })
       .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('contact_id', '=', id))
       .execute();
-    // Bounce diagnostics often quote the address.
+    // Bounce diagnostics often quote the address, and SMS replies may name the person; open and click reasons are only the classifier's labels.
     await trx.updateTable('messages').set({ bounce_reason: null }).where('contact_id', '=', id).execute();
+    await trx
+      .updateTable('events')
+      .set({ reason: null })
+      .where('type', 'not in', ['open', 'click'])
+      .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('contact_id', '=', id))
+      .execute();
   });
+  await ctx.store.dialect.forgetOldRowVersions(ctx.store.db);
   const messages = await ctx.store.db.selectFrom('messages').select('id').where('contact_id', '=', id).execute();
   await deleteOutboxCopies(ctx.config, messages.map((m) => m.id));
 }

@@ -47,6 +47,8 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
+    // Deleted and overwritten values are zeroed, not left in free space: an erased contact stays erased in the file.
+    sqlite.pragma('secure_delete = ON');
     sqlite.pragma('cache_size = -16384'); // 16 MiB per connection: views stay fast, a worker stays small
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: sqliteDialect, close: () => db.destroy() };

@@ -64,6 +64,13 @@ export interface Dialect {
    * BEGIN/COMMIT exchange.
    */
   writeAtomically(db: Kysely<any>, writes: Array<RawBuilder<unknown>>): Promise<void>;
+  /**
+   * After an erasure, drops the old copies of rows that the database keeps in its
+   * own files: SQLite's write-ahead log still holds the pages as they were until a
+   * checkpoint empties it (secure_delete, set on open, zeroes them in the database
+   * file). PostgreSQL's files are the server's, outside DATA_DIR.
+   */
+  forgetOldRowVersions(db: Kysely<any>): Promise<void>;
 }
 
 export type JsonRowType = 'bigint' | 'integer' | 'text' | 'jsonb';
@@ -100,6 +107,9 @@ export const sqliteDialect: Dialect = {
     db.transaction().execute(async (trx) => {
       for (const write of writes) await write.execute(trx);
     }),
+  forgetOldRowVersions: async (db) => {
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  },
 };
 
 export const postgresDialect: Dialect = {
@@ -126,6 +136,7 @@ export const postgresDialect: Dialect = {
     const before = writes.slice(0, -1).map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`);
     await (before.length ? sql`with ${sql.join(before)} ${last}` : last).execute(db);
   },
+  forgetOldRowVersions: async () => {},
 };
 
 /** Escapes LIKE wildcards in user input so that it matches literally. */
