@@ -3,6 +3,7 @@ import { normalizePhone } from '../../contacts/normalize.js';
 import type { EventsTable } from '../../db/schema.js';
 import type { AppContext } from '../../http/context.js';
 import type { Insertable } from 'kysely';
+import { suppressAfterSoftBounces } from '../../tracking/bounces.js';
 import { withPartsTable } from './parts.js';
 
 /**
@@ -17,6 +18,14 @@ const DELIVERY_RECEIPT = 0x04;
 
 const STATE_NAMES: Record<number, string> = { 1: 'ENROUTE', 2: 'DELIVRD', 3: 'EXPIRED', 4: 'DELETED', 5: 'UNDELIV', 6: 'ACCEPTD', 7: 'UNKNOWN', 8: 'REJECTD' };
 const BOUNCES: Record<string, 'hard' | 'soft'> = { UNDELIV: 'hard', REJECTD: 'hard', EXPIRED: 'soft' };
+/**
+ * Receipt error codes (`err:`, the GSM MAP error most SMSCs pass on) saying the number
+ * does not exist: 1 and 2 unknown in the HLR, 5 unknown in the MSC (unidentified
+ * subscriber), 9 illegal subscriber. With UNDELIV or REJECTD they suppress SMS to the
+ * contact. Other failures (phone off, barred, no credit, a refused sender id) bounce
+ * the message only: REJECTD alone can come for a whole campaign.
+ */
+const NUMBER_DOES_NOT_EXIST = new Set([1, 2, 5, 9]);
 
 const STOP_WORDS = new Set(['STOP', 'ARRET', 'UNSUBSCRIBE']);
 
@@ -63,7 +72,7 @@ interface Pending {
   answer: (status: number) => void;
 }
 
-type Row = { id: number; campaign_id: number; status: string };
+type Row = { id: number; campaign_id: number; contact_id: number; status: string };
 
 /** Retries while the sender has not yet recorded the message the receipt is about (it can arrive first). */
 const RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1_600, 3_200, 5_000, 5_000, 5_000];
@@ -121,7 +130,7 @@ async function applyReceipts(ctx: AppContext, batch: Pending[]): Promise<Set<Pen
   return ctx.store.db.transaction().execute(async (trx) => {
     const ids = [...new Set(batch.map((item) => item.receipt.providerId))];
     const rows = new Map<string, Row>();
-    for (const row of await trx.selectFrom('messages').select(['id', 'campaign_id', 'status', 'provider_id']).where('provider_id', 'in', ids).execute()) {
+    for (const row of await trx.selectFrom('messages').select(['id', 'campaign_id', 'contact_id', 'status', 'provider_id']).where('provider_id', 'in', ids).execute()) {
       rows.set(row.provider_id!, row);
     }
     const others = ids.filter((id) => !rows.has(id));
@@ -129,7 +138,7 @@ async function applyReceipts(ctx: AppContext, batch: Pending[]): Promise<Set<Pen
       const parts = await withPartsTable(trx)
         .selectFrom('sms_message_parts as p')
         .innerJoin('messages as m', 'm.id', 'p.message_id')
-        .select(['p.provider_id', 'm.id', 'm.campaign_id', 'm.status'])
+        .select(['p.provider_id', 'm.id', 'm.campaign_id', 'm.contact_id', 'm.status'])
         .where('p.provider_id', 'in', others)
         .execute();
       for (const part of parts) rows.set(part.provider_id, part);
@@ -138,6 +147,8 @@ async function applyReceipts(ctx: AppContext, batch: Pending[]): Promise<Set<Pen
     const unmatched = new Set<Pending>();
     const delivered: number[] = [];
     const events: Insertable<EventsTable>[] = [];
+    const unknownNumbers: number[] = [];
+    const softBounced: number[] = [];
     for (const item of batch) {
       const row = rows.get(item.receipt.providerId);
       if (!row || row.status === 'queued') {
@@ -155,12 +166,18 @@ async function applyReceipts(ctx: AppContext, batch: Pending[]): Promise<Set<Pen
         const reason = error ? `${stat} err:${error}` : stat;
         await trx.updateTable('messages').set({ status: 'bounced', bounce_type: BOUNCES[stat], bounce_reason: reason }).where('id', '=', row.id).execute();
         events.push({ campaign_id: row.campaign_id, message_id: row.id, type: 'bounce', reason: `${BOUNCES[stat]}: ${reason}`, at: now });
+        if (BOUNCES[stat] === 'soft') softBounced.push(row.contact_id);
+        else if (error && /^\d+$/.test(error) && NUMBER_DOES_NOT_EXIST.has(Number(error))) unknownNumbers.push(row.contact_id);
       }
     }
     if (delivered.length) {
       await trx.updateTable('messages').set({ status: 'delivered', delivered_at: now }).where('id', 'in', delivered).where('status', '=', 'sent').execute();
     }
     if (events.length) await trx.insertInto('events').values(events).execute();
+    if (unknownNumbers.length) {
+      await trx.updateTable('contacts').set({ sms_status: 'bounced', updated_at: now }).where('id', 'in', unknownNumbers).where('sms_status', '=', 'subscribed').execute();
+    }
+    if (softBounced.length) await suppressAfterSoftBounces(trx, 'sms', softBounced, now);
     return unmatched;
   });
 }
