@@ -1,8 +1,11 @@
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { importFinished, spooledFiles, uploadCsv } from '../../test/support/imports.js';
+import { resumeImports } from './imports.js';
 
 const until = async (what: string, done: () => boolean) => {
   for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -60,5 +63,17 @@ describeEachDatabase('import uploads leave no file behind', (kind) => {
       req.destroy();
     }
     expect(await until('the partial file to go', () => spooledFiles(t).length === 0)).toBe('the partial file to go');
+  });
+
+  it('removes at start-up the partial file of an upload a crash cut short, not one still arriving', async () => {
+    const dir = join(t.ctx.config.dataDir, 'imports');
+    mkdirSync(dir, { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    writeFileSync(join(dir, 'cut-by-a-crash.csv'), 'email\nsomeone@example.com\n');
+    utimesSync(join(dir, 'cut-by-a-crash.csv'), twoHoursAgo, twoHoursAgo);
+    writeFileSync(join(dir, 'arriving.csv'), 'email\n');
+    await resumeImports(t.ctx);
+    expect(spooledFiles(t)).toEqual(['arriving.csv']);
+    rmSync(join(dir, 'arriving.csv'));
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline as pipeStreams } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -144,7 +145,24 @@ export async function resumeImports(ctx: AppContext): Promise<number> {
   stopping = false;
   const stale = await ctx.store.db.selectFrom('imports').select('id').where('status', 'in', ['queued', 'running']).execute();
   for (const { id } of stale) if (!running.has(id)) startImport(ctx, id);
+  await removeAbandonedUploads(ctx);
   return stale.length;
+}
+
+/** Untouched this long and no import's: an upload that a crash cut short, not one still arriving in another process. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+async function removeAbandonedUploads(ctx: AppContext): Promise<void> {
+  const dir = importsDir(ctx);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  if (!names.length) return;
+  const owned = await ctx.store.db.selectFrom('imports').select('file_path').where('file_path', 'is not', null).execute();
+  const kept = new Set(owned.map((row) => row.file_path));
+  for (const name of names) {
+    const path = join(dir, name);
+    const modified = (await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now();
+    if (!kept.has(path) && Date.now() - modified > ABANDONED_AFTER_MS) await rm(path, { force: true });
+  }
 }
 
 /**
