@@ -1,5 +1,9 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { dkimKeyText, smtpSettings } from './delivery/channels/smtp.js';
+import { parseSmppUrl } from './delivery/sms/smpp-link.js';
+import { parseSendWindow } from './delivery/sms/window.js';
 
 /** Everything Ricochet reads from the environment, validated once at start-up. */
 export interface Config {
@@ -76,6 +80,34 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+/** Runs the parser that the sender itself uses on the value, so that what it would refuse mid-campaign is refused at start. */
+function checked(name: string, value: string | undefined, parse: (value: string) => unknown): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    parse(value);
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message.replace(`${name}: `, ''));
+  }
+  return value;
+}
+
+/** A DKIM key, read the way the sender reads it: an RSA private key (nodemailer signs rsa-sha256). The key never goes into a message. */
+function checkDkimKey(name: string, read: () => string): void {
+  let text: string;
+  try {
+    text = read();
+  } catch (error) {
+    throw new ConfigError(name, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(text);
+  } catch {
+    throw new ConfigError(name, 'is not an unencrypted private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)');
+  }
+  if (key.asymmetricKeyType !== 'rsa') throw new ConfigError(name, `is an ${key.asymmetricKeyType} key: DKIM signing needs an RSA key`);
+}
+
 /** TRUST_PROXY: unset/false, true, a hop count, or comma-separated addresses and CIDRs. */
 function trustProxy(env: Env): Config['trustProxy'] {
   const raw = nonEmpty(env, 'TRUST_PROXY');
@@ -121,6 +153,8 @@ export function loadConfig(env: Env = process.env): Config {
     if (!privateKey && !privateKeyFile) {
       throw new ConfigError('DKIM_PRIVATE_KEY', 'or DKIM_PRIVATE_KEY_FILE is required when DKIM_DOMAIN is set');
     }
+    if (privateKey) checkDkimKey('DKIM_PRIVATE_KEY', () => dkimKeyText({ privateKey }));
+    if (privateKeyFile) checkDkimKey('DKIM_PRIVATE_KEY_FILE', () => dkimKeyText({ privateKeyFile }));
     dkim = { domain: dkimDomain, selector, privateKey, privateKeyFile };
   }
   const logLevel = nonEmpty(env, 'LOG_LEVEL') ?? 'info';
@@ -135,10 +169,10 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     secret,
     defaultCountry,
-    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    smtpUrl: checked('SMTP_URL', url(env, 'SMTP_URL', ['smtp:', 'smtps:']), smtpSettings),
     dkim,
-    smppUrl: url(env, 'SMPP_URL', ['smpp:']),
-    smsSendWindow: nonEmpty(env, 'SMS_SEND_WINDOW') ?? 'Mon-Sat 08:00-20:00 Europe/Paris',
+    smppUrl: checked('SMPP_URL', url(env, 'SMPP_URL', ['smpp:']), parseSmppUrl),
+    smsSendWindow: checked('SMS_SEND_WINDOW', nonEmpty(env, 'SMS_SEND_WINDOW'), parseSendWindow) ?? 'Mon-Sat 08:00-20:00 Europe/Paris',
     smsStopText: nonEmpty(env, 'SMS_STOP_TEXT') ?? 'STOP au 36111',
     smsMaxParts: integer(env, 'SMS_MAX_PARTS', 3, 1, 10),
     trackingConsentDefault: boolean(env, 'TRACKING_CONSENT_DEFAULT', true),

@@ -7,18 +7,20 @@ import type { Channel, RenderedEmail, SendOutcome } from '../channel.js';
 /** SMTP_URL → nodemailer pool options; `pool` (connections) and `rate` (messages/s) come from the query string. */
 export function smtpSettings(smtpUrl: string): { options: SMTPPool.Options; rate: number | undefined; connections: number } {
   const url = new URL(smtpUrl);
-  const number = (name: string, fallback: number | undefined) => {
+  const number = (name: string, fallback: number | undefined, whole: boolean) => {
     const raw = url.searchParams.get(name);
     if (raw === null || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`SMTP_URL: ${name} must be a positive number, got "${raw}"`);
+    if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
+      throw new Error(`SMTP_URL: ${name} must be a ${whole ? 'whole number from 1 up' : 'positive number'}, got "${raw}"`);
+    }
     return value;
   };
-  const connections = Math.floor(number('pool', 5)!);
+  const connections = number('pool', 5, true)!;
   const secure = url.protocol === 'smtps:';
   return {
     connections,
-    rate: number('rate', undefined),
+    rate: number('rate', undefined, false),
     options: {
       pool: true,
       host: url.hostname,
@@ -34,12 +36,16 @@ export function smtpSettings(smtpUrl: string): { options: SMTPPool.Options; rate
   };
 }
 
-/** nodemailer's DKIM options from DKIM_* settings; a key given inline may carry literal "\n". */
+/** The DKIM key's PEM text: DKIM_PRIVATE_KEY, which may carry literal "\n" (one-line env files), or the file's content. */
+export function dkimKeyText(dkim: { privateKey?: string; privateKeyFile?: string }): string {
+  return dkim.privateKey ? dkim.privateKey.replace(/\\n/g, '\n') : readFileSync(dkim.privateKeyFile!, 'utf8');
+}
+
+/** nodemailer's DKIM options from DKIM_* settings. */
 export function dkimOptions(config: Config) {
   if (!config.dkim) return undefined;
-  const { domain, selector, privateKey, privateKeyFile } = config.dkim;
-  const key = privateKey ? privateKey.replace(/\\n/g, '\n') : readFileSync(privateKeyFile!, 'utf8');
-  return { domainName: domain, keySelector: selector, privateKey: key };
+  const { domain, selector } = config.dkim;
+  return { domainName: domain, keySelector: selector, privateKey: dkimKeyText(config.dkim) };
 }
 
 /** Our Message-ID for a campaign message, so that bounces (DSN) can be matched back to it. */

@@ -25,6 +25,9 @@ export interface SmppOptions {
 /** `smpp://system_id:password@host:port?window=10&enquire_link=30&timeout=30` (seconds). */
 export function parseSmppUrl(url: string): SmppOptions {
   const parsed = new URL(url);
+  for (const name of parsed.searchParams.keys()) {
+    if (!['window', 'enquire_link', 'timeout'].includes(name)) throw new Error(`SMPP_URL: unknown parameter "${name}" (known: window, enquire_link, timeout)`);
+  }
   const number = (name: string, fallback: number, min: number, max: number) => {
     const raw = parsed.searchParams.get(name);
     if (raw === null) return fallback;
