@@ -15,7 +15,7 @@ export function importRoutes(app: Api, ctx: AppContext): void {
         tags: ['contacts'],
         summary: 'Import a CSV file into a list',
         description:
-          'multipart/form-data with `file` (CSV: comma, semicolon or tab; UTF-8 with or without BOM), `listId` and optional `mapping` (JSON `{ "<csv header>": "email" | "phone" | "firstName" | "lastName" | "fields.<name>" | "ignore" }`). Answers 202 `{ id }`; follow progress with GET /api/imports/:id.',
+          'multipart/form-data with `file` (CSV: comma, semicolon or tab; UTF-8 with or without BOM), `listId` and optional `mapping` (JSON `{ "<csv header>": "email" | "phone" | "firstName" | "lastName" | "fields.<name>" | "ignore" }`). Answers 202 `{ id }`; follow progress with GET /api/imports/:id. A file over MAX_UPLOAD_MB answers 413 `file_too_large`.',
         response: { 202: Type.Object({ id: Type.Integer() }) },
       },
     },
