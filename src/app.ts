@@ -22,6 +22,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Called for every route as it is registered (the route audit test lists them this way). */
   onRoute?: (route: RouteOptions) => void;
+  /** The built web app's folder (tests serve a stand-in); by default dist/web. */
+  webBuildDir?: string;
 }
 
 /** The HTTP face of Ricochet: API, public tracking routes and the web app, one Fastify instance. */
@@ -60,6 +62,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   trackingRoutes(app, ctx);
   audienceRoutes(app, ctx);
   sessionRoutes(app, ctx);
-  await webRoutes(app);
+  await webRoutes(app, options.webBuildDir);
   return app;
 }

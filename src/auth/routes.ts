@@ -25,8 +25,9 @@ export function sessionRoutes(app: Api, ctx: AppContext): void {
     try {
       user = await authenticate(ctx.store, req.body.email, req.body.password);
     } catch (error) {
-      // No password was checked (e.g. the database failed): the attempt does not count.
+      // No password was checked (too many sign-ins at once, or the database failed): the attempt does not count.
       attempt.withdraw();
+      if (error instanceof AppError && error.code === 'busy') reply.header('retry-after', '1');
       throw error;
     }
     if (!user) throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');

@@ -1,15 +1,35 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Store } from '../db/connection.js';
-import { badRequest, conflict } from '../http/errors.js';
+import { AppError, badRequest, conflict } from '../http/errors.js';
 
 // scrypt with N=2^15 costs ~100 ms and 32 MiB per guess: cheap for a sign-in, expensive for a stolen table.
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
 const KEY_LENGTH = 32;
 
-function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+// scrypt runs on libuv's thread pool (4 threads), which file reads share: unbounded, a flood of
+// sign-ins would queue ahead of every static file and take 32 MiB each. Two at a time leave the
+// pool to the rest of the server; beyond a short queue, sign-ins are refused at once.
+const MAX_HASHING = 2;
+const MAX_WAITING = 32;
+let hashing = 0;
+const waiting: Array<() => void> = [];
+
+const passwordChecksBusy = () => new AppError(429, 'busy', 'Too many sign-ins at once; try again in a moment');
+
+async function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  if (hashing < MAX_HASHING) hashing++;
+  else if (waiting.length < MAX_WAITING) await new Promise<void>((resolve) => waiting.push(resolve));
+  else throw passwordChecksBusy();
+  try {
+    return await new Promise((resolve, reject) =>
+      scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
+    );
+  } finally {
+    // The slot goes straight to the next in line, if any.
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
 }
 
 /** `scrypt$N$r$p$salt$key`, so that the cost can be raised later without breaking stored hashes. */
@@ -58,7 +78,8 @@ export async function resetPassword(store: Store, email: string): Promise<string
 }
 
 // Compared against when the email is unknown, so that a wrong email costs as long as a wrong password.
-let decoyHash: Promise<string> | undefined;
+// Its key is random: no password matches it, and checking one costs the same as for a real hash.
+const DECOY_HASH = ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, randomBytes(16).toString('base64url'), randomBytes(KEY_LENGTH).toString('base64url')].join('$');
 
 /** The user when the email and password match; undefined otherwise, in the same time either way. */
 export async function authenticate(store: Store, email: string, password: string): Promise<{ id: number; email: string } | undefined> {
@@ -67,7 +88,6 @@ export async function authenticate(store: Store, email: string, password: string
     .select(['id', 'email', 'password_hash'])
     .where('email', '=', normalizeEmail(email))
     .executeTakeFirst();
-  decoyHash ??= hashPassword(generatePassword());
-  const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
+  const ok = await verifyPassword(password, user?.password_hash ?? DECOY_HASH);
   return user && ok ? { id: user.id, email: user.email } : undefined;
 }
