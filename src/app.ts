@@ -13,6 +13,7 @@ import { smsRoutes } from './delivery/sms/routes.js';
 import { PUBLIC } from './http/access.js';
 import type { Api, AppContext } from './http/context.js';
 import { registerErrorHandler } from './http/errors.js';
+import { logRequests, loggerOptions, type LogStream } from './http/logging.js';
 import { ErrorResponse } from './http/schemas.js';
 import { validatorCompiler } from './http/validation.js';
 import { trackingRoutes } from './tracking/routes.js';
@@ -24,12 +25,16 @@ export interface AppOptions {
   onRoute?: (route: RouteOptions) => void;
   /** The built web app's folder (tests serve a stand-in); by default dist/web. */
   webBuildDir?: string;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: LogStream;
 }
 
 /** The HTTP face of Ricochet: API, public tracking routes and the web app, one Fastify instance. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<Api> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel, options.logStream),
+    // Its lines hold full URLs (tokens) and client addresses: logRequests writes what may be kept instead.
+    disableRequestLogging: true,
     // A hop count is accepted at run time, though Fastify's types omit it.
     trustProxy: ctx.config.trustProxy as boolean | string[],
     bodyLimit: 5 * 1024 * 1024,
@@ -40,6 +45,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandler(app);
+  logRequests(app);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Ricochet API', version: '1', description: 'Email and SMS campaigns with per-recipient behavioral tracking and retargeting.' },
