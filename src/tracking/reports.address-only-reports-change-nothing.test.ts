@@ -135,6 +135,13 @@ describeEachDatabase('reports that name only an address', (kind) => {
     const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(sink.messages[0]!.raw.toString())![1]!;
     for (let i = 0; i < 400 && (await t.api('GET', `/api/campaigns/${campaign}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
 
+    // Our Message-IDs cannot be guessed from the message's number: a report quoting the guess names nothing.
+    const sent = await t.ctx.store.db.selectFrom('messages').select('id').where('campaign_id', '=', campaign).executeTakeFirstOrThrow();
+    expect(messageId).not.toBe(`<ricochet.${sent.id}@shop.test>`);
+    const guessed = await inbound(sample('dsn-hard-user-unknown.eml', { recipient: 'someone@example.org', messageIdHeader: `<ricochet.${sent.id}@shop.test>` }));
+    expect(guessed.body).toMatchObject({ matched: false, changed: false });
+    expect(await contact(contactId)).toMatchObject({ email_status: 'subscribed' });
+
     // The relay rewrote the recipient (a forward): our Message-ID still names the message.
     const response = await inbound(sample('dsn-hard-user-unknown.eml', { recipient: 'forwarded@example.org', messageIdHeader: messageId }));
     expect(response.body).toMatchObject({ report: 'dsn', type: 'hard', matched: true, contactId, changed: true, contactStatus: 'bounced' });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
@@ -48,11 +49,14 @@ export function dkimOptions(config: Config) {
   return { domainName: domain, keySelector: selector, privateKey: dkimKeyText(config.dkim) };
 }
 
-/** Our Message-ID for a campaign message, so that bounces (DSN) can be matched back to it. */
+/**
+ * Our Message-ID for a campaign message, so that bounces (DSN) can be matched back to it
+ * (messages.provider_id). Random after the number: a forged report cannot name a message by guessing it.
+ */
 export function messageIdHeader(message: RenderedEmail): string | undefined {
   if (!message.messageId) return undefined;
   const domain = message.from.address.split('@')[1] ?? 'ricochet.invalid';
-  return `<ricochet.${message.messageId}@${domain}>`;
+  return `<ricochet.${message.messageId}.${randomBytes(12).toString('base64url')}@${domain}>`;
 }
 
 export function mailOptions(message: RenderedEmail): SendMailOptions {
