@@ -47,6 +47,24 @@ export async function renewLeases(ctx: AppContext, campaignId: number, owner: st
     .execute();
 }
 
+/**
+ * Renews this sender's leases on these messages and answers which it still holds:
+ * after a database outage longer than a lease, some may have been put back in the
+ * queue meanwhile, and sending those would send them twice.
+ */
+export async function holdLeases(ctx: AppContext, ids: number[], owner: string): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = await ctx.store.db
+    .updateTable('messages')
+    .set({ lease_until: ctx.now() + ctx.config.senderLeaseSeconds * 1000 })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'queued')
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Puts messages whose lease expired back in the queue and counts them on their campaign. */
 export async function reclaimExpiredLeases(ctx: AppContext, campaignId: number): Promise<number> {
   return ctx.store.db.transaction().execute(async (trx) => {
@@ -149,9 +167,11 @@ const COLUMNS = 7;
 /**
  * Writes a batch's outcomes in one transaction: one UPDATE … FROM (VALUES …) for
  * the messages (clearing their leases), hard-bounced contacts marked bounced, and
- * a bounce event each.
+ * a bounce event each. A message going back to the queue is written only while
+ * `owner` holds it: after a database outage longer than a lease, another sender
+ * may hold it by then, and clearing its lease would let a third one send it too.
  */
-export async function recordOutcomes(ctx: AppContext, campaign: { id: number; channel: 'email' | 'sms' }, outcomes: Outcome[]): Promise<void> {
+export async function recordOutcomes(ctx: AppContext, campaign: { id: number; channel: 'email' | 'sms' }, outcomes: Outcome[], owner: string): Promise<void> {
   if (!outcomes.length) return;
   const now = ctx.now();
   const chunk = Math.floor(ctx.store.dialect.maxParameters / COLUMNS) - 10;
@@ -175,7 +195,7 @@ export async function recordOutcomes(ctx: AppContext, campaign: { id: number; ch
           lease_owner = null,
           lease_until = null
         from (values ${sql.join(values)}) as v
-        where messages.id = v.column1`.execute(trx);
+        where messages.id = v.column1 and (v.column2 <> 'queued' or messages.lease_owner = ${owner})`.execute(trx);
     }
     const bounced = outcomes.filter((o): o is Extract<Outcome, { status: 'bounced' }> => o.status === 'bounced');
     const hard = bounced.filter((o) => o.bounceType === 'hard').map((o) => o.contactId);

@@ -4,13 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { campaignRow } from '../campaigns/campaigns.js';
 import { runDueAutoRelaunches } from '../audience/autoRelaunch.js';
 import { startDueCampaigns } from '../campaigns/sending.js';
+import { isTransientDatabaseError } from '../db/connection.js';
 import type { CampaignRow } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import type { Channel, CompiledCampaign, Rendered, SendOutcome } from './channel.js';
 import { createOutboxChannel } from './channels/outbox.js';
 import { createSmtpChannel } from './channels/smtp.js';
 import { CompiledCache, compileEmailCampaign } from './compile.js';
-import { claimBatch, finishIfDone, loadClaimed, reclaimExpiredLeases, recordOutcomes, renewLeases, type Claimed, type Outcome } from './queue.js';
+import { claimBatch, finishIfDone, holdLeases, loadClaimed, reclaimExpiredLeases, recordOutcomes, renewLeases, type Claimed, type Outcome } from './queue.js';
 import { compileSmsCampaign } from './sms/compile.js';
 import { createSmsChannel } from './sms/channel.js';
 import { smsSendHold } from './sms/window.js';
@@ -42,6 +43,9 @@ const DEFAULTS: SenderOptions = { batchSize: 250, writeEvery: 50, idleMs: 500, r
 const HOUSEKEEPING_MS = 1_000;
 const AUTO_RELAUNCH_MS = 30_000;
 
+/** Pause after the n-th failed round in a row: short and capped, so sending resumes within 2 s of the database coming back. */
+const retryDelay = (failures: number) => Math.min(250 * 2 ** (failures - 1), 2_000);
+
 /** Spaces sends at most `perSecond` apart on average; no limit without a rate. */
 function rateLimiter(perSecond: number | undefined): () => Promise<void> {
   if (!perSecond) return async () => {};
@@ -67,15 +71,23 @@ async function bounded<T>(items: T[], limit: number, work: (item: T, index: numb
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-/** Writes outcomes in groups as they arrive, one write at a time; close() writes the rest and reports a failed write. */
-function outcomeWriter(write: (outcomes: Outcome[]) => Promise<void>, every: number) {
+/**
+ * Writes outcomes in groups as they arrive, one write at a time; close() writes the rest and reports a failed write.
+ * A group that failed goes to `unwritten`, which decides whether to write it again later.
+ */
+function outcomeWriter(write: (outcomes: Outcome[]) => Promise<void>, every: number, unwritten: (outcomes: Outcome[], error: unknown) => void) {
   let pending: Outcome[] = [];
   let writes = Promise.resolve();
   let failure: unknown;
   const flush = () => {
     const group = pending;
     pending = [];
-    writes = writes.then(() => (group.length ? write(group) : undefined)).catch((error: unknown) => void (failure ??= error));
+    writes = writes
+      .then(() => (group.length ? write(group) : undefined))
+      .catch((error: unknown) => {
+        failure ??= error;
+        unwritten(group, error);
+      });
     return writes;
   };
   return {
@@ -121,6 +133,12 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
   const errorsInARow = new Map<number, number>();
   const emailCampaigns = new CompiledCache((campaign) => compileEmailCampaign(ctx, campaign));
   const smsCampaigns = new CompiledCache((campaign) => compileSmsCampaign(ctx, campaign));
+  /**
+   * Outcomes whose write failed because the database went away: the messages were
+   * sent (or are to be released), so the write is repeated first thing once the
+   * database answers, rather than the leases expiring and the messages going out twice.
+   */
+  const unwritten: Array<{ campaign: Pick<CampaignRow, 'id' | 'channel'>; outcomes: Outcome[] }> = [];
   let stopping = false;
   let wake = () => {};
   let nextHousekeeping = 0;
@@ -151,6 +169,24 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
       .where('id', '=', campaignId)
       .where('status', '=', 'sending')
       .execute();
+  }
+
+  function keepUnwritten(campaign: Pick<CampaignRow, 'id' | 'channel'>, outcomes: Outcome[], error: unknown) {
+    if (outcomes.length && isTransientDatabaseError(error)) unwritten.push({ campaign, outcomes });
+  }
+
+  async function writeUnwritten() {
+    while (unwritten.length) {
+      const { campaign, outcomes } = unwritten[0]!;
+      try {
+        await recordOutcomes(ctx, campaign, outcomes, owner);
+      } catch (error) {
+        // Only a database that is still away is worth waiting for; anything else is reported, and the leases expire.
+        if (!isTransientDatabaseError(error)) unwritten.shift();
+        throw error;
+      }
+      unwritten.shift();
+    }
   }
 
   async function housekeeping() {
@@ -218,7 +254,7 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
     }
     // Leases are renewed while this sender holds the batch: only a dead sender's leases expire.
     const renewal = setInterval(() => void renewLeases(ctx, campaign.id, owner).catch(() => {}), (ctx.config.senderLeaseSeconds * 1000) / 3);
-    const outcomes = outcomeWriter((group) => recordOutcomes(ctx, campaign, group), options.writeEvery);
+    const outcomes = outcomeWriter((group) => recordOutcomes(ctx, campaign, group, owner), options.writeEvery, (group, error) => keepUnwritten(campaign, group, error));
     try {
       const eligible: Claimed[] = [];
       for (const message of await loadClaimed(ctx, ids, campaign.channel)) {
@@ -229,6 +265,7 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
       try {
         compiled = await (campaign.channel === 'email' ? emailCampaigns : smsCampaigns).get(campaign);
       } catch (error) {
+        if (isTransientDatabaseError(error)) throw error;
         // A campaign that cannot be compiled will not get better by retrying: pause with the reason.
         await release(eligible, outcomes, renewal);
         await setReason(campaign.id, 'paused', `The campaign could not be prepared: ${(error as Error).message}`.slice(0, 500));
@@ -238,6 +275,8 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
       return { campaign, items: eligible.map((message, i) => [message, rendered[i]!] as const), outcomes, renewal };
     } catch (error) {
       clearInterval(renewal);
+      // Leased but not sent: back to the queue as soon as the database answers again, not when the leases expire.
+      keepUnwritten(campaign, ids.map((id) => ({ id, status: 'queued', attempted: false })), error);
       throw error;
     }
   }
@@ -251,10 +290,20 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
 
   /** Sends a batch; `halfway` fires once half of it is on its way, to prepare the next one. */
   async function send(batch: Batch, halfway: () => void): Promise<void> {
-    const { campaign, items, outcomes } = batch;
-    const current = await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirst();
-    const messages = items.map(([message]) => message);
-    if (current?.status !== 'sending') return release(messages, outcomes, batch.renewal);
+    const { campaign, outcomes } = batch;
+    const messages = batch.items.map(([message]) => message);
+    let held: Set<number> | undefined;
+    try {
+      const current = await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirst();
+      if (current?.status === 'sending') held = await holdLeases(ctx, messages.map((message) => message.messageId), owner);
+    } catch (error) {
+      // Nothing sent: the leases must not be renewed any longer, and the messages go back to the queue once the database answers.
+      clearInterval(batch.renewal);
+      keepUnwritten(campaign, messages.map((message) => ({ id: message.messageId, status: 'queued', attempted: false })), error);
+      throw error;
+    }
+    if (!held) return release(messages, outcomes, batch.renewal);
+    const items = batch.items.filter(([message]) => held.has(message.messageId));
     let set: ChannelSet;
     try {
       set = await channelFor(campaign.channel);
@@ -297,9 +346,12 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
   let prefetched: Promise<Batch | undefined> | undefined;
 
   async function tick(): Promise<boolean> {
+    await writeUnwritten();
     await housekeeping();
-    const batch = await (prefetched ?? prepare());
+    // Taken before awaiting: a prefetch that failed is reported once, and the next round prepares afresh.
+    const next = prefetched ?? prepare();
     prefetched = undefined;
+    const batch = await next;
     if (!batch) return false;
     await send(batch, () => {
       if (stopping || prefetched) return;
@@ -313,17 +365,25 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
   const running = (async () => {
     // Delivery receipts and STOP replies arrive over the SMPP link: hold it open from the start.
     if (ctx.config.smppUrl) await channelFor('sms').catch((error: Error) => console.error(`sender: SMPP link: ${error.message}`));
+    let failures = 0;
+    let reported = '';
     while (!stopping) {
       let worked = false;
       try {
         worked = await tick();
+        if (failures) console.error(`sender: working again after ${failures} failed attempts`);
+        failures = 0;
+        reported = '';
       } catch (error) {
-        // The database or a channel failed unexpectedly: report it and try again after a pause.
-        console.error(`sender: ${(error as Error).message}`);
+        // The database or a channel failed (a restart, a failover): report it once and try again shortly, until it works.
+        failures++;
+        const message = (error as Error).message;
+        if (message !== reported) console.error(`sender: ${message}; trying again`);
+        reported = message;
       }
-      if (!worked && !stopping) {
+      if ((failures || !worked) && !stopping) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.idleMs);
+          const timer = setTimeout(resolve, failures ? retryDelay(failures) : options.idleMs);
           wake = () => {
             clearTimeout(timer);
             resolve();
@@ -332,7 +392,9 @@ export function startSender(ctx: AppContext, overrides: Partial<SenderOptions> =
       }
     }
     const leftover = await prefetched?.catch(() => undefined);
-    if (leftover) await release(leftover.items.map(([message]) => message), leftover.outcomes, leftover.renewal);
+    // A release that fails joins `unwritten`, tried once more below; what is left then returns to the queue when its lease expires.
+    if (leftover) await release(leftover.items.map(([message]) => message), leftover.outcomes, leftover.renewal).catch(() => {});
+    await writeUnwritten().catch((error: Error) => console.error(`sender: outcomes not written, their leases will expire: ${error.message}`));
     await Promise.all([...channels.values()].map((set) => set.channel.close()));
   })();
 
