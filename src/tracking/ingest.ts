@@ -1,4 +1,5 @@
 import { sql, type SqlBool } from 'kysely';
+import { isTransientDatabaseError } from '../db/connection.js';
 import type { Dialect } from '../db/dialect.js';
 import type { AppContext } from '../http/context.js';
 import { HONEYPOT_BURST_MS, labelBurst, labelRequest, type Click } from './classify.js';
@@ -35,6 +36,8 @@ export interface Ingestion {
 
 const MAX_BATCH = 1000;
 const ATTEMPTS = 3;
+/** A restart or failover of the database takes seconds: a batch that lost its connection is retried this long before its requests get 503. */
+const RECONNECT_MS = 5_000;
 
 /**
  * Group commit: hits wait in memory while the previous batch commits, then go
@@ -79,13 +82,17 @@ export function startIngestion(ctx: AppContext): Ingestion {
 }
 
 async function withRetries<T>(write: () => Promise<T>): Promise<T> {
+  const reconnectUntil = Date.now() + RECONNECT_MS;
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();
     } catch (error) {
-      // Deadlocks, serialisation failures and dropped connections pass; anything else repeats and is reported.
-      if (attempt >= ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      // A database that went away is waited for (briefly, with its callers); anything else repeats a little and is reported.
+      // Answers wait for the commit, so a write whose commit was lost with its connection is written again: a click may
+      // then be counted twice, never lost.
+      const transient = isTransientDatabaseError(error);
+      if (transient ? Date.now() >= reconnectUntil : attempt >= ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, transient ? Math.min(100 * attempt, 500) : 20 * attempt));
     }
   }
 }
