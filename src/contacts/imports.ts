@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { sql, type Transaction } from 'kysely';
+import { isTransientDatabaseError } from '../db/connection.js';
 import type { CustomFieldType, Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
@@ -112,7 +113,7 @@ export async function queueImport(
 }
 
 function startImport(ctx: AppContext, id: number): void {
-  const job = runImport(ctx, id)
+  const job = runUntilDatabaseAnswers(ctx, id)
     .catch(async (error: unknown) => {
       // A failed import is not resumed: its file (personal data) goes; a corrected file is a new import.
       const spooled = await ctx.store.db.selectFrom('imports').select('file_path').where('id', '=', id).executeTakeFirst().catch(() => undefined);
@@ -126,6 +127,24 @@ function startImport(ctx: AppContext, id: number): void {
     })
     .finally(() => running.delete(id));
   running.set(id, job);
+}
+
+/**
+ * A database that goes away mid-import (a restart, a failover) does not fail the
+ * import: it starts again from the top once the database answers, as on resume.
+ */
+async function runUntilDatabaseAnswers(ctx: AppContext, id: number): Promise<void> {
+  for (let failures = 1; ; failures++) {
+    try {
+      return await runImport(ctx, id);
+    } catch (error) {
+      if (!isTransientDatabaseError(error)) throw error;
+      // Stopping meanwhile: it stays `running`, and the next start resumes it.
+      if (stopping) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** failures, 2_000)));
+      if (stopping) return;
+    }
+  }
 }
 
 /**
