@@ -9,6 +9,7 @@ import { campaignRoutes } from './campaigns/routes.js';
 import { importRoutes } from './contacts/importRoutes.js';
 import { contactRoutes, listRoutes } from './contacts/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
+import { databaseAnswers } from './db/connection.js';
 import { smsRoutes } from './delivery/sms/routes.js';
 import { PUBLIC } from './http/access.js';
 import type { Api, AppContext } from './http/context.js';
@@ -58,7 +59,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   registerApiGuard(app, ctx);
 
   app.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, () => app.swagger());
-  app.get('/healthz', { config: PUBLIC, schema: { hide: true } }, () => ({ ok: true }));
+  // 503 while the database does not answer (restart, failover): for a load balancer's readiness check, not a reason to restart.
+  app.get('/healthz', { config: PUBLIC, schema: { hide: true } }, async (_req, reply) =>
+    (await databaseAnswers(ctx.store)) ? { ok: true, database: 'available' } : reply.code(503).send({ ok: false, database: 'unavailable' }),
+  );
   contactRoutes(app, ctx);
   listRoutes(app, ctx);
   importRoutes(app, ctx);
