@@ -62,7 +62,11 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorBody(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (status >= 500) {
+      // Not the whole error: a database's detail can quote the row (an email address in a unique violation).
+      const { name, message, stack, code } = error as Error & { code?: string };
+      request.log.error({ err: { name, message, code, stack } }, 'request failed');
+    }
     reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
