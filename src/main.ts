@@ -140,6 +140,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Not survived: an error nobody handled leaves state that cannot be trusted (a batch half
+ * written, a lease held), so the process says what it was and exits for its supervisor to
+ * restart it from the database, which is safe at any point. A database restart or failover
+ * is handled where it arises (src/db/connection.ts) and never gets here. Only the stack is
+ * printed: a database error's other fields can quote a row's values.
+ */
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    console.error(`${event}: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exit(code);
