@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isTransientDatabaseError } from '../db/connection.js';
 
 /**
  * Errors that Ricochet means to show: the one typed value every feature throws,
@@ -56,13 +57,20 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
     const code = (fastifyError.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
     return { status, body: { error: { code, message: fastifyError.message } } };
   }
+  if (isTransientDatabaseError(error)) {
+    return { status: 503, body: { error: { code: 'database_unavailable', message: 'The database is not answering right now; try again in a few seconds.' } } };
+  }
   return { status: 500, body: { error: { code: 'internal', message: 'Something went wrong on our side; it has been logged.' } } };
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorBody(error);
-    if (status >= 500) {
+    if (status === 503) {
+      // A database restart or failover: said once per request, without a stack, and the client told when to retry.
+      request.log.warn({ err: { message: (error as Error).message } }, 'database unavailable');
+      reply.header('retry-after', '5');
+    } else if (status >= 500) {
       // Not the whole error: a database's detail can quote the row (an email address in a unique violation).
       const { name, message, stack, code } = error as Error & { code?: string };
       request.log.error({ err: { name, message, code, stack } }, 'request failed');

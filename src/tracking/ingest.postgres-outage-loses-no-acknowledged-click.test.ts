@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../../test/support/privatePostgres.js';
 import { startServerProcess } from '../../test/support/serverProcess.js';
+import { createApiKey } from '../auth/apiKeys.js';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
@@ -23,6 +24,7 @@ describeOutage(`a click load while PostgreSQL is stopped and started again [post
   let s: Scenario;
   let env: Record<string, string>;
   let dataDir: string;
+  let apiKey: string;
 
   beforeAll(async () => {
     // A server of its own: stopping the shared one would break the suites running on it meanwhile.
@@ -34,6 +36,7 @@ describeOutage(`a click load while PostgreSQL is stopped and started again [post
     await migrate(store);
     const ctx: AppContext = { store, config, now: Date.now, secret: Buffer.from(SECRET) };
     s = await createScenario(ctx, { recipients: CLICKS, links: ['https://shop.example/sale'] });
+    ({ key: apiKey } = await createApiKey(store, 'outage'));
   }, 120_000);
   afterAll(async () => {
     await store?.close();
@@ -50,6 +53,7 @@ describeOutage(`a click load while PostgreSQL is stopped and started again [post
       let acknowledgedAfterOutage = 0;
       let outage: Promise<void> | undefined;
       let outageOver = false;
+      let apiDuringOutage: { status: number; retryAfter: string | null; body: unknown } | undefined;
       let next = 0;
       await Promise.all(
         Array.from({ length: 40 }, async () => {
@@ -71,6 +75,8 @@ describeOutage(`a click load while PostgreSQL is stopped and started again [post
               outage = (async () => {
                 await postgres.stop();
                 await server.healthBecomes(503);
+                const api = await fetch(`${server.baseUrl}/api/lists`, { headers: { authorization: `Bearer ${apiKey}` } });
+                apiDuringOutage = { status: api.status, retryAfter: api.headers.get('retry-after'), body: await api.json() };
                 await new Promise((r) => setTimeout(r, 1_000));
                 await postgres.start();
                 await server.healthBecomes(200);
@@ -95,6 +101,8 @@ describeOutage(`a click load while PostgreSQL is stopped and started again [post
       // /healthz said the database was away, then that it was back.
       expect(server.health.answers.filter((a) => a.status === 503).at(0)?.body).toEqual({ ok: false, database: 'unavailable' });
       expect(server.health.answers.at(-1)).toEqual({ status: 200, body: { ok: true, database: 'available' } });
+      // The API said so too, with a code a client can act on, rather than a 500.
+      expect(apiDuringOutage).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'database_unavailable' } } });
       // Clicks were redirected again once the database was back, and every redirected click is in the events table.
       expect(acknowledgedAfterOutage).toBeGreaterThan(0);
       const recorded = new Set(
