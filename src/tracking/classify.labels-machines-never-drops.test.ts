@@ -73,11 +73,14 @@ describeEachDatabase('scanner bursts', (kind) => {
       { link_id: a!.id, human: 0, reason: 'links-clicked-same-second' },
       { link_id: b!.id, human: 0, reason: 'links-clicked-same-second' },
     ]);
-    // The same link twice within a second is a double click, not a scanner.
+    // The same link twice within a second is a double click, not a scanner: the first click stays human, the second is a repeat.
     await click(s.token(1, 'click', 1));
     t.clock.advance(300);
     await click(s.token(1, 'click', 1));
-    expect((await labels(s.messages[1]!.id)).map((e) => e.human)).toEqual([1, 1]);
+    expect((await labels(s.messages[1]!.id)).map((e) => [e.human, e.reason])).toEqual([
+      [1, 'browser'],
+      [0, 'repeat'],
+    ]);
     expect(await storedCounters(t.ctx, s.campaignId)).toEqual(await countersFromEvents(t.ctx, s.campaignId));
     const message = await t.ctx.store.db.selectFrom('messages').selectAll().where('id', '=', s.messages[0]!.id).executeTakeFirstOrThrow();
     expect(message).toMatchObject({ clicks: 2, human_clicks: 0, first_human_click_at: null, first_human_open_at: null });

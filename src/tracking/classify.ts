@@ -38,6 +38,9 @@ export const LINK_BURST_MS = 1_000;
 /** Clicks this close to a click on the invisible honeypot link come from the same scanner. */
 export const HONEYPOT_BURST_MS = 10_000;
 
+/** The same token hit again from the same address this soon: a loop or a prefetcher, not a person. */
+export const REPEAT_MS = 1_000;
+
 export interface RequestSignals {
   type: 'open' | 'click';
   head: boolean;
@@ -45,10 +48,18 @@ export interface RequestSignals {
   honeypot: boolean;
   /** Milliseconds since the message was delivered; null when unknown (anonymous tracking). */
   sinceDelivery: number | null;
+  /** The same token was hit from the same address less than REPEAT_MS before (repeatDetector). */
+  repeat?: boolean;
 }
 
 /** The rules one request decides on its own, in order of certainty. */
 export function labelRequest(signals: RequestSignals): Label {
+  const label = singleRequestLabel(signals);
+  // The more telling reasons (HEAD, scanner, …) stay; a hit that would pass for a person's is a repeat.
+  return label.human && signals.repeat ? machine('repeat') : label;
+}
+
+function singleRequestLabel(signals: RequestSignals): Label {
   if (signals.head) return machine('head-request');
   if (signals.honeypot) return machine('honeypot-link');
   const byAgent = userAgentLabel(signals.type, signals.userAgent?.trim() ?? '');
@@ -77,6 +88,27 @@ function userAgentLabel(type: RequestSignals['type'], ua: string): Label | null 
   if (agentLabels.size >= 10_000) agentLabels.clear();
   agentLabels.set(key, label);
   return label;
+}
+
+/**
+ * Remembers when each token was last hit from each address, in this process's
+ * memory: `seen` answers whether the same key was hit less than REPEAT_MS
+ * before, and every hit moves its key's time, so a loop stays a repeat for as
+ * long as it runs. At most `capacity` keys are kept; the least recently hit go
+ * first (they are long past the window anyway).
+ */
+export function repeatDetector(capacity = 50_000): { seen(key: string, at: number): boolean } {
+  const lastHit = new Map<string, number>();
+  return {
+    seen(key, at) {
+      const last = lastHit.get(key);
+      // Map order is insertion order: delete and set again, so the oldest key is always first.
+      lastHit.delete(key);
+      lastHit.set(key, last === undefined ? at : Math.max(last, at));
+      if (lastHit.size > capacity) lastHit.delete(lastHit.keys().next().value!);
+      return last !== undefined && Math.abs(at - last) < REPEAT_MS;
+    },
+  };
 }
 
 export interface Click {

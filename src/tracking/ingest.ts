@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import { isTransientDatabaseError } from '../db/connection.js';
 import type { Dialect } from '../db/dialect.js';
 import type { AppContext } from '../http/context.js';
-import { HONEYPOT_BURST_MS, labelBurst, labelRequest, type Click } from './classify.js';
+import { HONEYPOT_BURST_MS, labelBurst, labelRequest, repeatDetector, type Click } from './classify.js';
 import { counterWrites, recomputeCounters } from './counters.js';
 import { linkCache, type LinkCache, type TrackedLink } from './links.js';
 
@@ -20,6 +20,9 @@ export interface Hit {
   ip: string | null;
   at: number;
 }
+
+/** A hit as received: `repeat` is decided on arrival, so a batch written again after a failure keeps its labels. */
+type Received = Hit & { repeat: boolean };
 
 /** recorded: the event is committed; target: where a click goes. */
 export interface Outcome {
@@ -50,7 +53,8 @@ const RECONNECT_MS = 5_000;
  */
 export function startIngestion(ctx: AppContext): Ingestion {
   const links = linkCache(ctx.store);
-  const queue: Array<{ hit: Hit; resolve(o: Outcome): void; reject(e: unknown): void }> = [];
+  const repeats = repeatDetector();
+  const queue: Array<{ hit: Received; resolve(o: Outcome): void; reject(e: unknown): void }> = [];
   let flushing: Promise<void> | undefined;
 
   async function flush() {
@@ -71,7 +75,8 @@ export function startIngestion(ctx: AppContext): Ingestion {
   return {
     record(hit) {
       return new Promise((resolve, reject) => {
-        queue.push({ hit, resolve, reject });
+        const token = `${hit.type}:${hit.anonymous ? 'campaign' : 'message'}:${hit.subjectId}:${JSON.stringify(hit.link ?? null)}`;
+        queue.push({ hit: { ...hit, repeat: repeats.seen(`${token}:${hit.ip}`, hit.at) }, resolve, reject });
         flushing ??= flush();
       });
     },
@@ -126,7 +131,7 @@ interface NewEvent {
   at: number;
 }
 
-async function writeBatch(ctx: AppContext, links: LinkCache, hits: Hit[]): Promise<Outcome[]> {
+async function writeBatch(ctx: AppContext, links: LinkCache, hits: Received[]): Promise<Outcome[]> {
   const { db, dialect } = ctx.store;
   const messageIds = unique(hits.filter((h) => !h.anonymous).map((h) => h.subjectId));
   const messages = new Map(
@@ -170,6 +175,7 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Hit[]): Promi
       userAgent: hit.userAgent,
       honeypot: link?.honeypot ?? false,
       sinceDelivery: deliveredAt === null ? null : hit.at - deliveredAt,
+      repeat: hit.repeat,
     });
     // An erased contact's later events keep no user agent or address.
     const erased = message?.erased_at != null;
