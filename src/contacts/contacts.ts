@@ -175,12 +175,12 @@ export async function updateContact(ctx: AppContext, id: number, patch: ContactP
 
 /**
  * Erasure (GDPR art. 17): personal data goes — identity, custom fields, list
- * memberships, user agents and IPs of its events, bounce diagnostics, outbox
- * copies of what it was sent — while the anonymous row stays
+ * memberships, user agents and IPs of its events, bounce diagnostics, unmatched
+ * bounce reports naming its address, outbox copies of what it was sent — while the anonymous row stays
  * so that campaign counts do not change.
  */
 export async function eraseContact(ctx: AppContext, id: number): Promise<void> {
-  await liveRow(ctx, id);
+  const { email } = await liveRow(ctx, id);
   const now = ctx.now();
   await ctx.store.db.transaction().execute(async (trx) => {
     await trx
@@ -213,6 +213,7 @@ export async function eraseContact(ctx: AppContext, id: number): Promise<void> {
       .where('type', 'not in', ['open', 'click'])
       .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('contact_id', '=', id))
       .execute();
+    if (email) await trx.deleteFrom('unmatched_reports').where('recipient', '=', email).execute();
   });
   await ctx.store.dialect.forgetOldRowVersions(ctx.store.db);
   const messages = await ctx.store.db.selectFrom('messages').select('id').where('contact_id', '=', id).execute();

@@ -171,6 +171,15 @@ describeEachDatabase('reports that name only an address', (kind) => {
     expect(applied.body).toMatchObject({ matched: true, messageId: s.messages[0]!.id, changed: true, contactStatus: 'complained' });
   });
 
+  it('forgets the unmatched reports naming an address when its contact is erased', async () => {
+    const before = (await unmatched('?limit=1000')).items as Array<{ recipient: string }>;
+    expect(before.filter((r) => r.recipient === 'victim@example.test')).toHaveLength(1);
+    const victim = (await t.ctx.store.db.selectFrom('contacts').select('id').where('email', '=', 'victim@example.test').executeTakeFirstOrThrow()).id;
+    expect((await t.api('DELETE', `/api/contacts/${victim}`)).status).toBe(204);
+    const after = (await unmatched('?limit=1000')).items as Array<{ recipient: string }>;
+    expect(after.map((r) => r.recipient)).toEqual(before.map((r) => r.recipient).filter((r) => r !== 'victim@example.test'));
+  });
+
   it('names a bad cursor', async () => {
     expect(await t.api('GET', '/api/reports/unmatched?cursor=nonsense')).toMatchObject({ status: 400, body: { error: { path: 'query.cursor' } } });
     expect(await t.api('GET', '/api/reports/unmatched?limit=0')).toMatchObject({ status: 400, body: { error: { path: 'query.limit' } } });
