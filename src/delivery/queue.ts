@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { MessageStatus } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
+import { suppressAfterSoftBounces } from '../tracking/bounces.js';
 import type { Recipient } from './channel.js';
 
 /**
@@ -208,6 +209,9 @@ export async function recordOutcomes(ctx: AppContext, campaign: { id: number; ch
         .where(status, '=', 'subscribed')
         .execute();
     }
+    // Retries given up count toward the soft-bounces-in-a-row rule like reported soft bounces.
+    const soft = bounced.filter((o) => o.bounceType === 'soft').map((o) => o.contactId);
+    if (soft.length) await suppressAfterSoftBounces(trx, campaign.channel, soft, now);
     if (bounced.length) {
       await trx
         .insertInto('events')
