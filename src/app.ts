@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type RouteOptions } from 'fastify';
+import Fastify, { LogController, type RouteOptions } from 'fastify';
 import { audienceRoutes } from './audience/routes.js';
 import { registerApiGuard } from './auth/guard.js';
 import { sessionRoutes } from './auth/routes.js';
@@ -35,7 +35,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel, options.logStream),
     // Its lines hold full URLs (tokens) and client addresses: logRequests writes what may be kept instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // A hop count is accepted at run time, though Fastify's types omit it.
     trustProxy: ctx.config.trustProxy as boolean | string[],
     bodyLimit: 5 * 1024 * 1024,
