@@ -16,7 +16,7 @@ import type { Database } from '../src/db/schema.js';
 import { relaunch } from '../src/audience/actions.js';
 import type { FilterNode } from '../src/audience/filter.js';
 import { listRecipients, viewSummary } from '../src/audience/recipients.js';
-import type { AppContext } from '../src/http/context.js';
+import type { AppContext } from '../src/context.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
 
 const HOUR = 3_600_000;

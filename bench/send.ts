@@ -23,7 +23,7 @@ import { openStore, type Store } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { mailOptions } from '../src/delivery/channels/smtp.js';
 import { compileEmailTemplate, renderEmail, trackedUrls } from '../src/delivery/render/email.js';
-import type { AppContext } from '../src/http/context.js';
+import type { AppContext } from '../src/context.js';
 import { signer } from '../src/tracking/tokens.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
 

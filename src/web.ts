@@ -2,7 +2,7 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PUBLIC } from './http/access.js';
-import type { Api } from './http/context.js';
+import type { Api } from './http/api.js';
 
 /** Where `vite build` puts the web app (see web/vite.config.ts). */
 export const WEB_BUILD_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));

@@ -3,7 +3,7 @@ import { toCampaign } from '../campaigns/campaigns.js';
 import type { Campaign } from '../campaigns/schemas.js';
 import { getList } from '../contacts/lists.js';
 import type { Database } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { badRequest, conflict } from '../http/errors.js';
 import { DAY_MS } from './compile.js';
 import type { CreateListRequest, RelaunchRequest } from './schemas.js';

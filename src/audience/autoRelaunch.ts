@@ -1,5 +1,5 @@
 import { campaignRow } from '../campaigns/campaigns.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { AppError, badRequest, conflict, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { insertRelaunch } from './actions.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { recipientRows } from './recipients.js';
 import type { ExportRequest, Recipient } from './schemas.js';
 import { resolveView, type View } from './view.js';

@@ -1,6 +1,6 @@
 import { campaignRow } from '../campaigns/campaigns.js';
 import type { CampaignRow } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { iso } from '../http/schemas.js';
 import { campaignStats } from '../tracking/stats.js';
 import type { Lineage } from './schemas.js';

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { Api, AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
+import type { Api } from '../http/api.js';
 import { IdParams } from '../http/schemas.js';
 import { createListFromView, relaunch } from './actions.js';
 import { cancelAutoRelaunch, createAutoRelaunch, listAutoRelaunches } from './autoRelaunch.js';

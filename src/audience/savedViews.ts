@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { parseFilter } from './filter.js';

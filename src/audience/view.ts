@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { campaignRow } from '../campaigns/campaigns.js';
 import type { CampaignRow, Database } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { compileFilter } from './compile.js';
 import { parseFilter, parseFilterText, type FilterNode, type FilterReference } from './filter.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, unauthorized } from '../http/errors.js';
 import '../http/access.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { verifyApiKey } from './apiKeys.js';
 import { csrfMatches, findSession, sessionToken, type SessionUser } from './sessions.js';
 

@@ -1,5 +1,6 @@
 import { PUBLIC } from '../http/access.js';
-import type { Api, AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
+import type { Api } from '../http/api.js';
 import { AppError, unauthorized } from '../http/errors.js';
 import { Session, SignIn } from './schemas.js';
 import { clearSessionCookie, createSession, deleteSession, sessionToken, setSessionCookie } from './sessions.js';

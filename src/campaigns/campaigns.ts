@@ -5,7 +5,7 @@ import type { CampaignRow, CampaignsTable, CampaignStatus } from '../db/schema.j
 import { normalizeEmail } from '../contacts/normalize.js';
 import { htmlLiquid, parseTemplate, plainLiquid } from '../delivery/render/liquid.js';
 import { assertSenderId, assertSmsFits } from '../delivery/sms/preview.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import type { Campaign, CampaignCreate, CampaignPatch, CampaignQuery } from './schemas.js';

@@ -1,4 +1,5 @@
-import type { Api, AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
+import type { Api } from '../http/api.js';
 import { IdParams, Page } from '../http/schemas.js';
 import { createCampaign, deleteCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
 import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, Progress, SendRequest, TestSendRequest, TestSendResult } from './schemas.js';

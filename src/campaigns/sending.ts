@@ -1,5 +1,5 @@
 import type { CampaignStatus } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { badRequest, conflict } from '../http/errors.js';
 import { campaignRow, getCampaign, toCampaign } from './campaigns.js';
 import { materializeAudience } from './materialize.js';

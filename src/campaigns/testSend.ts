@@ -2,7 +2,7 @@ import { normalizeEmail } from '../contacts/normalize.js';
 import { createOutboxChannel } from '../delivery/channels/outbox.js';
 import { createSmtpChannel } from '../delivery/channels/smtp.js';
 import { compileEmailTemplate, renderEmail } from '../delivery/render/email.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { campaignRow } from './campaigns.js';
 

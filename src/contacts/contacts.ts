@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Store } from '../db/connection.js';
 import { likeEscape } from '../db/dialect.js';
 import type { ContactRow } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { registerFields } from './fields.js';

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
-import type { Api, AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
+import type { Api } from '../http/api.js';
 import { badRequest } from '../http/errors.js';
 import { IdParams } from '../http/schemas.js';
 import { listFields } from './fields.js';

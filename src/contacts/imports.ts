@@ -9,7 +9,7 @@ import { CsvError, parse } from 'csv-parse';
 import { sql, type Transaction } from 'kysely';
 import { isTransientDatabaseError } from '../db/connection.js';
 import type { CustomFieldType, Database } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { coerceCell, registerFields } from './fields.js';

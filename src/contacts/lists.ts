@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import type { List } from './schemas.js';

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { Api, AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
+import type { Api } from '../http/api.js';
 import { IdParams, Page } from '../http/schemas.js';
 import { createContact, eraseContact, getContact, listContacts, updateContact } from './contacts.js';
 import { addMembers, audienceCount, createList, deleteList, getList, listLists, removeMembers, renameList } from './lists.js';

@@ -1,5 +1,5 @@
 import type { CampaignRow } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { signer, type Signer, type TokenPurpose } from '../tracking/tokens.js';
 import type { CompiledCampaign, Recipient } from './channel.js';
 import { compileEmailTemplate, renderEmail, trackedUrls, type EmailTemplate } from './render/email.js';

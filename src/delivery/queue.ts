@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { MessageStatus } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { suppressAfterSoftBounces } from '../tracking/bounces.js';
 import type { Recipient } from './channel.js';
 

@@ -1,7 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { Type } from '@sinclair/typebox';
 import { PUBLIC } from '../http/access.js';
-import type { Api, AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
+import type { Api } from '../http/api.js';
 import { IsoDate } from '../http/schemas.js';
 import { listOutbox, readOutboxMessage } from './outboxListing.js';
 import { viewOnline } from './viewOnline.js';

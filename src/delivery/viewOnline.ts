@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { verifyToken } from '../tracking/tokens.js';
 import { CompiledCache, compileEmailCampaign, type CompiledEmail } from './compile.js';
 import { loadClaimed } from './queue.js';

@@ -6,7 +6,7 @@ import { runDueAutoRelaunches } from '../audience/autoRelaunch.js';
 import { startDueCampaigns } from '../campaigns/sending.js';
 import { isTransientDatabaseError } from '../db/connection.js';
 import type { CampaignRow } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { Channel, CompiledCampaign, Rendered, SendOutcome } from './channel.js';
 import { createOutboxChannel } from './channels/outbox.js';
 import { createSmtpChannel } from './channels/smtp.js';

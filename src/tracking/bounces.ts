@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { normalizeEmail } from '../contacts/normalize.js';
 import type { Channel, Database, EmailStatus, UnmatchedReportsTable } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { parseReport, type Report } from './reports.js';

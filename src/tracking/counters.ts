@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 
 /**

@@ -8,7 +8,7 @@ import { describeEachDatabase } from '../../test/support/databases.js';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { createScenario, type Scenario } from './scenario.js';
 import { freePort } from '../../test/support/ports.js';
 

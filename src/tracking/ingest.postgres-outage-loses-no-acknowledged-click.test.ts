@@ -8,7 +8,7 @@ import { createApiKey } from '../auth/apiKeys.js';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { createScenario, type Scenario } from './scenario.js';
 
 const SECRET = 'outage-secret-outage-secret-0123456789';

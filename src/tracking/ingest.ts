@@ -1,7 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import { isTransientDatabaseError } from '../db/connection.js';
 import type { Dialect } from '../db/dialect.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { HONEYPOT_BURST_MS, labelBurst, labelRequest, repeatDetector, type Click } from './classify.js';
 import { counterWrites, recomputeCounters } from './counters.js';
 import { linkCache, type LinkCache, type TrackedLink } from './links.js';

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC } from '../http/access.js';
-import type { Api, AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
+import type { Api } from '../http/api.js';
 import { badRequest } from '../http/errors.js';
 import { IdParams, Page } from '../http/schemas.js';
 import { listUnmatchedReports, recordBounce, recordInboundEmail } from './bounces.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { signer, type TokenPurpose } from './tokens.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { verifyToken } from './tokens.js';
 
 export interface UnsubscribeTarget {

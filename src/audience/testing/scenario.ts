@@ -1,5 +1,5 @@
 import type { Channel, MessageStatus } from '../../db/schema.js';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 
 /**
  * Builds behavioural scenarios straight into the database (contacts, campaigns,

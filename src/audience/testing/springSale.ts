@@ -1,4 +1,4 @@
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { addCampaign, addContact, addList, addMessage, type ContactSpec, type MessageSpec } from './scenario.js';
 
 /**

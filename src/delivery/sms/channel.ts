@@ -4,7 +4,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import smpp from 'smpp';
 import type { Config } from '../../config.js';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import type { Channel, RenderedSms, SendOutcome } from '../channel.js';
 import { outboxDir } from '../channels/outbox.js';
 import { createDeliveryHandler } from './deliveries.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { normalizePhone } from '../../contacts/normalize.js';
 import type { CampaignRow } from '../../db/schema.js';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import type { CompiledCampaign, Recipient, RenderedSms } from '../channel.js';
 import { smsParts } from './encoding.js';
 import { SHORT_CODE_LENGTH } from './links.js';

@@ -1,7 +1,7 @@
 import smpp, { type PDU } from 'smpp';
 import { normalizePhone } from '../../contacts/normalize.js';
 import type { EventsTable } from '../../db/schema.js';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import type { Insertable } from 'kysely';
 import { suppressAfterSoftBounces } from '../../tracking/bounces.js';
 import { withPartsTable } from './parts.js';

@@ -1,6 +1,6 @@
 import { normalizePhone } from '../../contacts/normalize.js';
 import { campaignRow } from '../../campaigns/campaigns.js';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { badRequest } from '../../http/errors.js';
 import { smsParts, type SmsParts } from './encoding.js';
 import { SHORT_CODE_LENGTH } from './links.js';

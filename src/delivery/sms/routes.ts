@@ -1,4 +1,5 @@
-import type { Api, AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
+import type { Api } from '../../http/api.js';
 import { IdParams } from '../../http/schemas.js';
 import { smsPreview } from './preview.js';
 import { SmsPreview } from './schemas.js';

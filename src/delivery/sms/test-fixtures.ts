@@ -1,6 +1,6 @@
 import type { TestApp } from '../../../test/support/app.js';
 import type { CampaignRow } from '../../db/schema.js';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import type { Channel, CompiledCampaign, Recipient, RenderedSms } from '../channel.js';
 import { loadClaimed } from '../queue.js';
 
