@@ -1,5 +1,5 @@
 /** The SMSC of the SMS benchmark in a process of its own, so that it does not share a thread with the client measured. */
-import { startTestSmsc } from '../src/delivery/sms/test-smsc.js';
+import { startTestSmsc } from '../test/support/smsc.js';
 
 const smsc = await startTestSmsc();
 process.send!({ port: smsc.port });

@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { PIXEL } from '../src/tracking/pages.js';
-import { createScenario } from '../src/tracking/scenario.js';
+import { createScenario } from '../test/support/trackingScenario.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
 import { freePort } from '../test/support/ports.js';
 

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createUser } from '../src/auth/users.js';
-import { createScenario } from '../src/tracking/scenario.js';
+import { createScenario } from '../test/support/trackingScenario.js';
 import { CHROMIUM, openBrowser } from '../test/e2e/browser.js';
 import { startTestApp, type TestApp } from '../test/support/app.js';
 import { ensureWebBuild } from '../web/build.js';

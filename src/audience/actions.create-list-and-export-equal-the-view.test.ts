@@ -3,8 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { EXPORT_COLUMNS } from './export.js';
-import { addCampaign, addContact, addMessage } from './testing/scenario.js';
-import { springSale } from './testing/springSale.js';
+import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
+import { springSale } from '../../test/support/springSale.js';
 
 describeEachDatabase('actions on the active view', (kind) => {
   let t: TestApp;

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { addCampaign, addContact, addMessage } from './testing/scenario.js';
+import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
 
 /**
  * A filter may hold 50 conditions of 1,000 `in` values each: far more values than

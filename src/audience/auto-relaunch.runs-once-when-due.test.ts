@@ -3,8 +3,8 @@ import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { startDueCampaigns } from '../campaigns/sending.js';
 import { runDueAutoRelaunches } from './autoRelaunch.js';
-import { addCampaign } from './testing/scenario.js';
-import { DAY, SENT_AT, springSale } from './testing/springSale.js';
+import { addCampaign } from '../../test/support/audienceScenario.js';
+import { DAY, SENT_AT, springSale } from '../../test/support/springSale.js';
 
 describeEachDatabase('auto-relaunch', (kind) => {
   let t: TestApp;

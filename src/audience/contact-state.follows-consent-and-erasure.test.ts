@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { addCampaign, addContact, addMessage } from './testing/scenario.js';
+import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
 
 /** messages.contact_state follows the contact (migration 004's triggers), whoever changes it. */
 describeEachDatabase('contact state in views', (kind) => {

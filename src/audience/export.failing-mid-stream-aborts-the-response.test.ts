@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { EXPORT_COLUMNS } from './export.js';
-import { addCampaign } from './testing/scenario.js';
+import { addCampaign } from '../../test/support/audienceScenario.js';
 
 /**
  * An export that fails once rows have been sent must not end like a complete

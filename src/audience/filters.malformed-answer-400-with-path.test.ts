@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { MAX_CONDITIONS } from './filter.js';
-import { addCampaign } from './testing/scenario.js';
+import { addCampaign } from '../../test/support/audienceScenario.js';
 
 const opened = { field: 'opened', op: 'is', value: true };
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import type { FilterNode } from './filter.js';
-import { addCampaign, addMessage } from './testing/scenario.js';
-import { DAY, SENT_AT, springSale } from './testing/springSale.js';
+import { addCampaign, addMessage } from '../../test/support/audienceScenario.js';
+import { DAY, SENT_AT, springSale } from '../../test/support/springSale.js';
 
 const opened: FilterNode = { field: 'opened', op: 'is', value: true };
 

@@ -6,7 +6,7 @@ import { parseFilter, type FilterCondition, type FilterNode } from './filter.js'
 import { recipientsPage, viewSummary } from './recipients.js';
 import { inView, matches, type MessageFacts, type RecipientFacts } from './reference.js';
 import { SEGMENTS, segmentFilter } from './segments.js';
-import { addCampaign, addContact, addList, addMessage } from './testing/scenario.js';
+import { addCampaign, addContact, addList, addMessage } from '../../test/support/audienceScenario.js';
 import { resolveView } from './view.js';
 
 /*

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import type { FilterNode } from './filter.js';
-import { addCampaign, addContact, addMessage } from './testing/scenario.js';
+import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
 import { resolveView, viewRows } from './view.js';
 
 const HOSTILE = [`Robert'); DROP TABLE contacts;--`, `%' OR '1'='1`, `x" OR 1=1 --`, `\\' ; DELETE FROM messages; --`];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { SORT_KEYS } from './schemas.js';
-import { addCampaign, addContact, addMessage } from './testing/scenario.js';
+import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
 
 const HOUR = 3_600_000;
 const SENT = Date.UTC(2025, 2, 3, 9);

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { addCampaign } from './testing/scenario.js';
-import { DAY, SENT_AT, springSale } from './testing/springSale.js';
+import { addCampaign } from '../../test/support/audienceScenario.js';
+import { DAY, SENT_AT, springSale } from '../../test/support/springSale.js';
 
 describeEachDatabase('relaunch', (kind) => {
   let t: TestApp;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { addCampaign, addMessage } from './testing/scenario.js';
-import { springSale } from './testing/springSale.js';
+import { addCampaign, addMessage } from '../../test/support/audienceScenario.js';
+import { springSale } from '../../test/support/springSale.js';
 
 describeEachDatabase('saved views', (kind) => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { startSmtpSink, type SmtpSink } from '../delivery/testing/smtpSink.js';
+import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
 import { startSender, type Sender } from '../delivery/worker.js';
 
 const until = async (check: () => Promise<boolean>, what: string) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { SOFT_BOUNCES_TO_SUPPRESS } from '../tracking/bounces.js';
-import { startSmtpSink, type SmtpSink } from './testing/smtpSink.js';
+import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
 import { startSender, type Sender } from './worker.js';
 
 describeEachDatabase('sending to a mailbox that never accepts', (kind) => {

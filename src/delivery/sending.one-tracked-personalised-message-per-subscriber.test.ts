@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { signer, verifyToken } from '../tracking/tokens.js';
-import { startSmtpSink, type SmtpSink } from './testing/smtpSink.js';
+import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
 import { startSender, type Sender } from './worker.js';
 
 const PUBLIC_URL = 'https://go.shop.test';

@@ -7,7 +7,7 @@ import { startServerProcess, type ServerProcess } from '../../test/support/serve
 import { createApiKey } from '../auth/apiKeys.js';
 import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
-import { startSmtpSink, type SmtpSink } from './testing/smtpSink.js';
+import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
 
 const RECIPIENTS = 3000;
 const BATCH_SIZE = 250;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { startSmtpSink, type SmtpSink } from './testing/smtpSink.js';
+import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { createScenario } from './scenario.js';
+import { createScenario } from '../../test/support/trackingScenario.js';
 
 /** A sample report from fixtures/, its {{placeholders}} filled in. */
 function sample(name: string, values: Record<string, string>): string {

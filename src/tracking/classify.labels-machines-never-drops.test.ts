@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { labelRequest, type RequestSignals } from './classify.js';
 import { storedIp } from './ip.js';
-import { countersFromEvents, createScenario, storedCounters } from './scenario.js';
+import { countersFromEvents, createScenario, storedCounters } from '../../test/support/trackingScenario.js';
 
 const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const OUTLOOK = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17029; Pro)';

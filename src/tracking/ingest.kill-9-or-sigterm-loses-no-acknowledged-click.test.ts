@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import type { AppContext } from '../context.js';
-import { createScenario, type Scenario } from './scenario.js';
+import { createScenario, type Scenario } from '../../test/support/trackingScenario.js';
 import { freePort } from '../../test/support/ports.js';
 
 const SECRET = 'kill-nine-secret-kill-nine-secret-0123456789';

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { countersFromEvents, createScenario, storedCounters } from './scenario.js';
+import { countersFromEvents, createScenario, storedCounters } from '../../test/support/trackingScenario.js';
 
 const run = promisify(execFile);
 const USER_AGENTS = [

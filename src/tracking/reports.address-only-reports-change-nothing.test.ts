@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { startSmtpSink, type SmtpSink } from '../delivery/testing/smtpSink.js';
+import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
 import { startSender, type Sender } from '../delivery/worker.js';
-import { createScenario } from './scenario.js';
+import { createScenario } from '../../test/support/trackingScenario.js';
 
 /** A sample report from fixtures/, its {{placeholders}} filled in. */
 function sample(name: string, values: Record<string, string>): string {

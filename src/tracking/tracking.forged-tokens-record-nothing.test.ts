@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { PIXEL } from './pages.js';
-import { createScenario, type Scenario } from './scenario.js';
+import { createScenario, type Scenario } from '../../test/support/trackingScenario.js';
 import { signer } from './tokens.js';
 
 /** Runs `count` requests through `concurrency` parallel lanes; returns each response's status. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { PIXEL } from './pages.js';
-import { createScenario, type Scenario } from './scenario.js';
+import { createScenario, type Scenario } from '../../test/support/trackingScenario.js';
 import { signer } from './tokens.js';
 
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { createScenario, type Scenario } from './scenario.js';
+import { createScenario, type Scenario } from '../../test/support/trackingScenario.js';
 
 describeEachDatabase('unsubscribe links', (kind) => {
   let t: TestApp;

@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
-import { startSmtpSink, type SmtpSink } from '../../src/delivery/testing/smtpSink.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtpSink.js';
 import { startSender, type Sender } from '../../src/delivery/worker.js';
 import { ensureWebBuild } from '../../web/build.js';
 import { startTestApp, type TestApp } from '../support/app.js';

@@ -3,7 +3,7 @@ import smpp from 'smpp';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { describeEachDatabase } from '../../../test/support/databases.js';
 import { startSender, type Sender } from '../worker.js';
-import { startTestSmsc, type TestSmsc } from './test-smsc.js';
+import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
 
 const PUBLIC_URL = 'https://go.shop.test';
 const SUNDAY_NOON_PARIS = Date.parse('2025-06-15T10:00:00Z');

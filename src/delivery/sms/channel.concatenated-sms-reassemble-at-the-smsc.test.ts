@@ -4,7 +4,7 @@ import { describeEachDatabase } from '../../../test/support/databases.js';
 import type { Channel, RenderedSms } from '../channel.js';
 import { createSmsChannel } from './channel.js';
 import { withPartsTable } from './parts.js';
-import { startTestSmsc, type TestSmsc } from './test-smsc.js';
+import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
 
 describeEachDatabase('SMS over SMPP: encoding and concatenation seen by the SMSC', (kind) => {
   let smsc: TestSmsc;

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { describeEachDatabase } from '../../../test/support/databases.js';
 import type { RenderedSms } from '../channel.js';
 import { compileSmsCampaign } from './compile.js';
-import { queuedRecipients, smsCampaign } from './test-fixtures.js';
+import { queuedRecipients, smsCampaign } from '../../../test/support/smsFixtures.js';
 
 const SHORT = /https:\/\/r\.test\/s\/([0-9A-Za-z]{8})\b/g;
 const codesIn = (text: string) => [...text.matchAll(SHORT)].map((m) => m[1]!);

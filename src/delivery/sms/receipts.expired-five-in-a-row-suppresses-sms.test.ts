@@ -6,8 +6,8 @@ import { SOFT_BOUNCES_TO_SUPPRESS } from '../../tracking/bounces.js';
 import type { Channel, RenderedSms } from '../channel.js';
 import { createSmsChannel } from './channel.js';
 import { compileSmsCampaign } from './compile.js';
-import { sendQueued, smsCampaign } from './test-fixtures.js';
-import { startTestSmsc, type TestSmsc } from './test-smsc.js';
+import { sendQueued, smsCampaign } from '../../../test/support/smsFixtures.js';
+import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
 
 describeEachDatabase('SMS that expire undelivered, campaign after campaign', (kind) => {
   let smsc: TestSmsc;

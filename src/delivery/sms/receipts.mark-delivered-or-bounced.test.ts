@@ -5,8 +5,8 @@ import { describeEachDatabase } from '../../../test/support/databases.js';
 import type { Channel, RenderedSms } from '../channel.js';
 import { createSmsChannel } from './channel.js';
 import { compileSmsCampaign } from './compile.js';
-import { sendQueued, smsCampaign } from './test-fixtures.js';
-import { startTestSmsc, type TestSmsc } from './test-smsc.js';
+import { sendQueued, smsCampaign } from '../../../test/support/smsFixtures.js';
+import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
 
 describeEachDatabase('SMS delivery receipts', (kind) => {
   let smsc: TestSmsc;

@@ -6,8 +6,8 @@ import type { Channel, RenderedSms } from '../channel.js';
 import { createSmsChannel } from './channel.js';
 import { loadClaimed } from '../queue.js';
 import { compileSmsCampaign } from './compile.js';
-import { sendQueued, smsCampaign } from './test-fixtures.js';
-import { startTestSmsc, type TestSmsc } from './test-smsc.js';
+import { sendQueued, smsCampaign } from '../../../test/support/smsFixtures.js';
+import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
 
 describeEachDatabase('SMS receipts saying the number does not exist', (kind) => {
   let smsc: TestSmsc;

@@ -6,8 +6,8 @@ import type { Channel, RenderedSms } from '../channel.js';
 import { createSmsChannel } from './channel.js';
 import { compileSmsCampaign } from './compile.js';
 import { isStopReply } from './deliveries.js';
-import { sendQueued, smsCampaign } from './test-fixtures.js';
-import { startTestSmsc, type TestSmsc } from './test-smsc.js';
+import { sendQueued, smsCampaign } from '../../../test/support/smsFixtures.js';
+import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
 
 describeEachDatabase('SMS replies: STOP unsubscribes', (kind) => {
   let smsc: TestSmsc;

@@ -1,7 +1,7 @@
 import smpp from 'smpp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LinkDown, openSmppLink, parseSmppUrl, type SmppLink } from './smpp-link.js';
-import { startTestSmsc, type TestSmsc } from './test-smsc.js';
+import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
 
 const until = async (what: string, check: () => boolean) => {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,5 +1,5 @@
-import type { AppContext } from '../context.js';
-import { signer, type TokenPurpose } from './tokens.js';
+import type { AppContext } from '../../src/context.js';
+import { signer, type TokenPurpose } from '../../src/tracking/tokens.js';
 
 /**
  * Test scenarios for tracking: a sent campaign with its links (and a honeypot),

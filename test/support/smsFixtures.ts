@@ -1,8 +1,8 @@
-import type { TestApp } from '../../../test/support/app.js';
-import type { CampaignRow } from '../../db/schema.js';
-import type { AppContext } from '../../context.js';
-import type { Channel, CompiledCampaign, Recipient, RenderedSms } from '../channel.js';
-import { loadClaimed } from '../queue.js';
+import type { TestApp } from './app.js';
+import type { CampaignRow } from '../../src/db/schema.js';
+import type { AppContext } from '../../src/context.js';
+import type { Channel, CompiledCampaign, Recipient, RenderedSms } from '../../src/delivery/channel.js';
+import { loadClaimed } from '../../src/delivery/queue.js';
 
 /**
  * Test helpers for the SMS channel on its own: contacts, list and campaign

@@ -1,5 +1,5 @@
-import type { AppContext } from '../../context.js';
-import { addCampaign, addContact, addList, addMessage, type ContactSpec, type MessageSpec } from './scenario.js';
+import type { AppContext } from '../../src/context.js';
+import { addCampaign, addContact, addList, addMessage, type ContactSpec, type MessageSpec } from './audienceScenario.js';
 
 /**
  * One email campaign whose every recipient is known, with the segments worked out

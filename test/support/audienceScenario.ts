@@ -1,5 +1,5 @@
-import type { Channel, MessageStatus } from '../../db/schema.js';
-import type { AppContext } from '../../context.js';
+import type { Channel, MessageStatus } from '../../src/db/schema.js';
+import type { AppContext } from '../../src/context.js';
 
 /**
  * Builds behavioural scenarios straight into the database (contacts, campaigns,
