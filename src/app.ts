@@ -9,8 +9,8 @@ import { campaignRoutes } from './campaigns/routes.js';
 import { importRoutes } from './contacts/importRoutes.js';
 import { contactRoutes, listRoutes } from './contacts/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
+import { erasureRoutes } from './erasure/routes.js';
 import { databaseAnswers } from './db/connection.js';
-import { smsRoutes } from './delivery/sms/routes.js';
 import { PUBLIC } from './http/access.js';
 import type { AppContext } from './context.js';
 import type { Api } from './http/api.js';
@@ -65,11 +65,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     (await databaseAnswers(ctx.store)) ? { ok: true, database: 'available' } : reply.code(503).send({ ok: false, database: 'unavailable' }),
   );
   contactRoutes(app, ctx);
+  erasureRoutes(app, ctx);
   listRoutes(app, ctx);
   importRoutes(app, ctx);
   campaignRoutes(app, ctx);
   deliveryRoutes(app, ctx);
-  smsRoutes(app, ctx);
   trackingRoutes(app, ctx);
   audienceRoutes(app, ctx);
   sessionRoutes(app, ctx);

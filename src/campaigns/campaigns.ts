@@ -4,7 +4,7 @@ import { likeEscape } from '../db/dialect.js';
 import type { CampaignRow, CampaignsTable, CampaignStatus } from '../db/schema.js';
 import { normalizeEmail } from '../contacts/normalize.js';
 import { htmlLiquid, parseTemplate, plainLiquid } from '../delivery/render/liquid.js';
-import { assertSenderId, assertSmsFits } from '../delivery/sms/preview.js';
+import { assertSenderId, assertSmsFits, smsPreview, type SmsPreview } from '../delivery/sms/preview.js';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
@@ -178,4 +178,9 @@ export async function listCampaigns(ctx: AppContext, query: CampaignQuery) {
   const items = rows.slice(0, limit).map((r) => toCampaign(r, ctx.store));
   const nextCursor = rows.length > limit ? encodeCursor({ before: items[items.length - 1]!.id }) : null;
   return { total: Number(count.total), items, nextCursor };
+}
+
+/** Characters, encoding and parts of an SMS campaign: a sample recipient and the longest over its audience. */
+export async function campaignSmsPreview(ctx: AppContext, id: number): Promise<SmsPreview> {
+  return smsPreview(ctx, await campaignRow(ctx, id));
 }

@@ -1,7 +1,8 @@
 import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
 import { IdParams, Page } from '../http/schemas.js';
-import { createCampaign, deleteCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
+import { SmsPreview } from '../delivery/sms/schemas.js';
+import { campaignSmsPreview, createCampaign, deleteCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
 import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, Progress, SendRequest, TestSendRequest, TestSendResult } from './schemas.js';
 import { campaignProgress, cancelCampaign, pauseCampaign, resumeCampaign, sendCampaign } from './sending.js';
 import { sendTestEmails } from './testSend.js';
@@ -25,6 +26,11 @@ export function campaignRoutes(app: Api, ctx: AppContext): void {
     await deleteCampaign(ctx, req.params.id);
     return reply.status(204).send();
   });
+  app.get(
+    '/api/campaigns/:id/sms-preview',
+    { schema: { tags, summary: 'Characters, encoding and parts of an SMS campaign: a sample recipient and the longest over the audience', params: IdParams, response: { 200: SmsPreview } } },
+    (req) => campaignSmsPreview(ctx, req.params.id),
+  );
 
   const sending = { tags: ['sending'], params: IdParams, response: { 200: Campaign } };
   app.post(

@@ -6,7 +6,6 @@ import type { AppContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { registerFields } from './fields.js';
-import { deleteOutboxCopies } from '../delivery/channels/outbox.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import type { Contact, ContactCreate, ContactPatch, ContactQuery } from './schemas.js';
 
@@ -95,7 +94,7 @@ export async function createContact(ctx: AppContext, input: ContactCreate): Prom
   return toContact(row, ctx.store);
 }
 
-async function liveRow(ctx: AppContext, id: number): Promise<ContactRow> {
+export async function liveRow(ctx: AppContext, id: number): Promise<ContactRow> {
   const row = await ctx.store.db
     .selectFrom('contacts')
     .selectAll()
@@ -171,51 +170,4 @@ export async function updateContact(ctx: AppContext, id: number, patch: ContactP
     .returningAll()
     .executeTakeFirstOrThrow();
   return toContact(row, ctx.store);
-}
-
-/**
- * Erasure (GDPR art. 17): personal data goes — identity, custom fields, list
- * memberships, user agents and IPs of its events, bounce diagnostics, unmatched
- * bounce reports naming its address, outbox copies of what it was sent — while the anonymous row stays
- * so that campaign counts do not change.
- */
-export async function eraseContact(ctx: AppContext, id: number): Promise<void> {
-  const { email } = await liveRow(ctx, id);
-  const now = ctx.now();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('contacts')
-      .set({
-        email: null,
-        phone: null,
-        first_name: null,
-        last_name: null,
-        fields: ctx.store.dialect.writeJson({}),
-        email_status: 'unsubscribed',
-        sms_status: 'unsubscribed',
-        erased_at: now,
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .execute();
-    await trx.deleteFrom('list_members').where('contact_id', '=', id).execute();
-    await trx.deleteFrom('campaign_audience').where('contact_id', '=', id).execute();
-    await trx
-      .updateTable('events')
-      .set({ user_agent: null, ip: null })
-      .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('contact_id', '=', id))
-      .execute();
-    // Bounce diagnostics often quote the address, and SMS replies may name the person; open and click reasons are only the classifier's labels.
-    await trx.updateTable('messages').set({ bounce_reason: null }).where('contact_id', '=', id).execute();
-    await trx
-      .updateTable('events')
-      .set({ reason: null })
-      .where('type', 'not in', ['open', 'click'])
-      .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('contact_id', '=', id))
-      .execute();
-    if (email) await trx.deleteFrom('unmatched_reports').where('recipient', '=', email).execute();
-  });
-  await ctx.store.dialect.forgetOldRowVersions(ctx.store.db);
-  const messages = await ctx.store.db.selectFrom('messages').select('id').where('contact_id', '=', id).execute();
-  await deleteOutboxCopies(ctx.config, messages.map((m) => m.id));
 }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
 import { IdParams, Page } from '../http/schemas.js';
-import { createContact, eraseContact, getContact, listContacts, updateContact } from './contacts.js';
+import { createContact, getContact, listContacts, updateContact } from './contacts.js';
 import { addMembers, audienceCount, createList, deleteList, getList, listLists, removeMembers, renameList } from './lists.js';
 import { Contact, ContactCreate, ContactPatch, ContactQuery, List, ListWrite, MemberChange } from './schemas.js';
 
@@ -20,10 +20,6 @@ export function contactRoutes(app: Api, ctx: AppContext): void {
   app.patch('/api/contacts/:id', { schema: { tags, params: IdParams, body: ContactPatch, response: { 200: Contact } } }, (req) =>
     updateContact(ctx, req.params.id, req.body),
   );
-  app.delete('/api/contacts/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
-    await eraseContact(ctx, req.params.id);
-    return reply.status(204).send();
-  });
 }
 
 export function listRoutes(app: Api, ctx: AppContext): void {

@@ -1,6 +1,6 @@
 import { normalizePhone } from '../../contacts/normalize.js';
-import { campaignRow } from '../../campaigns/campaigns.js';
 import type { AppContext } from '../../context.js';
+import type { CampaignRow } from '../../db/schema.js';
 import { badRequest } from '../../http/errors.js';
 import { smsParts, type SmsParts } from './encoding.js';
 import { SHORT_CODE_LENGTH } from './links.js';
@@ -58,9 +58,8 @@ export interface SmsPreview {
 const PAGE = 1000;
 
 /** Characters, encoding and parts for a sample recipient and the longest over the campaign's audience. */
-export async function smsPreview(ctx: AppContext, campaignId: number): Promise<SmsPreview> {
-  const campaign = await campaignRow(ctx, campaignId);
-  if (campaign.channel !== 'sms') throw badRequest(`Campaign ${campaignId} is an email campaign; the SMS preview is for SMS campaigns`);
+export async function smsPreview(ctx: AppContext, campaign: CampaignRow): Promise<SmsPreview> {
+  if (campaign.channel !== 'sms') throw badRequest(`Campaign ${campaign.id} is an email campaign; the SMS preview is for SMS campaigns`);
   const template: SmsTemplate = templateOf(ctx, campaign.body ?? '', campaign.name);
   const url = sampleShortUrl(ctx);
   const { db, dialect } = ctx.store;
