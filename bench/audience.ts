@@ -16,7 +16,7 @@ import type { Database } from '../src/db/schema.js';
 import { relaunch } from '../src/audience/actions.js';
 import type { FilterNode } from '../src/audience/filter.js';
 import { listRecipients, viewSummary } from '../src/audience/recipients.js';
-import type { AppContext } from '../src/context.js';
+import { Jobs, type AppContext } from '../src/context.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
 
 const HOUR = 3_600_000;
@@ -164,7 +164,7 @@ async function measure(ctx: AppContext, campaignId: number, firstLink: number, r
 async function benchOne(kind: DatabaseKind, recipients: number, runs: number) {
   const database = await freshDatabase(kind);
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', SECRET: 'bench-secret-bench-secret-bench-secret-0123' });
-  const context = (store: Store): AppContext => ({ store, config, now: () => NOW, secret: Buffer.from(config.secret!) });
+  const context = (store: Store): AppContext => ({ store, config, now: () => NOW, secret: Buffer.from(config.secret!), jobs: new Jobs() });
   let store = openStore(database.url);
   try {
     await migrate(store);

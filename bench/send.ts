@@ -2,7 +2,8 @@
  * npm run bench -- send [--recipients=100000] [--materialize=1000000]
  *
  * 1. Sending: a campaign of N personalised, tracked recipients sent by a real
- *    `ricochet worker` process to a local smtp-server sink (own process), beside
+ *    `ricochet worker` process (the compiled dist/server/main.js, built first when
+ *    out of date) to a local smtp-server sink (own process), beside
  *    raw pooled nodemailer sending one pre-rendered message N times to the same
  *    sink in the same run, with the same connections and messages in flight.
  *    The worker's peak RSS is read from /proc (VmHWM).
@@ -23,9 +24,10 @@ import { openStore, type Store } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { mailOptions } from '../src/delivery/channels/smtp.js';
 import { compileEmailTemplate, renderEmail, trackedUrls } from '../src/delivery/render/email.js';
-import type { AppContext } from '../src/context.js';
+import { Jobs, type AppContext } from '../src/context.js';
 import { signer } from '../src/tracking/tokens.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
+import { ensureServerBuild } from '../web/build.js';
 
 const POOL = 5;
 const IN_FLIGHT = POOL * 2;
@@ -72,9 +74,9 @@ async function startSinkProcess(): Promise<Sink> {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** A real `ricochet worker` process; `peakRss()` reads its high-water mark while it runs. */
+/** A real `ricochet worker` process, compiled as users run it; `peakRss()` reads its high-water mark while it runs. */
 function workerProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts'), 'worker'], {
+  const child = spawn(process.execPath, [join(here, '..', 'dist', 'server', 'main.js'), 'worker'], {
     env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -119,7 +121,7 @@ async function context(kind: DatabaseKind, env: Record<string, string> = {}) {
   const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: join(process.cwd(), 'scratch', 'bench-data'), SECRET: 'bench-secret-bench-secret-bench-secret-0', PUBLIC_URL: 'https://go.shop.example', ...env });
   const store = openStore(config.databaseUrl);
   await migrate(store);
-  const ctx: AppContext = { store, config, now: Date.now, secret: Buffer.from(config.secret!) };
+  const ctx: AppContext = { store, config, now: Date.now, secret: Buffer.from(config.secret!), jobs: new Jobs() };
   return { ctx, env: { DATABASE_URL: database.url, DATA_DIR: config.dataDir, SECRET: config.secret!, PUBLIC_URL: config.publicUrl, ...env }, drop: async () => (await store.close(), await database.drop()) };
 }
 
@@ -129,7 +131,7 @@ async function ricochet(kind: DatabaseKind, sink: Sink, count: number) {
   try {
     const listId = await seed(ctx.store, count);
     const campaign = await createCampaign(ctx, { ...CAMPAIGN, listIds: [listId] });
-    // Let the worker start (tsx compiles on start-up) before the clock runs.
+    // Let the worker start before the clock runs.
     await new Promise((r) => setTimeout(r, 3000));
     const before = await sink.accepted();
     const start = performance.now();
@@ -173,6 +175,7 @@ export default async function (args: string[]): Promise<void> {
   const recipients = option(args, 'recipients', 100_000);
   const audience = option(args, 'materialize', 1_000_000);
   const kinds: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  await ensureServerBuild();
   const sink = await startSinkProcess();
   try {
     console.log(`Sending ${recipients} personalised, tracked messages (${POOL} SMTP connections, ${IN_FLIGHT} in flight; sink in its own process)`);

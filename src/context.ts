@@ -3,7 +3,29 @@ import { openStore, type Store } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { loadSecret } from './secret.js';
 
-/** What every feature receives: the store, the configuration, the clock and the tracking secret. */
+/**
+ * Work that runs in the background of this process (an import…), keyed so that it
+ * is not started twice. Stopping is for shutdown: every job's signal aborts, jobs
+ * end at their next safe point, and stopAll waits for them; jobs started after
+ * that get a signal already aborted.
+ */
+export class Jobs {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  /** Starts `job` unless one with this key is running. A job records its own failure: one that throws is an error nobody handled. */
+  start(key: string, job: (stop: AbortSignal) => Promise<void>): void {
+    if (this.running.has(key)) return;
+    this.running.set(key, job(this.stopping.signal).finally(() => this.running.delete(key)));
+  }
+
+  async stopAll(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled(this.running.values());
+  }
+}
+
+/** What every feature receives: the store, the configuration, the clock, the tracking secret and the background jobs. */
 export interface AppContext {
   store: Store;
   config: Config;
@@ -11,11 +33,13 @@ export interface AppContext {
   now: () => number;
   /** Key for tracking tokens (HMAC-SHA256). */
   secret: Buffer;
+  /** Background jobs of this process: each context has its own, so stopping one app stops nothing of another. */
+  jobs: Jobs;
 }
 
 /** Opens the database, applies migrations and gathers what every feature needs. */
 export async function createContext(config: Config, options: { migrate?: boolean } = {}): Promise<AppContext> {
   const store = openStore(config.databaseUrl);
   if (options.migrate !== false) await migrate(store);
-  return { store, config, now: Date.now, secret: loadSecret(config) };
+  return { store, config, now: Date.now, secret: loadSecret(config), jobs: new Jobs() };
 }

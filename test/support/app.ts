@@ -3,7 +3,7 @@ import { createApiKey } from '../../src/auth/apiKeys.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openStore } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
-import type { AppContext } from '../../src/context.js';
+import { Jobs, type AppContext } from '../../src/context.js';
 import type { Api } from '../../src/http/api.js';
 import { freshDatabase, type DatabaseKind } from './databases.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,7 +45,7 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
       fixed = undefined;
     },
   };
-  const ctx: AppContext = { store, config, now: () => clock.now, secret: Buffer.from(config.secret!) };
+  const ctx: AppContext = { store, config, now: () => clock.now, secret: Buffer.from(config.secret!), jobs: new Jobs() };
   const app = await buildApp(ctx, { logger: process.env.TEST_LOG === '1', ...appOptions });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
