@@ -1,9 +1,9 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { dkimKeyText, smtpSettings } from './delivery/channels/smtp.js';
-import { parseSmppUrl } from './delivery/sms/smpp-link.js';
-import { parseSendWindow } from './delivery/sms/window.js';
+import { parseSendWindow } from './settings/sendWindow.js';
+import { parseSmppUrl } from './settings/smpp.js';
+import { dkimKeyText, smtpSettings } from './settings/smtp.js';
 
 /** Everything Ricochet reads from the environment, validated once at start-up. */
 export interface Config {

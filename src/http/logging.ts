@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { storedIp } from '../tracking/ip.js';
+import { storedIp } from './clientAddress.js';
 
 /** Where log lines go instead of stdout (tests read them). */
 export interface LogStream {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { labelRequest, type RequestSignals } from './classify.js';
-import { storedIp } from './ip.js';
+import { storedIp } from '../http/clientAddress.js';
 import { countersFromEvents, createScenario, storedCounters } from '../../test/support/trackingScenario.js';
 
 const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';

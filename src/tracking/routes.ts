@@ -6,7 +6,7 @@ import { badRequest } from '../http/errors.js';
 import { IdParams, Page } from '../http/schemas.js';
 import { listUnmatchedReports, recordBounce, recordInboundEmail } from './bounces.js';
 import { startIngestion, type Hit } from './ingest.js';
-import { storedIp } from './ip.js';
+import { storedIp } from '../http/clientAddress.js';
 import { linkNotFoundPage, PAGE_HEADERS, PIXEL, tryAgainPage, unsubscribeConfirmPage, unsubscribedPage } from './pages.js';
 import { BounceResult, BounceWebhook, CampaignStats, InboundResult, UnmatchedQuery, UnmatchedReport } from './schemas.js';
 import { campaignStats } from './stats.js';

@@ -10,7 +10,8 @@ import { outboxDir } from '../channels/outbox.js';
 import { createDeliveryHandler } from './deliveries.js';
 import { encodeGsm7, encodeUcs2, splitSms } from './encoding.js';
 import { withPartsTable } from './parts.js';
-import { LinkDown, openSmppLink, parseSmppUrl, statusName, THROTTLING, type SmppOptions } from './smpp-link.js';
+import { parseSmppUrl, type SmppOptions } from '../../settings/smpp.js';
+import { LinkDown, openSmppLink, statusName, THROTTLING } from './smpp-link.js';
 
 /** SMS leave over SMPP when SMPP_URL is set, otherwise they land in the local outbox as *.sms.txt files. */
 export function createSmsChannel(ctx: AppContext): Channel<RenderedSms> {

@@ -1,6 +1,7 @@
 import smpp from 'smpp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LinkDown, openSmppLink, parseSmppUrl, type SmppLink } from './smpp-link.js';
+import { parseSmppUrl } from '../../settings/smpp.js';
+import { LinkDown, openSmppLink, type SmppLink } from './smpp-link.js';
 import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
 
 const until = async (what: string, check: () => boolean) => {

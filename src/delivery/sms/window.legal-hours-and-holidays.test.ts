@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { easterSunday, frenchPublicHolidays, nextSendOpening, parseSendWindow, smsSendHold } from './window.js';
+import { parseSendWindow } from '../../settings/sendWindow.js';
+import { easterSunday, frenchPublicHolidays, nextSendOpening, smsSendHold } from './window.js';
 
 const DEFAULT = 'Mon-Sat 08:00-20:00 Europe/Paris';
 const at = (iso: string) => Date.parse(iso);

@@ -1,0 +1,66 @@
+/**
+ * Ricochet's import rules (docs/architecture.md): data flows one way and so do imports.
+ * `npm test` runs them; a violation names the two files and the rule.
+ */
+
+/** Floors from the bottom: a source file imports from its own floor or below, never above. */
+const FLOORS = [
+  ['configuration and storage', '^src/(config|secret)\\.ts$|^src/(db|settings)/'],
+  ['the HTTP edge', '^src/http/'],
+  ['the context', '^src/context\\.ts$'],
+  ['users and contacts', '^src/(auth|contacts)/'],
+  ['tracking', '^src/tracking/'],
+  ['delivery', '^src/delivery/'],
+  ['campaigns', '^src/campaigns/'],
+  ['audience', '^src/audience/'],
+  ['what runs by itself, and erasure', '^src/(scheduler|erasure)/'],
+  ['the app', '^src/(app|web)\\.ts$'],
+  ['the command line', '^src/(demo|main)\\.ts$'],
+];
+const TESTS = '\\.test\\.tsx?$';
+
+const upward = FLOORS.slice(0, -1).map(([name, path], index) => ({
+  name: `no-upward-from-${name.replace(/\W+/g, '-')}`,
+  comment: `${name} sits below ${FLOORS.slice(index + 1).map(([above]) => above).join(', ')}: it must not import them`,
+  severity: 'error',
+  from: { path, pathNot: TESTS },
+  to: { path: FLOORS.slice(index + 1).map(([, above]) => `(${above})`).join('|') },
+}));
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', comment: 'a cycle makes two modules one', severity: 'error', from: {}, to: { circular: true } },
+    ...upward,
+    {
+      name: 'every-source-file-on-a-floor',
+      comment: 'a new top-level file or folder in src/ needs its place in FLOORS (and in docs/architecture.md)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [TESTS, '^src/types/', ...FLOORS.map(([, path]) => path)] },
+      to: {},
+    },
+    {
+      name: 'source-never-imports-tests',
+      comment: 'test support lives in test/support/ and only tests use it',
+      severity: 'error',
+      from: { path: '^(src|web/src)/', pathNot: TESTS },
+      to: { path: `^test/|${TESTS}` },
+    },
+    {
+      name: 'web-takes-only-types-from-the-server',
+      comment: 'the web app imports server schema types, and the SMS counting code it shares with the sender',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^src/', pathNot: '^src/delivery/sms/(encoding|links)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    // TypeScript 7 has no compiler API for the cruiser to parse with: swc reads the TypeScript,
+    // type-only imports included. It does not read JSX, so the web app's .tsx files are checked
+    // by web/src/imports-from-the-server.test.ts instead.
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/|\\.tsx$' },
+  },
+};
