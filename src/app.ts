@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifySchema, type RouteOptions } from 'fastify';
 import { audienceRoutes } from './audience/routes.js';
 import { registerApiGuard } from './auth/guard.js';
 import { sessionRoutes } from './auth/routes.js';
@@ -50,10 +50,16 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   logRequests(app);
   await app.register(swagger, {
     openapi: {
+      // 3.1 schemas are JSON Schema 2020-12, what TypeBox writes (tuples, numeric exclusiveMinimum, type null).
+      openapi: '3.1.0',
       info: { title: 'Ricochet API', version: '1', description: 'Email and SMS campaigns with per-recipient behavioral tracking and retargeting.' },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
+    // Components are named after their schema's $id (Contact, Filter, Error…), not def-0, def-1….
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transform: ({ schema, url, route }) => ({ url, schema: documentedSchema(schema, route.config?.access === 'public') }),
+    transformObject: (document) => ('openapiObject' in document ? plainReferences(document.openapiObject) : document.swaggerObject),
   });
   app.addSchema(ErrorResponse);
   await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1 } });
@@ -75,4 +81,42 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   sessionRoutes(app, ctx);
   await webRoutes(app, options.webBuildDir);
   return app;
+}
+
+/**
+ * A route's schema as the OpenAPI document shows it (what is validated and sent is unchanged):
+ * a public route needs no credentials (`security: []`), and a body or response that is a named
+ * schema (`$id`) is wrapped so that the document refers to its component instead of copying it.
+ */
+function documentedSchema(schema: FastifySchema | undefined, isPublic: boolean): FastifySchema {
+  const named = (part: unknown) => (part && typeof part === 'object' && '$id' in part ? { allOf: [part] } : part);
+  const response = schema?.response as Record<string, unknown> | undefined;
+  return {
+    ...schema,
+    ...(isPublic && { security: [] }),
+    ...(schema?.body !== undefined && { body: named(schema.body) }),
+    ...(response && { response: Object.fromEntries(Object.entries(response).map(([code, part]) => [code, named(part)])) }),
+  };
+}
+
+/** `{ allOf: [{ $ref }] }` left by documentedSchema becomes the plain `{ $ref }` that client generators name their types by. */
+function plainReferences<T extends object>(document: T): T {
+  type Schema = { allOf?: Schema[]; $ref?: string };
+  type Content = Record<string, { schema?: Schema }> | undefined;
+  type Operation = { requestBody?: { content?: Content }; responses?: Record<string, { content?: Content }> };
+  const isOnly = (schema: Schema, key: keyof Schema) => Object.keys(schema).length === 1 && key in schema;
+  const plain = (content: Content) => {
+    for (const media of Object.values(content ?? {})) {
+      const only = media.schema && isOnly(media.schema, 'allOf') && media.schema.allOf!.length === 1 ? media.schema.allOf![0]! : undefined;
+      if (only && isOnly(only, '$ref')) media.schema = only;
+    }
+  };
+  const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      plain(operation.requestBody?.content);
+      for (const response of Object.values(operation.responses ?? {})) plain(response.content);
+    }
+  }
+  return document;
 }
