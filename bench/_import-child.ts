@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
-import { getImport, queueImport } from '../src/contacts/imports.js';
+import { getImport, queueImport } from '../src/contacts/importJobs.js';
 
 const [mode, databaseUrl, csvPath, dataDir] = process.argv.slice(2);
 const started = performance.now();

@@ -3,7 +3,7 @@ import { buildApp } from './app.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './auth/apiKeys.js';
 import { createUser, resetPassword } from './auth/users.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { resumeImports, stopImports } from './contacts/imports.js';
+import { resumeImports } from './contacts/importJobs.js';
 import { createContext } from './context.js';
 import { runDemo } from './demo.js';
 import { migrate } from './db/migrate.js';
@@ -36,7 +36,7 @@ async function run(config: Config, options: { http: boolean; worker: boolean }):
     stopping = true;
     console.error(`${signal}: shutting down`);
     await sender?.stop();
-    await stopImports();
+    await ctx.jobs.stopAll();
     await app?.close();
     await ctx.store.close();
     process.exit(0);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { importFinished, spooledFiles, uploadCsv } from '../../test/support/imports.js';
-import { resumeImports } from './imports.js';
+import { resumeImports } from './importJobs.js';
 
 const until = async (what: string, done: () => boolean) => {
   for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 10));

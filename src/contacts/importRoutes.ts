@@ -5,7 +5,7 @@ import type { Api } from '../http/api.js';
 import { badRequest } from '../http/errors.js';
 import { IdParams } from '../http/schemas.js';
 import { listFields } from './fields.js';
-import { getImport, queueImport, spoolUpload } from './imports.js';
+import { getImport, queueImport, spoolUpload } from './importJobs.js';
 import { ImportStatus } from './schemas.js';
 
 export function importRoutes(app: Api, ctx: AppContext): void {

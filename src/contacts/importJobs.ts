@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { CsvError } from 'csv-parse';
+import type { AppContext } from '../context.js';
+import { isTransientDatabaseError } from '../db/connection.js';
+import { AppError, badRequest, notFound } from '../http/errors.js';
+import { iso } from '../http/schemas.js';
+import { planImport, type ImportPlan } from './importPlan.js';
+import { csvRecords, estimateRows, ImportFailure, toCandidate, unreadableRow } from './importRows.js';
+import { batchWriter } from './importWrites.js';
+
+const ERRORS_SHOWN = 1000;
+
+const importsDir = (ctx: AppContext) => join(ctx.config.dataDir, 'imports');
+
+/**
+ * Spools an upload to disk without holding it in memory; returns its path. A
+ * file cut off by the client or over MAX_UPLOAD_MB leaves nothing behind.
+ */
+export async function spoolUpload(ctx: AppContext, file: Readable & { truncated?: boolean }): Promise<string> {
+  mkdirSync(importsDir(ctx), { recursive: true });
+  const path = join(importsDir(ctx), `${randomBytes(12).toString('hex')}.csv`);
+  try {
+    await pipeline(file, createWriteStream(path));
+  } catch (error) {
+    rmSync(path, { force: true });
+    throw error;
+  }
+  // Multipart stops writing at its fileSize limit and marks the stream truncated.
+  if (file.truncated) {
+    rmSync(path, { force: true });
+    throw fileTooLarge(ctx);
+  }
+  return path;
+}
+
+export const fileTooLarge = (ctx: AppContext) =>
+  new AppError(413, 'file_too_large', `the file is larger than the upload limit of ${ctx.config.maxUploadBytes / 1024 / 1024} MB (MAX_UPLOAD_MB)`, 'file');
+
+/** Validates the request, records the import as queued and starts it; the caller answers 202. */
+export async function queueImport(
+  ctx: AppContext,
+  input: { path: string; filename: string | undefined; listId: unknown; mapping: unknown },
+): Promise<{ id: number }> {
+  try {
+    const listId = Number(input.listId);
+    if (!Number.isInteger(listId) || listId < 1) throw badRequest('listId is required and must be a list id', 'listId');
+    const list = await ctx.store.db.selectFrom('lists').select('id').where('id', '=', listId).executeTakeFirst();
+    if (!list) throw badRequest(`list ${listId} does not exist`, 'listId');
+    let mapping: Record<string, unknown> = {};
+    if (typeof input.mapping === 'string' && input.mapping.trim()) {
+      try {
+        mapping = JSON.parse(input.mapping);
+      } catch {
+        throw badRequest('mapping must be a JSON object such as {"E-mail": "email"}', 'mapping');
+      }
+      if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
+        throw badRequest('mapping must be a JSON object such as {"E-mail": "email"}', 'mapping');
+      }
+    }
+    const fields = await ctx.store.db.selectFrom('custom_fields').select('name').execute();
+    const plan = await planImport(input.path, mapping, fields.map((f) => f.name));
+    const row = await ctx.store.db
+      .insertInto('imports')
+      .values({
+        list_id: listId,
+        status: 'queued',
+        filename: input.filename?.slice(0, 255) ?? null,
+        file_path: input.path,
+        plan: ctx.store.dialect.writeJson(plan),
+        created_at: ctx.now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    startImport(ctx, row.id);
+    return { id: row.id };
+  } catch (error) {
+    rmSync(input.path, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Runs the import as one of the context's jobs. When the process stops
+ * (ctx.jobs.stopAll) it ends after the batch in flight and stays `running`, so
+ * the next start resumes it (resumeImports).
+ */
+function startImport(ctx: AppContext, id: number): void {
+  ctx.jobs.start(`import:${id}`, (stop) =>
+    runUntilDatabaseAnswers(ctx, id, stop).catch(async (error: unknown) => {
+      // A failed import is not resumed: its file (personal data) goes; a corrected file is a new import.
+      const spooled = await ctx.store.db.selectFrom('imports').select('file_path').where('id', '=', id).executeTakeFirst().catch(() => undefined);
+      await ctx.store.db
+        .updateTable('imports')
+        .set({ status: 'failed', failure: failureReason(error), finished_at: ctx.now(), file_path: null })
+        .where('id', '=', id)
+        .execute()
+        .catch(() => {});
+      if (spooled?.file_path) rmSync(spooled.file_path, { force: true });
+    }),
+  );
+}
+
+function failureReason(error: unknown): string {
+  if (error instanceof ImportFailure) return error.message;
+  return error instanceof Error ? error.message.slice(0, 500) : 'failed';
+}
+
+/**
+ * A database that goes away mid-import (a restart, a failover) does not fail the
+ * import: it starts again from the top once the database answers, as on resume.
+ */
+async function runUntilDatabaseAnswers(ctx: AppContext, id: number, stop: AbortSignal): Promise<void> {
+  for (let failures = 1; ; failures++) {
+    try {
+      return await runImport(ctx, id, stop);
+    } catch (error) {
+      if (!isTransientDatabaseError(error)) throw error;
+      // Stopping meanwhile: it stays `running`, and the next start resumes it.
+      if (stop.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** failures, 2_000)));
+      if (stop.aborted) return;
+    }
+  }
+}
+
+/**
+ * Imports left queued or running by a stopped process start again from the top:
+ * every write is an upsert, so rows already done are updated to the same values.
+ */
+export async function resumeImports(ctx: AppContext): Promise<number> {
+  const stale = await ctx.store.db.selectFrom('imports').select('id').where('status', 'in', ['queued', 'running']).execute();
+  for (const { id } of stale) startImport(ctx, id);
+  await removeAbandonedUploads(ctx);
+  return stale.length;
+}
+
+/** Untouched this long and no import's: an upload that a crash cut short, not one still arriving in another process. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+async function removeAbandonedUploads(ctx: AppContext): Promise<void> {
+  const dir = importsDir(ctx);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  if (!names.length) return;
+  const owned = await ctx.store.db.selectFrom('imports').select('file_path').where('file_path', 'is not', null).execute();
+  const kept = new Set(owned.map((row) => row.file_path));
+  for (const name of names) {
+    const path = join(dir, name);
+    const modified = (await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now();
+    if (!kept.has(path) && Date.now() - modified > ABANDONED_AFTER_MS) await rm(path, { force: true });
+  }
+}
+
+/** One pass over the file, from the top: rows become candidates or row errors, written batch by batch. */
+async function runImport(ctx: AppContext, id: number, stop: AbortSignal): Promise<void> {
+  const job = await ctx.store.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const plan = ctx.store.dialect.readJson(job.plan) as ImportPlan;
+  const path = job.file_path!;
+  await ctx.store.db.deleteFrom('import_errors').where('import_id', '=', id).execute();
+  const total = await estimateRows(path);
+  await ctx.store.db
+    .updateTable('imports')
+    .set({ status: 'running', total, processed: 0, imported: 0, updated: 0, skipped: 0 })
+    .where('id', '=', id)
+    .execute();
+
+  const fieldTypes = new Map((await ctx.store.db.selectFrom('custom_fields').selectAll().execute()).map((f) => [f.name, f.type]));
+  const rules = { plan, fieldTypes, defaultCountry: ctx.config.defaultCountry };
+  const writer = batchWriter(ctx, id, job.list_id, new Set(fieldTypes.keys()));
+  let row = 1; // the header is row 1, as in a spreadsheet
+  try {
+    for await (const record of csvRecords(path, plan.delimiter)) {
+      if (stop.aborted) return await writer.abandon();
+      row++;
+      const candidate = toCandidate(record, row, rules);
+      if ('error' in candidate) await writer.skip({ row, message: candidate.error });
+      else await writer.add(candidate);
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    // Everything before the unreadable row is written, so that "the rows before it were imported" holds.
+    await writer.finish();
+    throw unreadableRow(error, row + 1);
+  }
+  await writer.finish();
+  await ctx.store.db
+    .updateTable('imports')
+    .set({ status: 'done', total: row - 1, finished_at: ctx.now(), file_path: null })
+    .where('id', '=', id)
+    .execute();
+  rmSync(path, { force: true });
+}
+
+export async function getImport(ctx: AppContext, id: number) {
+  const job = await ctx.store.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!job) throw notFound('Import');
+  const errors = await ctx.store.db
+    .selectFrom('import_errors')
+    .select(['row', 'message'])
+    .where('import_id', '=', id)
+    .orderBy('row')
+    .limit(ERRORS_SHOWN)
+    .execute();
+  const plan = ctx.store.dialect.readJson(job.plan) as ImportPlan | null;
+  return {
+    id: job.id,
+    listId: job.list_id,
+    filename: job.filename,
+    status: job.status,
+    total: job.total,
+    processed: job.processed,
+    imported: job.imported,
+    updated: job.updated,
+    skipped: job.skipped,
+    errors,
+    errorsTruncated: job.skipped > errors.length,
+    columns: plan?.columns ?? [],
+    failure: job.failure,
+    createdAt: iso(job.created_at)!,
+    finishedAt: iso(job.finished_at),
+  };
+}
