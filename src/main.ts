@@ -7,7 +7,7 @@ import { resumeImports } from './contacts/importJobs.js';
 import { createContext } from './context.js';
 import { runDemo } from './demo.js';
 import { migrate } from './db/migrate.js';
-import { startSender, type Sender } from './delivery/worker.js';
+import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { iso } from './http/schemas.js';
 import { rebuildStats } from './tracking/counters.js';
 
@@ -29,7 +29,7 @@ const USAGE = `Usage: ricochet <command>
 async function run(config: Config, options: { http: boolean; worker: boolean }): Promise<void> {
   const ctx = await createContext(config);
   const app = options.http ? await buildApp(ctx) : undefined;
-  const sender: Sender | undefined = options.worker ? startSender(ctx) : undefined;
+  const sender: Scheduler | undefined = options.worker ? startScheduler(ctx) : undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -50,8 +50,8 @@ async function run(config: Config, options: { http: boolean; worker: boolean }):
   }
 }
 
-async function withContext<T>(config: Config, run: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>): Promise<T> {
-  const ctx = await createContext(config);
+async function withContext<T>(config: Config, run: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
+  const ctx = await createContext(config, options);
   try {
     return await run(ctx);
   } finally {
@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
         const applied = await migrate(ctx.store);
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
         return 0;
-      });
+      }, { migrate: false }); // the command's own run is the one that reports what it applied
     case 'apikey':
       return withContext(config, async (ctx) => {
         if (sub === 'create' && arg) {

@@ -3,9 +3,9 @@ import type { Store } from './connection.js';
 import type { Dialect } from './dialect.js';
 import * as initial from './migrations/001_initial.js';
 import * as sending from './migrations/002_sending.js';
-import * as audience from './migrations/004_audience.js';
-import * as smsMessageParts from './migrations/005_sms_message_parts.js';
-import * as unmatchedReports from './migrations/006_unmatched_reports.js';
+import * as audience from './migrations/003_audience.js';
+import * as smsMessageParts from './migrations/004_sms_message_parts.js';
+import * as unmatchedReports from './migrations/005_unmatched_reports.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
@@ -13,10 +13,24 @@ type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> }
 const migrations: Record<string, DialectMigration> = {
   '001_initial': initial,
   '002_sending': sending,
-  '004_audience': audience,
-  '005_sms_message_parts': smsMessageParts,
-  '006_unmatched_reports': unmatchedReports,
+  '003_audience': audience,
+  '004_sms_message_parts': smsMessageParts,
+  '005_unmatched_reports': unmatchedReports,
 };
+
+/** Names that databases created before the renumbering recorded, and what they are called now. */
+const RENAMED: Record<string, string> = { '004_audience': '003_audience', '005_sms_message_parts': '004_sms_message_parts' };
+
+/** Brings the record of applied migrations up to today's names, so that an older database migrates as a new one would. */
+async function renameRecordedMigrations(db: Kysely<any>): Promise<void> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === 'kysely_migration')) return;
+  await db.transaction().execute(async (trx) => {
+    for (const [old, name] of Object.entries(RENAMED)) {
+      await trx.updateTable('kysely_migration').set({ name }).where('name', '=', old).execute();
+    }
+  });
+}
 
 export async function migrate(store: Store): Promise<string[]> {
   const provider: MigrationProvider = {
@@ -28,6 +42,7 @@ export async function migrate(store: Store): Promise<string[]> {
       return bound;
     },
   };
+  await renameRecordedMigrations(store.db);
   const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

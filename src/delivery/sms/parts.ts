@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 /**
  * SMSC message ids of the second and later parts of concatenated SMS (the
  * first part's id is messages.provider_id), so that a receipt for any part
- * finds its message. Table created by migration 005_sms_message_parts.
+ * finds its message. Table created by migration 004_sms_message_parts.
  */
 export interface SmsMessagePartsTable {
   provider_id: string;
