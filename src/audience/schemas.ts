@@ -88,16 +88,19 @@ export const Recipient = Type.Object(
 export type Recipient = Static<typeof Recipient>;
 export const RecipientsPage = Page(Recipient);
 
-export const Summary = Type.Object({
-  total: Type.Integer(),
-  segments: Type.Object({
-    /** Null for SMS campaigns. */
-    openers: Nullable(Type.Integer()),
-    clickers: Type.Integer(),
-    active: Type.Integer(),
-    inactive: Type.Integer(),
-  }),
-});
+export const Summary = Type.Object(
+  {
+    total: Type.Integer(),
+    segments: Type.Object({
+      /** Null for SMS campaigns. */
+      openers: Nullable(Type.Integer()),
+      clickers: Type.Integer(),
+      active: Type.Integer(),
+      inactive: Type.Integer(),
+    }),
+  },
+  { $id: 'RecipientsSummary' },
+);
 export type Summary = Static<typeof Summary>;
 
 export const CreateListRequest = Type.Object(
@@ -110,13 +113,16 @@ export const CreateListRequest = Type.Object(
 );
 export type CreateListRequest = Static<typeof CreateListRequest>;
 
-export const CreateListResult = Type.Object({
-  list: Type.Object({ id: Type.Integer(), name: Type.String(), size: Type.Integer() }),
-  /** Contacts in the view, all of them now in the list. */
-  count: Type.Integer(),
-  /** Of those, how many were not in it before. */
-  added: Type.Integer(),
-});
+export const CreateListResult = Type.Object(
+  {
+    list: Type.Object({ id: Type.Integer(), name: Type.String(), size: Type.Integer() }),
+    /** Contacts in the view, all of them now in the list. */
+    count: Type.Integer(),
+    /** Of those, how many were not in it before. */
+    added: Type.Integer(),
+  },
+  { $id: 'CreateListResult' },
+);
 
 export const ExportRequest = Type.Object(
   { ...ViewBody, sort: RecipientsQuery.properties.sort },
@@ -139,7 +145,7 @@ export const RelaunchRequest = Type.Object(
 );
 export type RelaunchRequest = Static<typeof RelaunchRequest>;
 
-export const RelaunchResult = Type.Object({ campaign: Campaign, count: Type.Integer() });
+export const RelaunchResult = Type.Object({ campaign: Campaign, count: Type.Integer() }, { $id: 'RelaunchResult' });
 
 export const SavedView = Type.Object(
   { id: Type.Integer(), name: Type.String(), segment: Nullable(SegmentName), filter: Nullable(Type.Unknown()), createdAt: IsoDate },
@@ -157,29 +163,32 @@ export type SavedViewPatch = Static<typeof SavedViewPatch>;
 
 const Rates = Type.Object({ open: Nullable(Type.Number()), click: Type.Number(), clickToOpen: Nullable(Type.Number()) });
 
-export const Lineage = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      role: Type.Union([Type.Literal('parent'), Type.Literal('campaign'), Type.Literal('relaunch')]),
-      campaign: Type.Object({
-        id: Type.Integer(),
-        name: Type.String(),
-        channel: Type.String(),
-        status: Type.String(),
-        audienceLabel: Nullable(Type.String()),
-        parentCampaignId: Nullable(Type.Integer()),
-        sentAt: Nullable(IsoDate),
+export const Lineage = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        role: Type.Union([Type.Literal('parent'), Type.Literal('campaign'), Type.Literal('relaunch')]),
+        campaign: Type.Object({
+          id: Type.Integer(),
+          name: Type.String(),
+          channel: Type.String(),
+          status: Type.String(),
+          audienceLabel: Nullable(Type.String()),
+          parentCampaignId: Nullable(Type.Integer()),
+          sentAt: Nullable(IsoDate),
+        }),
+        sent: Type.Integer(),
+        received: Type.Integer(),
+        openers: Type.Integer(),
+        clickers: Type.Integer(),
+        unsubscribed: Type.Integer(),
+        rates: Rates,
+        humanRates: Rates,
       }),
-      sent: Type.Integer(),
-      received: Type.Integer(),
-      openers: Type.Integer(),
-      clickers: Type.Integer(),
-      unsubscribed: Type.Integer(),
-      rates: Rates,
-      humanRates: Rates,
-    }),
-  ),
-});
+    ),
+  },
+  { $id: 'Lineage' },
+);
 export type Lineage = Static<typeof Lineage>;
 
 export const AutoRelaunchRequest = Type.Object(

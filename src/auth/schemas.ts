@@ -6,11 +6,14 @@ export const SignIn = Type.Object(
 );
 
 /** The signed-in user and the CSRF token the web app sends back in X-CSRF-Token on unsafe methods. */
-export const Session = Type.Object({
-  user: Type.Object({ id: Type.Integer(), email: Type.String() }),
-  csrfToken: Type.String(),
-  /** Base of tracked links (PUBLIC_URL), for previews of short links. */
-  publicUrl: Type.String(),
-  /** The STOP mention appended to marketing SMS (SMS_STOP_TEXT), for the SMS counter. */
-  smsStopText: Type.String(),
-});
+export const Session = Type.Object(
+  {
+    user: Type.Object({ id: Type.Integer(), email: Type.String() }),
+    csrfToken: Type.String(),
+    /** Base of tracked links (PUBLIC_URL), for previews of short links. */
+    publicUrl: Type.String(),
+    /** The STOP mention appended to marketing SMS (SMS_STOP_TEXT), for the SMS counter. */
+    smsStopText: Type.String(),
+  },
+  { $id: 'Session' },
+);

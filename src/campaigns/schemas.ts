@@ -88,20 +88,26 @@ export const TestSendRequest = Type.Object(
 );
 export type TestSendRequest = Static<typeof TestSendRequest>;
 
-export const TestSendResult = Type.Object({
-  sent: Type.Array(Type.String()),
-  failed: Type.Array(Type.Object({ email: Type.String(), reason: Type.String() })),
-});
+export const TestSendResult = Type.Object(
+  {
+    sent: Type.Array(Type.String()),
+    failed: Type.Array(Type.Object({ email: Type.String(), reason: Type.String() })),
+  },
+  { $id: 'TestSendResult' },
+);
 
-export const Progress = Type.Object({
-  total: Type.Integer(),
-  queued: Type.Integer(),
-  sent: Type.Integer(),
-  delivered: Type.Integer(),
-  bounced: Type.Integer(),
-  failed: Type.Integer(),
-  skipped: Type.Integer(),
-  /** Messages whose worker died mid-send and that were sent again: each is a possible duplicate. */
-  reclaimed: Type.Integer(),
-});
+export const Progress = Type.Object(
+  {
+    total: Type.Integer(),
+    queued: Type.Integer(),
+    sent: Type.Integer(),
+    delivered: Type.Integer(),
+    bounced: Type.Integer(),
+    failed: Type.Integer(),
+    skipped: Type.Integer(),
+    /** Messages whose worker died mid-send and that were sent again: each is a possible duplicate. */
+    reclaimed: Type.Integer(),
+  },
+  { $id: 'CampaignProgress' },
+);
 export type Progress = Static<typeof Progress>;

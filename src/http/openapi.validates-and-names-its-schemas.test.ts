@@ -40,7 +40,7 @@ describe('The OpenAPI document at /api/openapi.json', () => {
 
   it('names its components after their schemas, and the routes refer to them', () => {
     const names = Object.keys(document.components.schemas);
-    expect(names).toEqual(expect.arrayContaining(['Contact', 'Campaign', 'Filter', 'Error', 'List', 'Recipient', 'SavedView']));
+    expect(names).toEqual(expect.arrayContaining(['Contact', 'Campaign', 'Filter', 'Error', 'List', 'Recipient', 'SavedView', 'Session', 'UnmatchedReport']));
     expect(names.filter((name) => name.startsWith('def-'))).toEqual([]);
     const json = (path: string, method: string, code: string) => document.paths[path]![method]!.responses[code]!.content!['application/json']!.schema;
     expect(json('/api/contacts/{id}', 'get', '200')).toEqual({ $ref: '#/components/schemas/Contact' });

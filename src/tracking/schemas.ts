@@ -16,39 +16,45 @@ export type BounceWebhook = Static<typeof BounceWebhook>;
 
 const SubscriptionStatus = Type.Union([Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained')]);
 
-export const BounceResult = Type.Object({
-  matched: Type.Boolean(),
-  type: Nullable(Type.Union([Type.Literal('hard'), Type.Literal('soft'), Type.Literal('complaint')])),
-  messageId: Nullable(Type.Integer()),
-  contactId: Nullable(Type.Integer()),
-  /** False when the message and contact already carried this outcome. */
-  changed: Type.Boolean(),
-  /** The contact's status on the message's channel afterwards. */
-  contactStatus: Nullable(SubscriptionStatus),
-});
+export const BounceResult = Type.Object(
+  {
+    matched: Type.Boolean(),
+    type: Nullable(Type.Union([Type.Literal('hard'), Type.Literal('soft'), Type.Literal('complaint')])),
+    messageId: Nullable(Type.Integer()),
+    contactId: Nullable(Type.Integer()),
+    /** False when the message and contact already carried this outcome. */
+    changed: Type.Boolean(),
+    /** The contact's status on the message's channel afterwards. */
+    contactStatus: Nullable(SubscriptionStatus),
+  },
+  { $id: 'BounceResult' },
+);
 export type BounceResult = Static<typeof BounceResult>;
 
-export const InboundResult = Type.Composite([
-  BounceResult,
-  Type.Object({ report: Type.Union([Type.Literal('dsn'), Type.Literal('arf')]), recipient: Nullable(Type.String()) }),
-]);
+export const InboundResult = Type.Composite(
+  [BounceResult, Type.Object({ report: Type.Union([Type.Literal('dsn'), Type.Literal('arf')]), recipient: Nullable(Type.String()) })],
+  { $id: 'InboundResult' },
+);
 
 export const UnmatchedQuery = Type.Object({ ...PageQuery });
 export type UnmatchedQuery = Static<typeof UnmatchedQuery>;
 
-export const UnmatchedReport = Type.Object({
-  id: Type.Integer(),
-  receivedAt: IsoDate,
-  /** dsn or arf: a raw report (inbound-email); webhook: POST /api/webhooks/bounces by address. */
-  kind: Type.Union([Type.Literal('dsn'), Type.Literal('arf'), Type.Literal('webhook')]),
-  type: Nullable(Type.Union([Type.Literal('hard'), Type.Literal('soft'), Type.Literal('complaint')])),
-  recipient: Nullable(Type.String()),
-  /** The campaign the report named (a campaign-level token, or the webhook's campaignId), which never went to this address. */
-  campaignId: Nullable(Type.Integer()),
-  reason: Nullable(Type.String()),
-  /** Message-IDs and relay ids quoted by the report, none of them ours. */
-  originalIds: Type.Array(Type.String()),
-});
+export const UnmatchedReport = Type.Object(
+  {
+    id: Type.Integer(),
+    receivedAt: IsoDate,
+    /** dsn or arf: a raw report (inbound-email); webhook: POST /api/webhooks/bounces by address. */
+    kind: Type.Union([Type.Literal('dsn'), Type.Literal('arf'), Type.Literal('webhook')]),
+    type: Nullable(Type.Union([Type.Literal('hard'), Type.Literal('soft'), Type.Literal('complaint')])),
+    recipient: Nullable(Type.String()),
+    /** The campaign the report named (a campaign-level token, or the webhook's campaignId), which never went to this address. */
+    campaignId: Nullable(Type.Integer()),
+    reason: Nullable(Type.String()),
+    /** Message-IDs and relay ids quoted by the report, none of them ours. */
+    originalIds: Type.Array(Type.String()),
+  },
+  { $id: 'UnmatchedReport' },
+);
 
 const Counts = Type.Object({
   total: Type.Integer(),
