@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { PUBLIC } from './http/access.js';
 import type { Api } from './http/api.js';
 
-/** Where `vite build` puts the web app (see web/vite.config.ts). */
-export const WEB_BUILD_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
+/**
+ * Where `vite build` puts the web app (see web/vite.config.ts): dist/web, which is ../dist/web from
+ * this file as src/web.ts (tsx, tests) and ../web from it compiled as dist/server/web.js.
+ */
+export const WEB_BUILD_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/web' : '../web', import.meta.url));
 
 /** Paths the single-page app never answers: the API and the public links that messages carry. */
 const NOT_THE_APP = /^\/(api|t|s|u|v|healthz)(\/|$)/;
