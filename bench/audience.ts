@@ -16,6 +16,7 @@ import type { Database } from '../src/db/schema.js';
 import { relaunch } from '../src/audience/actions.js';
 import type { FilterNode } from '../src/audience/filter.js';
 import { listRecipients, viewSummary } from '../src/audience/recipients.js';
+import { viewOfBody, viewOfQuery } from '../src/audience/viewRequest.js';
 import { Jobs, type AppContext } from '../src/context.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
 
@@ -139,13 +140,13 @@ async function measure(ctx: AppContext, campaignId: number, firstLink: number, r
   type Work = () => Promise<{ total: number }>;
   const measures: Array<[string, Work]> = [
     ...(['all', 'openers', 'clickers', 'active', 'inactive'] as const).map(
-      (segment): [string, Work] => [`view: ${segment} (count + first 50 rows)`, () => listRecipients(ctx, campaignId, { segment, limit: 50 })],
+      (segment): [string, Work] => [`view: ${segment} (count + first 50 rows)`, () => listRecipients(ctx, campaignId, viewOfQuery({ segment }), { limit: 50 })],
     ),
-    ['view: inactive, human only', () => listRecipients(ctx, campaignId, { segment: 'inactive', human: true, limit: 50 })],
-    ['view: opened ∧ lastOpenAt ≤ 30 d ∧ NOT clickedLink', () => listRecipients(ctx, campaignId, { filter: filterText, limit: 50 })],
-    ['view: same filter, sorted by -lastOpenAt', () => listRecipients(ctx, campaignId, { filter: filterText, sort: '-lastOpenAt', limit: 50 })],
-    ['summary: total + 4 segments', () => viewSummary(ctx, campaignId, {})],
-    ['summary: inside the 3-condition filter', () => viewSummary(ctx, campaignId, { filter: filterText })],
+    ['view: inactive, human only', () => listRecipients(ctx, campaignId, viewOfQuery({ segment: 'inactive', human: true }), { limit: 50 })],
+    ['view: opened ∧ lastOpenAt ≤ 30 d ∧ NOT clickedLink', () => listRecipients(ctx, campaignId, viewOfQuery({ filter: filterText }), { limit: 50 })],
+    ['view: same filter, sorted by -lastOpenAt', () => listRecipients(ctx, campaignId, viewOfQuery({ filter: filterText }), { sort: '-lastOpenAt', limit: 50 })],
+    ['summary: total + 4 segments', () => viewSummary(ctx, campaignId, viewOfQuery({}))],
+    ['summary: inside the 3-condition filter', () => viewSummary(ctx, campaignId, viewOfQuery({ filter: filterText }))],
   ];
   const line = (name: string, ms: number, rows: string, goal: number) =>
     console.log(`  ${name.padEnd(52)} ${ms.toFixed(1).padStart(8)} ms ${(ms / baseline).toFixed(1).padStart(6)}× baseline  ${rows.padStart(9)}  ${ms <= goal ? 'ok' : `over the ${goal} ms goal`}`);
@@ -157,7 +158,7 @@ async function measure(ctx: AppContext, campaignId: number, firstLink: number, r
     line(name, ms, total.toLocaleString('en'), GOAL_VIEW_MS);
   }
   let count = 0;
-  const relaunchMs = await median(Math.min(runs, 3), async () => ({ count } = await relaunch(ctx, campaignId, { segment: 'active' })));
+  const relaunchMs = await median(Math.min(runs, 3), async () => ({ count } = await relaunch(ctx, campaignId, viewOfBody({ segment: 'active' }), {})));
   line('relaunch of the active segment (snapshot)', relaunchMs, count.toLocaleString('en'), GOAL_RELAUNCH_MS);
 }
 

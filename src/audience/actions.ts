@@ -6,8 +6,8 @@ import type { Database } from '../db/schema.js';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict } from '../http/errors.js';
 import { DAY_MS } from './compile.js';
-import type { CreateListRequest, RelaunchRequest } from './schemas.js';
-import { countView, resolveView, viewRows, type View } from './view.js';
+import type { RelaunchRequest } from './schemas.js';
+import { countView, resolveView, viewRows, type AudienceView, type View } from './view.js';
 
 /**
  * The Actions menu: a list or a relaunch made from exactly the rows of a view.
@@ -15,17 +15,23 @@ import { countView, resolveView, viewRows, type View } from './view.js';
  * the work and the result is what the user saw, whatever its size.
  */
 
-export async function createListFromView(ctx: AppContext, campaignId: number, request: CreateListRequest) {
-  const view = await resolveView(ctx, campaignId, request, 'body');
-  if (request.listId !== undefined) await getList(ctx, request.listId);
+/** Into a new list (named `name`, or after the campaign and the view) or the existing list `listId`. */
+export interface ListTarget {
+  name?: string;
+  listId?: number;
+}
+
+export async function createListFromView(ctx: AppContext, campaignId: number, requested: AudienceView, target: ListTarget) {
+  const view = await resolveView(ctx, campaignId, requested);
+  if (target.listId !== undefined) await getList(ctx, target.listId);
   const now = ctx.now();
   const { listId, added, count } = await ctx.store.db.transaction().execute(async (trx) => {
     const listId =
-      request.listId ??
+      target.listId ??
       (
         await trx
           .insertInto('lists')
-          .values({ name: request.name?.trim() || `${view.campaign.name} - ${view.label}`, created_at: now })
+          .values({ name: target.name?.trim() || `${view.campaign.name} - ${view.label}`, created_at: now })
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id;
@@ -94,8 +100,8 @@ export async function insertRelaunch(db: Kysely<Database>, ctx: AppContext, view
   return { campaign: toCampaign(row, ctx.store), count: Number(snapshot.numInsertedOrUpdatedRows ?? 0) };
 }
 
-export async function relaunch(ctx: AppContext, campaignId: number, request: RelaunchRequest) {
-  const view = await resolveView(ctx, campaignId, request, 'body');
+export async function relaunch(ctx: AppContext, campaignId: number, requested: AudienceView, request: Pick<RelaunchRequest, 'sendAt' | 'overrides'>) {
+  const view = await resolveView(ctx, campaignId, requested);
   const options = { sendAt: request.sendAt === undefined ? undefined : Date.parse(request.sendAt), ...request.overrides };
   return ctx.store.db.transaction().execute((trx) => insertRelaunch(trx, ctx, view, options));
 }

@@ -99,7 +99,8 @@ export async function runDueAutoRelaunches(ctx: AppContext): Promise<number> {
   let created = 0;
   for (const auto of due) {
     try {
-      const view = await resolveView(ctx, auto.campaign_id, { segment: auto.segment as Segment, human: auto.human === 1 }, 'body');
+      const segment = { name: auto.segment as Segment, path: 'auto_relaunches.segment' };
+      const view = await resolveView(ctx, auto.campaign_id, { segment, human: auto.human === 1 });
       const made = await ctx.store.db.transaction().execute(async (trx) => {
         const claimed = await trx.updateTable('auto_relaunches').set({ status: 'done' }).where('id', '=', auto.id).where('status', '=', 'pending').executeTakeFirst();
         if (!claimed.numUpdatedRows) return false;

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import { recipientRows } from './recipients.js';
-import type { ExportRequest, Recipient } from './schemas.js';
-import { resolveView, type View } from './view.js';
+import type { Recipient } from './schemas.js';
+import { resolveView, type AudienceView, type View } from './view.js';
 
 /** The CSV export of a view: the same rows as the API, every column, streamed page by page. */
 
@@ -45,10 +45,10 @@ function csvCell(value: unknown): string {
 const PAGE = 2000;
 
 /** POST /api/campaigns/:id/recipients/export: the view is checked before the first byte is sent. */
-export async function exportView(ctx: AppContext, campaignId: number, request: ExportRequest) {
-  const view = await resolveView(ctx, campaignId, request, 'body');
+export async function exportView(ctx: AppContext, campaignId: number, requested: AudienceView, sort?: string) {
+  const view = await resolveView(ctx, campaignId, requested);
   const filename = `campaign-${campaignId}-${view.label.replace(/\W+/g, '-')}.csv`;
-  return { filename, lines: exportCsv(ctx, view, request.sort) };
+  return { filename, lines: exportCsv(ctx, view, sort) };
 }
 
 async function* exportCsv(ctx: AppContext, view: View, sort?: string): AsyncGenerator<string> {

@@ -42,6 +42,12 @@ export interface FilterReference {
   path: string;
 }
 
+/** A filter that passed parseFilter: its tree, and the ids it names, still to be checked against the campaign. */
+export interface ParsedFilter {
+  filter: FilterNode;
+  references: FilterReference[];
+}
+
 const ISO_DATE = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$';
 const DateText = Type.String({ pattern: ISO_DATE, description: 'ISO 8601 date, or date and time with a zone' });
 const Text = Type.String({ maxLength: 1000 });
@@ -192,7 +198,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * with the ids it mentions; any problem is a 400 naming the JSON path of the node
  * (`at` is the filter's own path: `$` in a query string, `$.filter` in a body).
  */
-export function parseFilter(input: unknown, at = '$'): { filter: FilterNode; references: FilterReference[] } {
+export function parseFilter(input: unknown, at = '$'): ParsedFilter {
   let conditions = 0;
   const references: FilterReference[] = [];
   const visit = (node: unknown, path: string, depth: number): void => {
@@ -237,7 +243,7 @@ export function parseFilter(input: unknown, at = '$'): { filter: FilterNode; ref
 }
 
 /** Parses the `filter` query parameter: URL-decoded JSON text. */
-export function parseFilterText(text: string | undefined): ReturnType<typeof parseFilter> | undefined {
+export function parseFilterText(text: string | undefined): ParsedFilter | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   let json: unknown;
   try {

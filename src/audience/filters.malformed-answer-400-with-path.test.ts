@@ -58,6 +58,12 @@ describeEachDatabase('malformed filters', (kind) => {
     const body = await t.api('POST', `/api/campaigns/${campaignId}/actions/create-list`, { filter: { match: 'all', conditions: [{ field: 'opens', op: 'is', value: 2 }] } });
     expect(body.status).toBe(400);
     expect(body.body.error.path).toBe('$.filter.conditions[0].op');
+    const bothInBody = await t.api('POST', `/api/campaigns/${campaignId}/actions/create-list`, { viewId: 1, segment: 'openers' });
+    expect(bothInBody.status).toBe(400);
+    expect(bothInBody.body.error.path).toBe('$.viewId');
+    const noSuchView = await t.api('POST', `/api/campaigns/${campaignId}/recipients/export`, { viewId: 999999 });
+    expect(noSuchView.status).toBe(400);
+    expect(noSuchView.body.error.path).toBe('$.viewId');
     const segment = await t.api('GET', `/api/campaigns/${campaignId}/recipients?segment=lurkers`);
     expect(segment.status).toBe(400);
     expect(segment.body.error.path).toBe('query.segment');

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import type { FilterNode } from './filter.js';
+import { parseFilter, type FilterNode } from './filter.js';
 import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
 import { resolveView, viewRows } from './view.js';
 
@@ -36,7 +36,7 @@ describeEachDatabase('filters compile to parameterised SQL', (kind) => {
         { not: { field: 'contact.fields.shoe size', op: 'contains', value: HOSTILE[2] } },
       ],
     };
-    const view = await resolveView(t.ctx, campaignId, { filter }, 'body');
+    const view = await resolveView(t.ctx, campaignId, { filter: parseFilter(filter), human: false });
     const query = viewRows(t.ctx.store.db, view).select('m.contact_id').compile();
     for (const text of [...HOSTILE, 'shoe size', 'Robert', 'DROP', 'DELETE']) {
       expect(query.sql).not.toContain(text);
@@ -56,10 +56,10 @@ describeEachDatabase('filters compile to parameterised SQL', (kind) => {
   });
 
   it('keeps numbers and ids out of the SQL text too', async () => {
-    const view = await resolveView(t.ctx, campaignId, { filter: { match: 'all', conditions: [{ field: 'opens', op: 'gte', value: 987654 }, { field: 'contact.inList', op: 'eq', value: 1 }] } }, 'body').catch((e) => e);
+    const view = await resolveView(t.ctx, campaignId, { filter: parseFilter({ match: 'all', conditions: [{ field: 'opens', op: 'gte', value: 987654 }, { field: 'contact.inList', op: 'eq', value: 1 }] }), human: false }).catch((e) => e);
     // List 1 does not exist: the ids a filter names are checked before anything runs.
     expect(view.status).toBe(400);
-    const ok = await resolveView(t.ctx, campaignId, { filter: { field: 'opens', op: 'gte', value: 987654 } }, 'body');
+    const ok = await resolveView(t.ctx, campaignId, { filter: parseFilter({ field: 'opens', op: 'gte', value: 987654 }), human: false });
     const query = viewRows(t.ctx.store.db, ok).select('m.contact_id').compile();
     expect(query.sql).not.toContain('987654');
     expect(query.parameters).toContain(987654);

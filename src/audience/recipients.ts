@@ -3,9 +3,9 @@ import type { AppContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { BEHAVIOUR_COLUMNS, behaviourColumn, compileFilter, type BehaviourColumn } from './compile.js';
-import type { Recipient, RecipientsQuery, SortKey, Summary, ViewQuery } from './schemas.js';
+import type { Recipient, SortKey, Summary } from './schemas.js';
 import { segmentFilter, segmentsOf } from './segments.js';
-import { countView, resolveView, viewRows, type View } from './view.js';
+import { countView, resolveView, viewRows, type AudienceView, type View } from './view.js';
 
 /**
  * The Behavioral tracking rows of a view: one per recipient, sorted by any column,
@@ -66,9 +66,9 @@ export interface PageOptions {
 }
 
 /** GET /api/campaigns/:id/recipients */
-export async function listRecipients(ctx: AppContext, campaignId: number, query: RecipientsQuery) {
-  const view = await resolveView(ctx, campaignId, { ...query, filter: undefined, filterText: query.filter }, 'query');
-  return recipientsPage(ctx, view, query);
+export async function listRecipients(ctx: AppContext, campaignId: number, requested: AudienceView, options: PageOptions) {
+  const view = await resolveView(ctx, campaignId, requested);
+  return recipientsPage(ctx, view, options);
 }
 
 /** A page of the view with its total. */
@@ -179,8 +179,8 @@ export async function recipientRows(ctx: AppContext, view: View, options: PageOp
 }
 
 /** The view's total and each segment's count inside it, in one pass over the view. */
-export async function viewSummary(ctx: AppContext, campaignId: number, query: ViewQuery): Promise<Summary> {
-  const view = await resolveView(ctx, campaignId, { ...query, filter: undefined, filterText: query.filter }, 'query');
+export async function viewSummary(ctx: AppContext, campaignId: number, requested: AudienceView): Promise<Summary> {
+  const view = await resolveView(ctx, campaignId, requested);
   const segments = segmentsOf(view.campaign.channel);
   const scope = { dialect: ctx.store.dialect, human: view.human, now: ctx.now() };
   // Segments with the same definition (email's active and openers) are counted once.

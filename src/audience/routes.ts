@@ -10,6 +10,7 @@ import { FilterSchema } from './filter.js';
 import { lineage } from './lineage.js';
 import { listRecipients, viewSummary } from './recipients.js';
 import { createSavedView, deleteSavedView, getSavedView, listSavedViews, updateSavedView } from './savedViews.js';
+import { filterOfBody, viewOfBody, viewOfQuery } from './viewRequest.js';
 import {
   AutoRelaunch,
   AutoRelaunchParams,
@@ -36,13 +37,13 @@ export function audienceRoutes(app: Api, ctx: AppContext): void {
   const campaign = { tags, params: IdParams };
 
   app.get('/api/campaigns/:id/recipients', { schema: { ...campaign, querystring: RecipientsQuery, response: { 200: RecipientsPage } } }, (req) =>
-    listRecipients(ctx, req.params.id, req.query),
+    listRecipients(ctx, req.params.id, viewOfQuery(req.query), req.query),
   );
   app.get('/api/campaigns/:id/recipients/summary', { schema: { ...campaign, querystring: ViewQuery, response: { 200: Summary } } }, (req) =>
-    viewSummary(ctx, req.params.id, req.query),
+    viewSummary(ctx, req.params.id, viewOfQuery(req.query)),
   );
   app.post('/api/campaigns/:id/recipients/export', { schema: { ...campaign, body: ExportRequest } }, async (req, reply) => {
-    const { filename, lines } = await exportView(ctx, req.params.id, req.body);
+    const { filename, lines } = await exportView(ctx, req.params.id, viewOfBody(req.body), req.body.sort);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${filename}"`)
@@ -51,12 +52,12 @@ export function audienceRoutes(app: Api, ctx: AppContext): void {
   app.post(
     '/api/campaigns/:id/actions/create-list',
     { schema: { ...campaign, body: CreateListRequest, response: { 201: CreateListResult } } },
-    async (req, reply) => reply.status(201).send(await createListFromView(ctx, req.params.id, req.body)),
+    async (req, reply) => reply.status(201).send(await createListFromView(ctx, req.params.id, viewOfBody(req.body), req.body)),
   );
   app.post(
     '/api/campaigns/:id/actions/relaunch',
     { schema: { ...campaign, body: RelaunchRequest, response: { 201: RelaunchResult } } },
-    async (req, reply) => reply.status(201).send(await relaunch(ctx, req.params.id, req.body)),
+    async (req, reply) => reply.status(201).send(await relaunch(ctx, req.params.id, viewOfBody(req.body), req.body)),
   );
   app.get('/api/campaigns/:id/lineage', { schema: { ...campaign, response: { 200: Lineage } } }, (req) => lineage(ctx, req.params.id));
 
@@ -76,12 +77,12 @@ export function audienceRoutes(app: Api, ctx: AppContext): void {
 
   const views = { tags: ['saved views'] };
   app.post('/api/views', { schema: { ...views, body: SavedViewWrite, response: { 201: SavedView } } }, async (req, reply) =>
-    reply.status(201).send(await createSavedView(ctx, req.body)),
+    reply.status(201).send(await createSavedView(ctx, { ...req.body, filter: filterOfBody(req.body.filter) })),
   );
   app.get('/api/views', { schema: { ...views, response: { 200: Type.Array(SavedView) } } }, () => listSavedViews(ctx));
   app.get('/api/views/:id', { schema: { ...views, params: IdParams, response: { 200: SavedView } } }, (req) => getSavedView(ctx, req.params.id));
   app.patch('/api/views/:id', { schema: { ...views, params: IdParams, body: SavedViewPatch, response: { 200: SavedView } } }, (req) =>
-    updateSavedView(ctx, req.params.id, req.body),
+    updateSavedView(ctx, req.params.id, { ...req.body, filter: filterOfBody(req.body.filter) }),
   );
   app.delete('/api/views/:id', { schema: { ...views, params: IdParams } }, async (req, reply) => {
     await deleteSavedView(ctx, req.params.id);

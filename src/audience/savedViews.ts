@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
-import { parseFilter } from './filter.js';
-import type { SavedView, SavedViewPatch, SavedViewWrite } from './schemas.js';
+import { parseFilter, type ParsedFilter } from './filter.js';
+import type { SavedView } from './schemas.js';
 import type { Segment } from './segments.js';
 
 /**
@@ -20,16 +20,22 @@ const toSavedView = (ctx: AppContext, row: Row): SavedView => ({
   createdAt: iso(row.created_at)!,
 });
 
+/** A saved view as written: its filter already parsed (null removes it). */
+export interface SavedViewInput {
+  name: string;
+  segment?: Segment | null;
+  filter?: ParsedFilter | null;
+}
+
 function checked(segment: Segment | null | undefined, filter: unknown) {
-  if (filter != null) parseFilter(filter, '$.filter');
   if (!segment && filter == null) throw badRequest('$: a saved view needs a segment, a filter or both', '$');
 }
 
-export async function createSavedView(ctx: AppContext, input: SavedViewWrite): Promise<SavedView> {
+export async function createSavedView(ctx: AppContext, input: SavedViewInput): Promise<SavedView> {
   checked(input.segment, input.filter);
   const row = await ctx.store.db
     .insertInto('saved_views')
-    .values({ name: input.name.trim(), segment: input.segment ?? null, filter: ctx.store.dialect.writeJson(input.filter ?? null), created_at: ctx.now() })
+    .values({ name: input.name.trim(), segment: input.segment ?? null, filter: ctx.store.dialect.writeJson(input.filter?.filter ?? null), created_at: ctx.now() })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toSavedView(ctx, row);
@@ -45,10 +51,22 @@ export async function getSavedView(ctx: AppContext, id: number): Promise<SavedVi
   return toSavedView(ctx, row);
 }
 
-export async function updateSavedView(ctx: AppContext, id: number, patch: SavedViewPatch): Promise<SavedView> {
+/**
+ * A saved view's segment and filter, to apply it; the stored filter is parsed here,
+ * where it is loaded. `path` is where the request named the view.
+ */
+export async function loadSavedView(ctx: AppContext, id: number, path: string): Promise<{ segment?: Segment; filter?: ParsedFilter }> {
+  const row = await ctx.store.db.selectFrom('saved_views').select(['segment', 'filter']).where('id', '=', id).executeTakeFirst();
+  if (!row) throw badRequest(`${path}: saved view ${id} does not exist`, path);
+  const filter = ctx.store.dialect.readJson(row.filter);
+  return { segment: (row.segment ?? undefined) as Segment | undefined, filter: filter == null ? undefined : parseFilter(filter, path) };
+}
+
+export async function updateSavedView(ctx: AppContext, id: number, patch: Partial<SavedViewInput>): Promise<SavedView> {
   const current = await getSavedView(ctx, id);
   const segment = patch.segment === undefined ? current.segment : patch.segment;
-  const filter = patch.filter === undefined ? current.filter : patch.filter;
+  // Left out of the patch, the stored filter is kept as it is.
+  const filter = patch.filter === undefined ? current.filter : (patch.filter?.filter ?? null);
   checked(segment, filter);
   await ctx.store.db
     .updateTable('saved_views')

@@ -4,7 +4,8 @@ import type { CampaignRow, Database } from '../db/schema.js';
 import type { AppContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { compileFilter } from './compile.js';
-import { parseFilter, parseFilterText, type FilterNode, type FilterReference } from './filter.js';
+import type { FilterNode, FilterReference, ParsedFilter } from './filter.js';
+import { loadSavedView } from './savedViews.js';
 import { segmentFilter, type Segment } from './segments.js';
 
 /**
@@ -14,15 +15,16 @@ import { segmentFilter, type Segment } from './segments.js';
  * the counts and every action share, so that they can never disagree.
  */
 
-export interface ViewInput {
-  segment?: Segment | 'all';
-  /** A filter object (request bodies) … */
-  filter?: unknown;
-  /** … or its JSON text (query strings). */
-  filterText?: string;
-  human?: boolean;
-  viewId?: number;
-}
+/**
+ * The view a request asks for, already parsed and checked on its own: a segment
+ * and/or a filter, or a saved view (which brings its own, so it comes alone).
+ * The segment and the saved view keep where the request named them, so that what
+ * is found wrong with them later, against the campaign or the stored views, points there.
+ */
+export type AudienceView = { human: boolean } & (
+  | { segment?: { name: Segment; path: string }; filter?: ParsedFilter; savedView?: never }
+  | { savedView: { id: number; path: string }; segment?: never; filter?: never }
+);
 
 export interface View {
   campaign: CampaignRow;
@@ -63,24 +65,19 @@ async function checkReferences(db: Kysely<Database>, campaignId: number, referen
   }
 }
 
-export async function resolveView(ctx: AppContext, campaignId: number, input: ViewInput, origin: 'query' | 'body'): Promise<View> {
+export async function resolveView(ctx: AppContext, campaignId: number, requested: AudienceView): Promise<View> {
   const campaign = await campaignRow(ctx, campaignId);
-  const at = (name: string) => (origin === 'query' ? `query.${name}` : `$.${name}`);
-  let segment = input.segment === 'all' ? undefined : input.segment;
-  let parsed =
-    input.filterText !== undefined ? parseFilterText(input.filterText) : input.filter != null ? parseFilter(input.filter, at('filter')) : undefined;
-  if (input.viewId !== undefined) {
-    if (segment || parsed) throw badRequest(`${at('viewId')}: a saved view brings its own segment and filter; send either viewId or segment/filter`, at('viewId'));
-    const saved = await ctx.store.db.selectFrom('saved_views').selectAll().where('id', '=', input.viewId).executeTakeFirst();
-    if (!saved) throw badRequest(`${at('viewId')}: saved view ${input.viewId} does not exist`, at('viewId'));
-    segment = (saved.segment ?? undefined) as Segment | undefined;
-    const filter = ctx.store.dialect.readJson(saved.filter);
-    parsed = filter == null ? undefined : parseFilter(filter, at('viewId'));
+  let { segment, filter: parsed } = requested;
+  if (requested.savedView) {
+    const { id, path } = requested.savedView;
+    const saved = await loadSavedView(ctx, id, path);
+    segment = saved.segment && { name: saved.segment, path };
+    parsed = saved.filter;
   }
 
-  const human = input.human ?? false;
+  const { human } = requested;
   const parts: FilterNode[] = [];
-  if (segment) parts.push(segmentFilter(segment, campaign.channel, at(input.viewId !== undefined ? 'viewId' : 'segment')));
+  if (segment) parts.push(segmentFilter(segment.name, campaign.channel, segment.path));
   if (parsed) {
     await checkReferences(ctx.store.db, campaign.id, parsed.references);
     parts.push(parsed.filter);
@@ -89,7 +86,7 @@ export async function resolveView(ctx: AppContext, campaignId: number, input: Vi
   return {
     campaign,
     human,
-    label: parsed ? 'active view' : (segment ?? 'all'),
+    label: parsed ? 'active view' : (segment?.name ?? 'all'),
     where: sql<SqlBool>`${recipientsOf(campaign.id)} and ${compiled.where}`,
     usesContacts: compiled.usesContacts,
   };
