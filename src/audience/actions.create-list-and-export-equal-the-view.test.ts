@@ -1,19 +1,12 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { EXPORT_COLUMNS } from './export.js';
 import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
-import { springSale } from '../../test/support/springSale.js';
+import { useSpringSale } from '../../test/support/springSale.js';
 
 describeEachDatabase('actions on the active view', (kind) => {
-  let t: TestApp;
-  let s: Awaited<ReturnType<typeof springSale>>;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-    s = await springSale(t.ctx);
-  });
-  afterAll(() => t.close());
+  const { t, s } = useSpringSale(kind);
 
   const view = async (campaignId: number, query: string) => {
     const items: any[] = [];

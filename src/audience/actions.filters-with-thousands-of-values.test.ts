@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
 
@@ -10,11 +10,10 @@ import { addCampaign, addContact, addMessage } from '../../test/support/audience
  * export must still answer exactly the contacts the filter describes.
  */
 describeEachDatabase('filters with thousands of values', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let campaignId: number;
   const contacts: Array<{ id: number; i: number; email: string; city: string; firstName: string }> = [];
   beforeAll(async () => {
-    t = await startTestApp(kind);
     campaignId = (await addCampaign(t.ctx, { name: 'Autumn' })).id;
     for (let i = 0; i < 60; i++) {
       const c = { i, email: `c${i}@ricochet.test`, city: ['Paris', 'Lyon', 'Nantes'][i % 3]!, firstName: `Name${i % 4}` };
@@ -23,7 +22,6 @@ describeEachDatabase('filters with thousands of values', (kind) => {
       contacts.push({ id, ...c });
     }
   });
-  afterAll(() => t.close());
 
   /** `wanted` padded with values that match nobody, up to 1,000. */
   const thousand = (wanted: string[], tag: string) => [...wanted, ...Array.from({ length: 1000 - wanted.length }, (_, j) => `${tag}-${j}@nobody.test`)];

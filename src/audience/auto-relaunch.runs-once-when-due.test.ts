@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { startDueCampaigns } from '../campaigns/sending.js';
 import { runDueAutoRelaunches } from './autoRelaunch.js';
 import { addCampaign } from '../../test/support/audienceScenario.js';
-import { DAY, SENT_AT, springSale } from '../../test/support/springSale.js';
+import { DAY, SENT_AT, useSpringSale } from '../../test/support/springSale.js';
 
 describeEachDatabase('auto-relaunch', (kind) => {
-  let t: TestApp;
-  let s: Awaited<ReturnType<typeof springSale>>;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-    s = await springSale(t.ctx);
-  });
-  afterAll(() => t.close());
+  const { t, s } = useSpringSale(kind);
 
   it('relaunches, when due and once, to whoever is in the segment at that moment', async () => {
     t.clock.now = SENT_AT + DAY;

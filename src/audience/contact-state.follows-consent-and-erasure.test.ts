@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
 
 /** messages.contact_state follows the contact (migration 004's triggers), whoever changes it. */
 describeEachDatabase('contact state in views', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(kind);
 
   it('hides the behaviour of a contact who withdraws tracking consent, and shows it again if given back', async () => {
     const { id: campaignId } = await addCampaign(t.ctx);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { EXPORT_COLUMNS } from './export.js';
 import { addCampaign } from '../../test/support/audienceScenario.js';
@@ -9,10 +9,9 @@ import { addCampaign } from '../../test/support/audienceScenario.js';
  * file: the client has to see an error, not a truncated CSV.
  */
 describeEachDatabase('an export failing mid-stream', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let campaignId: number;
   beforeAll(async () => {
-    t = await startTestApp(kind);
     campaignId = (await addCampaign(t.ctx, { name: 'Broken' })).id;
     const now = t.ctx.now();
     // 2,500 recipients: the export's first page (2,000 rows) is sent before the second is read.
@@ -22,7 +21,6 @@ describeEachDatabase('an export failing mid-stream', (kind) => {
       await t.ctx.store.db.insertInto('messages').values(ids.map(({ id }) => ({ campaign_id: campaignId, contact_id: id, status: 'delivered' as const }))).execute();
     }
   });
-  afterAll(() => t.close());
 
   it('aborts the response, so that reading the body fails', async () => {
     // The last recipient's first open lies beyond what a date can hold: its row cannot be written.

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { MAX_CONDITIONS } from './filter.js';
 import { addCampaign } from '../../test/support/audienceScenario.js';
@@ -7,15 +7,13 @@ import { addCampaign } from '../../test/support/audienceScenario.js';
 const opened = { field: 'opened', op: 'is', value: true };
 
 describeEachDatabase('malformed filters', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let campaignId: number;
   let otherLink: number;
   beforeAll(async () => {
-    t = await startTestApp(kind);
     ({ id: campaignId } = await addCampaign(t.ctx, { links: [{ url: 'https://shop.example/a' }] }));
     otherLink = (await addCampaign(t.ctx, { links: [{ url: 'https://shop.example/b' }] })).linkIds[0]!;
   });
-  afterAll(() => t.close());
 
   const get = (filter: unknown) =>
     t.api('GET', `/api/campaigns/${campaignId}/recipients?filter=${encodeURIComponent(typeof filter === 'string' ? filter : JSON.stringify(filter))}`);

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import type { FilterNode } from './filter.js';
 import { addCampaign, addMessage } from '../../test/support/audienceScenario.js';
-import { DAY, SENT_AT, springSale } from '../../test/support/springSale.js';
+import { DAY, SENT_AT, useSpringSale } from '../../test/support/springSale.js';
 
 const opened: FilterNode = { field: 'opened', op: 'is', value: true };
 
 describeEachDatabase('advanced filters on a known scenario', (kind) => {
-  let t: TestApp;
-  let s: Awaited<ReturnType<typeof springSale>>;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-    s = await springSale(t.ctx);
-  });
-  afterAll(() => t.close());
+  const { t, s } = useSpringSale(kind);
 
   async function members(filter: FilterNode, extra = ''): Promise<string[]> {
     const query = `filter=${encodeURIComponent(JSON.stringify(filter))}&limit=1000${extra}`;

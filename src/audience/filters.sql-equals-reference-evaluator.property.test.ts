@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { parseFilter, type FilterCondition, type FilterNode, type ParsedFilter } from './filter.js';
 import { recipientsPage, viewSummary } from './recipients.js';
@@ -129,15 +129,13 @@ function bind(node: FilterNode, ids: { links: number[]; lists: number[]; other: 
 }
 
 describeEachDatabase('SQL filters equal the reference evaluator', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let lists: number[];
   let run = 0;
   beforeAll(async () => {
-    t = await startTestApp(kind);
     t.clock.now = NOW;
     lists = [await addList(t.ctx, 'L0'), await addList(t.ctx, 'L1')];
   });
-  afterAll(() => t.close());
 
   it('keeps exactly the recipients the reference keeps, in rows, totals and segment counts', async () => {
     await fc.assert(

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { parseFilter, type FilterNode } from './filter.js';
 import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
@@ -9,18 +9,16 @@ import { resolveView, viewRows } from './view.js';
 const HOSTILE = [`Robert'); DROP TABLE contacts;--`, `%' OR '1'='1`, `x" OR 1=1 --`, `\\' ; DELETE FROM messages; --`];
 
 describeEachDatabase('filters compile to parameterised SQL', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let campaignId: number;
   let robert: number;
   beforeAll(async () => {
-    t = await startTestApp(kind);
     ({ id: campaignId } = await addCampaign(t.ctx));
     robert = await addContact(t.ctx, { email: 'robert@ricochet.test', firstName: HOSTILE[0], fields: { 'shoe size': HOSTILE[1]! } });
     const other = await addContact(t.ctx, { email: 'other@ricochet.test', firstName: 'Other' });
     await addMessage(t.ctx, campaignId, robert);
     await addMessage(t.ctx, campaignId, other);
   });
-  afterAll(() => t.close());
 
   it('sends every user string, custom field names included, as a bound parameter', async () => {
     const filter: FilterNode = {

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { addMessage } from '../../test/support/audienceScenario.js';
-import { springSale } from '../../test/support/springSale.js';
+import { useSpringSale } from '../../test/support/springSale.js';
 
 describeEachDatabase('lineage', (kind) => {
-  let t: TestApp;
-  let s: Awaited<ReturnType<typeof springSale>>;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-    s = await springSale(t.ctx);
-  });
-  afterAll(() => t.close());
+  const { t, s } = useSpringSale(kind);
 
   it('shows a campaign beside its parent and its relaunches, with their rates', async () => {
     const inactive = (await t.api('POST', `/api/campaigns/${s.campaignId}/actions/relaunch`, { segment: 'inactive' })).body.campaign;

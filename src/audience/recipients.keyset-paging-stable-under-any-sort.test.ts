@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { SORT_KEYS } from './schemas.js';
 import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
@@ -8,10 +8,9 @@ const HOUR = 3_600_000;
 const SENT = Date.UTC(2025, 2, 3, 9);
 
 describeEachDatabase('recipients paging', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let campaignId: number;
   beforeAll(async () => {
-    t = await startTestApp(kind);
     ({ id: campaignId } = await addCampaign(t.ctx, { sentAt: SENT }));
     // Many ties and missing values in every column.
     for (let i = 0; i < 23; i++) {
@@ -35,7 +34,6 @@ describeEachDatabase('recipients paging', (kind) => {
       });
     }
   });
-  afterAll(() => t.close());
 
   async function walk(query: string, limit: number) {
     const ids: number[] = [];

@@ -1,18 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { addCampaign } from '../../test/support/audienceScenario.js';
-import { DAY, SENT_AT, springSale } from '../../test/support/springSale.js';
+import { DAY, SENT_AT, useSpringSale } from '../../test/support/springSale.js';
 
 describeEachDatabase('relaunch', (kind) => {
-  let t: TestApp;
-  let s: Awaited<ReturnType<typeof springSale>>;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-    s = await springSale(t.ctx);
-  });
-  afterAll(() => t.close());
+  const { t, s } = useSpringSale(kind);
 
   const relaunch = (body: object, campaignId = s.campaignId) => t.api('POST', `/api/campaigns/${campaignId}/actions/relaunch`, body);
   const audience = async (campaignId: number) =>

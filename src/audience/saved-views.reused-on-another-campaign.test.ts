@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { addCampaign, addMessage } from '../../test/support/audienceScenario.js';
-import { springSale } from '../../test/support/springSale.js';
+import { useSpringSale } from '../../test/support/springSale.js';
 
 describeEachDatabase('saved views', (kind) => {
-  let t: TestApp;
-  let s: Awaited<ReturnType<typeof springSale>>;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-    s = await springSale(t.ctx);
-  });
-  afterAll(() => t.close());
+  const { t, s } = useSpringSale(kind);
 
   it('keeps a named segment and filter, and applies it to any campaign', async () => {
     const filter = { match: 'all', conditions: [{ field: 'contact.fields.city', op: 'in', value: ['Paris', 'Lyon'] }] };

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { addCampaign, addContact, addMessage } from '../../test/support/audienceScenario.js';
-import { springSale } from '../../test/support/springSale.js';
+import { useSpringSale } from '../../test/support/springSale.js';
 
 /*
  * Spring sale, worked out by hand (SPEC §2; a click implies an open; no consent or
@@ -15,13 +14,7 @@ import { springSale } from '../../test/support/springSale.js';
  *   dan bounced (in the view, in no segment); gina skipped, hank erased: in no view.
  */
 describeEachDatabase('segments on a known scenario', (kind) => {
-  let t: TestApp;
-  let s: Awaited<ReturnType<typeof springSale>>;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-    s = await springSale(t.ctx);
-  });
-  afterAll(() => t.close());
+  const { t, s } = useSpringSale(kind);
 
   async function members(query: string): Promise<string[]> {
     const ids: number[] = [];

@@ -6,6 +6,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { Jobs, type AppContext } from '../../src/context.js';
 import type { Api } from '../../src/http/api.js';
 import { freshDatabase, type DatabaseKind } from './databases.js';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,4 +84,18 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * startTestApp for a whole suite: the app starts before the suite's tests and closes
+ * after them. The object is returned at once, to be kept in a const, and is filled
+ * in when the app has started.
+ */
+export function useTestApp(kind: DatabaseKind, env: Record<string, string> = {}, appOptions: AppOptions = {}): TestApp {
+  const t = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(t, await startTestApp(kind, env, appOptions));
+  });
+  afterAll(() => t.close?.());
+  return t;
 }

@@ -1,5 +1,8 @@
+import { beforeAll } from 'vitest';
 import type { AppContext } from '../../src/context.js';
+import { useTestApp, type TestApp } from './app.js';
 import { addCampaign, addContact, addList, addMessage, type ContactSpec, type MessageSpec } from './audienceScenario.js';
+import type { DatabaseKind } from './databases.js';
 
 /**
  * One email campaign whose every recipient is known, with the segments worked out
@@ -44,4 +47,19 @@ export async function springSale(ctx: AppContext) {
   }
   const names = (contactIds: number[]) => contactIds.map((id) => Object.keys(ids).find((n) => ids[n] === id) ?? `#${id}`).sort();
   return { campaignId: campaign.id, links: { sale, shoes, trap }, vip, ids, names };
+}
+
+export type SpringSale = Awaited<ReturnType<typeof springSale>>;
+
+/**
+ * A suite's app with the Spring sale in it: `const { t, s } = useSpringSale(kind)`.
+ * Both are filled in before the suite's tests run; the app closes after them.
+ */
+export function useSpringSale(kind: DatabaseKind): { t: TestApp; s: SpringSale } {
+  const t = useTestApp(kind);
+  const s = {} as SpringSale;
+  beforeAll(async () => {
+    Object.assign(s, await springSale(t.ctx));
+  });
+  return { t, s };
 }
