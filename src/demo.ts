@@ -3,7 +3,7 @@ import { createApiKey, revokeApiKey } from './auth/apiKeys.js';
 import { createUser, resetPassword } from './auth/users.js';
 import type { Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
-import { startSender } from './delivery/worker.js';
+import { startScheduler } from './scheduler/scheduler.js';
 import { signer } from './tracking/tokens.js';
 
 /**
@@ -97,7 +97,7 @@ export async function runDemo(baseConfig: Config, log: (line: string) => void = 
   const address = app.server.address();
   const server = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const key = await createApiKey(ctx.store, 'demo');
-  const sender = startSender(ctx, { idleMs: 20 });
+  const sender = startScheduler(ctx, { idleMs: 20 });
   const demo: Demo = { ctx, clock, rng, server, log, api: apiClient(server, key.key), waitFor };
 
   try {

@@ -10,7 +10,7 @@ import { resolveView } from './view.js';
 
 /**
  * Auto-relaunch: "n days after the send, relaunch to whoever is then in this
- * segment" (resend to non-openers). The sender loop calls runDueAutoRelaunches;
+ * segment" (resend to non-openers). The scheduler calls runDueAutoRelaunches;
  * the snapshot is taken when it runs, not when it was asked for.
  */
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { startSender } from '../delivery/worker.js';
+import { startScheduler } from '../scheduler/scheduler.js';
 import { startCampaign } from './sending.js';
 
 describeEachDatabase('audience materialisation', (kind) => {
@@ -63,7 +63,7 @@ describeEachDatabase('audience materialisation', (kind) => {
     const id = (await t.api('POST', '/api/campaigns', { channel: 'sms', name: 'SMS', body: 'Sale {{ contact.firstName | default: "now" }} https://shop.test/s', senderId: 'SHOP', listIds: [a, b] })).body.id;
     await t.api('POST', `/api/campaigns/${id}/send`, {});
     expect(await messagesOf(id)).toEqual({ both: 'queued', phoneOnly: 'queued', noSms: 'unsubscribed', emailOnly: 'no_address', complained: 'no_address', elsewhere: 'no_address' });
-    const sender = startSender(t.ctx, { idleMs: 10 });
+    const sender = startScheduler(t.ctx, { idleMs: 10 });
     for (let i = 0; i < 800 && (await t.api('GET', `/api/campaigns/${id}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
     await sender.stop();
     expect((await t.api('GET', `/api/campaigns/${id}`)).body.status).toBe('sent');

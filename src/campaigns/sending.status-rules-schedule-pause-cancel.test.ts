@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
-import { startSender, type Sender } from '../delivery/worker.js';
+import { startScheduler, type Scheduler } from '../scheduler/scheduler.js';
 
 const until = async (check: () => Promise<boolean>, what: string) => {
   for (let i = 0; i < 400; i++) {
@@ -15,7 +15,7 @@ const until = async (check: () => Promise<boolean>, what: string) => {
 describeEachDatabase('campaign status rules', (kind) => {
   let t: TestApp;
   let sink: SmtpSink;
-  let sender: Sender | undefined;
+  let sender: Scheduler | undefined;
   let list: number;
   const campaign = async (name = 'C') =>
     (await t.api('POST', '/api/campaigns', { name, subject: 'S', fromEmail: 'news@shop.test', html: '<p>Hi</p>', listIds: [list] })).body.id as number;
@@ -65,7 +65,7 @@ describeEachDatabase('campaign status rules', (kind) => {
     const scheduled = await t.api('POST', `/api/campaigns/${id}/send`, { at: '2030-03-01T10:00:00Z' });
     expect(scheduled.body).toMatchObject({ status: 'scheduled', scheduledAt: '2030-03-01T10:00:00.000Z', sentAt: null });
     const before = sink.accepted;
-    sender = startSender(t.ctx, { idleMs: 10 });
+    sender = startScheduler(t.ctx, { idleMs: 10 });
     await new Promise((r) => setTimeout(r, 1300));
     expect((await status(id)).status).toBe('scheduled');
     expect(sink.accepted).toBe(before);
@@ -96,7 +96,7 @@ describeEachDatabase('campaign status rules', (kind) => {
     const sent = await fetch(`${t.baseUrl}/api/campaigns/${id}/send`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}` } });
     expect(sent.status).toBe(200);
     expect((await t.api('POST', `/api/campaigns/${id}/pause`)).body.status).toBe('paused');
-    sender = startSender(t.ctx, { idleMs: 10 });
+    sender = startScheduler(t.ctx, { idleMs: 10 });
     await new Promise((r) => setTimeout(r, 300));
     expect(sink.accepted).toBe(before);
     expect((await t.api('POST', `/api/campaigns/${id}/resume`)).body.status).toBe('sending');
@@ -117,7 +117,7 @@ describeEachDatabase('campaign status rules', (kind) => {
     sink.behaviour.temporaryFailureRate = 1;
     const id = await campaign('Broken relay');
     await t.api('POST', `/api/campaigns/${id}/send`, {});
-    sender = startSender(t.ctx, { idleMs: 10, retryBaseMs: 1, pauseAfterErrors: 3 });
+    sender = startScheduler(t.ctx, { idleMs: 10, retryBaseMs: 1, pauseAfterErrors: 3 });
     await until(async () => (await status(id)).status === 'paused', 'the campaign to pause itself');
     expect((await status(id)).statusReason).toMatch(/^Paused after 3 sending errors in a row; last: 4\d\d /);
     const messages = await t.ctx.store.db.selectFrom('messages').select(['status', 'lease_owner']).where('campaign_id', '=', id).execute();
@@ -128,7 +128,7 @@ describeEachDatabase('campaign status rules', (kind) => {
     const broken = { ...t.ctx, config: { ...t.ctx.config, dkim: { domain: 'shop.test', selector: 's', privateKey: undefined, privateKeyFile: '/nonexistent/dkim.pem' } } };
     const id = await campaign('No key');
     await t.api('POST', `/api/campaigns/${id}/send`, {});
-    sender = startSender(broken, { idleMs: 10 });
+    sender = startScheduler(broken, { idleMs: 10 });
     await until(async () => (await status(id)).status === 'paused', 'the campaign to pause itself');
     expect((await status(id)).statusReason).toMatch(/^The email channel could not be opened: .*\/nonexistent\/dkim\.pem/);
     const messages = await t.ctx.store.db.selectFrom('messages').select(['status', 'attempts', 'lease_owner']).where('campaign_id', '=', id).execute();

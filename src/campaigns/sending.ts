@@ -1,5 +1,6 @@
 import type { CampaignStatus } from '../db/schema.js';
 import type { AppContext } from '../context.js';
+import { releaseExpiredLeases } from '../delivery/queue.js';
 import { badRequest, conflict } from '../http/errors.js';
 import { campaignRow, getCampaign, toCampaign } from './campaigns.js';
 import { materializeAudience } from './materialize.js';
@@ -70,6 +71,67 @@ export async function startDueCampaigns(ctx: AppContext): Promise<number> {
   let started = 0;
   for (const { id } of due) if (await startCampaign(ctx, id, ['scheduled'])) started++;
   return started;
+}
+
+/** Sending campaigns by id: the sender takes them in turn. */
+export async function sendingCampaignIds(ctx: AppContext): Promise<number[]> {
+  const rows = await ctx.store.db.selectFrom('campaigns').select('id').where('status', '=', 'sending').orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
+
+export async function isSending(ctx: AppContext, id: number): Promise<boolean> {
+  const row = await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', id).executeTakeFirst();
+  return row?.status === 'sending';
+}
+
+/** The sender pauses a sending campaign that cannot go on, saying why; `resume` carries on. False when it was no longer sending. */
+export async function pauseWithReason(ctx: AppContext, id: number, reason: string): Promise<boolean> {
+  const result = await ctx.store.db
+    .updateTable('campaigns')
+    .set({ status: 'paused', status_reason: reason, updated_at: ctx.now() })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Says why a sending campaign holds (an SMS campaign outside the legal send window), or clears it with null; it stays sending. */
+export async function setHoldReason(ctx: AppContext, id: number, reason: string | null): Promise<void> {
+  await ctx.store.db.updateTable('campaigns').set({ status_reason: reason, updated_at: ctx.now() }).where('id', '=', id).where('status', '=', 'sending').execute();
+}
+
+/** A sending campaign with no queued message left becomes sent; answers whether this call made it so. */
+export async function finishIfDone(ctx: AppContext, id: number): Promise<boolean> {
+  const now = ctx.now();
+  const result = await ctx.store.db
+    .updateTable('campaigns')
+    .set({ status: 'sent', finished_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('messages').select('messages.id').where('messages.campaign_id', '=', id).where('messages.status', '=', 'queued'))),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Puts the campaign's messages whose lease expired (their sender died) back in the
+ * queue, and counts them in `reclaimed` in the same transaction: they are the only
+ * possible duplicates, so they are never silent.
+ */
+export async function reclaimExpiredLeases(ctx: AppContext, id: number): Promise<number> {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const released = await releaseExpiredLeases(trx, id, ctx.now());
+    if (released) {
+      await trx
+        .updateTable('campaigns')
+        .set((eb) => ({ reclaimed: eb('reclaimed', '+', released) }))
+        .where('id', '=', id)
+        .execute();
+    }
+    return released;
+  });
 }
 
 async function transition(

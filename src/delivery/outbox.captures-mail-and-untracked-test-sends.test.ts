@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { startSender } from './worker.js';
 
 describeEachDatabase('the local outbox and test sends', (kind) => {
   let t: TestApp;
@@ -47,25 +46,5 @@ describeEachDatabase('the local outbox and test sends', (kind) => {
     const response = await t.api('POST', `/api/campaigns/${campaignId}/test`, { emails: ['ok@shop.test', 'not-an-address'] });
     expect(response.status).toBe(400);
     expect(response.body.error.path).toBe('$.emails[1]');
-  });
-
-  it('captures a real send as .eml files, listed newest first, each readable raw', async () => {
-    await t.api('POST', `/api/campaigns/${campaignId}/send`, {});
-    const sender = startSender(t.ctx, { idleMs: 10 });
-    for (let i = 0; i < 800 && (await t.api('GET', `/api/campaigns/${campaignId}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
-    await sender.stop();
-    const outbox = (await t.api('GET', '/api/outbox?limit=2')).body;
-    expect(outbox.total).toBe(3);
-    expect(outbox.items[0]).toMatchObject({ to: 'ada@example.test', subject: 'Hello Ada' });
-    const dates = outbox.items.map((i: any) => Date.parse(i.date));
-    expect(dates[0]).toBeGreaterThanOrEqual(dates[1]);
-    const raw = await fetch(`${t.baseUrl}/api/outbox/${outbox.items[0].name}`, { headers: { authorization: `Bearer ${t.apiKey}` } });
-    expect(raw.headers.get('content-type')).toMatch(/^message\/rfc822/);
-    const text = await raw.text();
-    expect(text).toMatch(/^List-Unsubscribe: <https:\/\/go\.shop\.test\/u\/[\w-]+>\r$/m);
-    expect(text).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
-    expect((await t.api('GET', '/api/outbox/..%2F..%2Fetc%2Fpasswd')).status).toBe(404);
-    expect((await t.api('GET', '/api/outbox/nothing.eml')).status).toBe(404);
-    expect((await fetch(`${t.baseUrl}/api/outbox`)).status).toBe(401);
   });
 });

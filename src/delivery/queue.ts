@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { MessageStatus } from '../db/schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database, MessageStatus } from '../db/schema.js';
 import type { AppContext } from '../context.js';
 import { suppressAfterSoftBounces } from '../tracking/bounces.js';
 import type { Recipient } from './channel.js';
@@ -66,27 +66,21 @@ export async function holdLeases(ctx: AppContext, ids: number[], owner: string):
   return new Set(rows.map((r) => r.id));
 }
 
-/** Puts messages whose lease expired back in the queue and counts them on their campaign. */
-export async function reclaimExpiredLeases(ctx: AppContext, campaignId: number): Promise<number> {
-  return ctx.store.db.transaction().execute(async (trx) => {
-    const released = await trx
-      .updateTable('messages')
-      .set({ lease_owner: null, lease_until: null })
-      .where('campaign_id', '=', campaignId)
-      .where('lease_until', 'is not', null)
-      .where('lease_until', '<', ctx.now())
-      .where('status', '=', 'queued')
-      .returning('id')
-      .execute();
-    if (released.length) {
-      await trx
-        .updateTable('campaigns')
-        .set((eb) => ({ reclaimed: eb('reclaimed', '+', released.length) }))
-        .where('id', '=', campaignId)
-        .execute();
-    }
-    return released.length;
-  });
+/**
+ * Puts messages whose lease expired back in the queue and answers how many; the
+ * caller counts them on their campaign in the same transaction (campaigns/sending.ts).
+ */
+export async function releaseExpiredLeases(db: Kysely<Database>, campaignId: number, now: number): Promise<number> {
+  const released = await db
+    .updateTable('messages')
+    .set({ lease_owner: null, lease_until: null })
+    .where('campaign_id', '=', campaignId)
+    .where('lease_until', 'is not', null)
+    .where('lease_until', '<', now)
+    .where('status', '=', 'queued')
+    .returning('id')
+    .execute();
+  return released.length;
 }
 
 export interface Claimed extends Recipient {
@@ -219,24 +213,4 @@ export async function recordOutcomes(ctx: AppContext, campaign: { id: number; ch
         .execute();
     }
   });
-}
-
-/** A sending campaign whose messages are all final becomes sent. */
-export async function finishIfDone(ctx: AppContext, campaignId: number): Promise<boolean> {
-  const pending = await ctx.store.db
-    .selectFrom('messages')
-    .select('id')
-    .where('campaign_id', '=', campaignId)
-    .where('status', '=', 'queued')
-    .limit(1)
-    .executeTakeFirst();
-  if (pending) return false;
-  const now = ctx.now();
-  const result = await ctx.store.db
-    .updateTable('campaigns')
-    .set({ status: 'sent', finished_at: now, updated_at: now })
-    .where('id', '=', campaignId)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase, type DatabaseKind } from '../../test/support/databases.js';
 import { importFinished, uploadCsv } from '../../test/support/imports.js';
-import { startSender, type Sender } from '../delivery/worker.js';
+import { startScheduler, type Scheduler } from '../scheduler/scheduler.js';
 
 const EMAIL = 'zebulon.quillfeather@example.org';
 /** Whatever would identify the person: address, names, a custom field, the phone as stored and as typed. */
@@ -49,7 +49,7 @@ function filesHolding(dir: string): string[] {
 
 describeEachDatabase('erasure', (kind) => {
   let t: TestApp;
-  let sender: Sender | undefined;
+  let sender: Scheduler | undefined;
   // As in production: DATA_DIR holds the outbox, spooled imports and, on SQLite, the database itself.
   const dataDir = mkdtempSync(join(tmpdir(), 'ricochet-erase-'));
   beforeAll(async () => {
@@ -95,7 +95,7 @@ describeEachDatabase('erasure', (kind) => {
     });
     const sms = await t.api('POST', '/api/campaigns', { channel: 'sms', name: 'Spring SMS', senderId: 'SHOP', body: 'Hi {{ contact.firstName }}, -30% today', listIds: [listId] });
     for (const campaign of [email.body.id, sms.body.id]) expect((await t.api('POST', `/api/campaigns/${campaign}/send`, {})).status).toBe(200);
-    sender = startSender(t.ctx, { idleMs: 20 });
+    sender = startScheduler(t.ctx, { idleMs: 20 });
     const sent = async (campaign: number) => (await t.api('GET', `/api/campaigns/${campaign}`)).body.status === 'sent';
     for (let i = 0; i < 800 && !((await sent(email.body.id)) && (await sent(sms.body.id))); i++) await new Promise((r) => setTimeout(r, 25));
     expect([await sent(email.body.id), await sent(sms.body.id)]).toEqual([true, true]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
-import { startSender, type Sender } from '../delivery/worker.js';
+import { startScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import { createScenario } from '../../test/support/trackingScenario.js';
 
 /** A sample report from fixtures/, its {{placeholders}} filled in. */
@@ -51,7 +51,7 @@ ${body}
 describeEachDatabase('reports that name only an address', (kind) => {
   let t: TestApp;
   let sink: SmtpSink;
-  let sender: Sender;
+  let sender: Scheduler;
   const inbound = (raw: string) =>
     fetch(`${t.baseUrl}/api/webhooks/inbound-email`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'message/rfc822' }, body: raw }).then(
       async (r) => ({ status: r.status, body: await r.json() }),
@@ -63,7 +63,7 @@ describeEachDatabase('reports that name only an address', (kind) => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await startTestApp(kind, { SMTP_URL: sink.url, PUBLIC_URL: 'https://go.shop.test' });
-    sender = startSender(t.ctx, { idleMs: 10 });
+    sender = startScheduler(t.ctx, { idleMs: 10 });
   });
   afterAll(async () => {
     await sender?.stop();

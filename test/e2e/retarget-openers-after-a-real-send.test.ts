@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtpSink.js';
-import { startSender, type Sender } from '../../src/delivery/worker.js';
+import { startScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
 import { ensureWebBuild } from '../../web/build.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { describeInBrowser, openBrowser, type Browser } from './browser.js';
@@ -21,7 +21,7 @@ const CSV = ['email;first_name;last_name;city', 'ada@example.test;Ada;Lovelace;P
 describeInBrowser('Retargeting the openers of a campaign, in Chromium', () => {
   let t: TestApp;
   let sink: SmtpSink;
-  let sender: Sender;
+  let sender: Scheduler;
   let shop: Server;
   let shopUrl: string;
   let browser: Browser;
@@ -34,7 +34,7 @@ describeInBrowser('Retargeting the openers of a campaign, in Chromium', () => {
     t = await startTestApp('sqlite', { SMTP_URL: sink.url });
     // Tracked links and the pixel must point at this very server, whose port is known only now.
     t.ctx.config.publicUrl = t.baseUrl;
-    sender = startSender(t.ctx, { idleMs: 20 });
+    sender = startScheduler(t.ctx, { idleMs: 20 });
     shop = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Shop</title><h1>Spring collection</h1>'));
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/spring`;

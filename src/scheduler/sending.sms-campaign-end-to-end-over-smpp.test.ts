@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import smpp from 'smpp';
-import { startTestApp, type TestApp } from '../../../test/support/app.js';
-import { describeEachDatabase } from '../../../test/support/databases.js';
-import { startSender, type Sender } from '../worker.js';
-import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { describeEachDatabase } from '../../test/support/databases.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
+import { startTestSmsc, type TestSmsc } from '../../test/support/smsc.js';
 
 const PUBLIC_URL = 'https://go.shop.test';
 const SUNDAY_NOON_PARIS = Date.parse('2025-06-15T10:00:00Z');
@@ -20,7 +20,7 @@ const until = async (what: string, check: () => Promise<boolean>) => {
 describeEachDatabase('an SMS campaign through the API, the sender and a real SMPP server', (kind) => {
   let smsc: TestSmsc;
   let t: TestApp;
-  let sender: Sender;
+  let sender: Scheduler;
   let campaignId: number;
   const phones = { ada: '+33612345661', bob: '+33612345662', anon: '+33612345663', gone: '+33612345664' };
 
@@ -48,7 +48,7 @@ describeEachDatabase('an SMS campaign through the API, the sender and a real SMP
     expect(created.status).toBe(201);
     campaignId = created.body.id;
     expect((await t.api('POST', `/api/campaigns/${campaignId}/send`, {})).body.status).toBe('sending');
-    sender = startSender(t.ctx, { idleMs: 20, retryBaseMs: 50 });
+    sender = startScheduler(t.ctx, { idleMs: 20, retryBaseMs: 50 });
   });
   afterAll(async () => {
     await sender?.stop();

@@ -3,18 +3,18 @@ import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { SOFT_BOUNCES_TO_SUPPRESS } from '../tracking/bounces.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
-import { startSender, type Sender } from './worker.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
 
 describeEachDatabase('sending to a mailbox that never accepts', (kind) => {
   let t: TestApp;
   let sink: SmtpSink;
-  let sender: Sender;
+  let sender: Scheduler;
 
   beforeAll(async () => {
     // Every RCPT TO gets 451: each message is retried, then given up as a soft bounce.
     sink = await startSmtpSink({ temporaryFailureRate: 1 });
     t = await startTestApp(kind, { SMTP_URL: sink.url });
-    sender = startSender(t.ctx, { idleMs: 10, retryBaseMs: 5, retryMaxMs: 20, maxAttempts: 2, pauseAfterErrors: 10_000 });
+    sender = startScheduler(t.ctx, { idleMs: 10, retryBaseMs: 5, retryMaxMs: 20, maxAttempts: 2, pauseAfterErrors: 10_000 });
   });
   afterAll(async () => {
     await sender?.stop();

@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { signer, verifyToken } from '../tracking/tokens.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
-import { startSender, type Sender } from './worker.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
 
 const PUBLIC_URL = 'https://go.shop.test';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -30,7 +30,7 @@ const unsubscribeUrl = (mail: ParsedMail) => /^List-Unsubscribe: <([^>]+)>$/.exe
 describeEachDatabase('sending an email campaign', (kind) => {
   let t: TestApp;
   let sink: SmtpSink;
-  let sender: Sender;
+  let sender: Scheduler;
   let campaignId: number;
   const mails = new Map<string, ParsedMail>();
 
@@ -72,7 +72,7 @@ describeEachDatabase('sending an email campaign', (kind) => {
     const sent = await t.api('POST', `/api/campaigns/${campaignId}/send`, {});
     expect(sent.status).toBe(200);
     expect(sent.body.status).toBe('sending');
-    sender = startSender(t.ctx, { idleMs: 20 });
+    sender = startScheduler(t.ctx, { idleMs: 20 });
     for (let i = 0; i < 800 && (await t.api('GET', `/api/campaigns/${campaignId}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
     for (const message of sink.messages) mails.set(message.to, await simpleParser(message.raw));
   });

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
-import { startSender, type Sender } from './worker.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
 
 const RECIPIENTS = 60;
 
 describeEachDatabase('sending through an unreliable SMTP server', (kind) => {
   let t: TestApp;
   let sink: SmtpSink;
-  let sender: Sender;
+  let sender: Scheduler;
   let campaignId: number;
 
   beforeAll(async () => {
@@ -27,7 +27,7 @@ describeEachDatabase('sending through an unreliable SMTP server', (kind) => {
     ).body.id;
     await t.api('POST', `/api/campaigns/${campaignId}/send`, {});
     // Retries capped at 100 ms: an unlucky message failing many times in a row still finishes within the wait below.
-    sender = startSender(t.ctx, { idleMs: 10, batchSize: 20, retryBaseMs: 5, retryMaxMs: 100, maxAttempts: 30, pauseAfterErrors: 10_000 });
+    sender = startScheduler(t.ctx, { idleMs: 10, batchSize: 20, retryBaseMs: 5, retryMaxMs: 100, maxAttempts: 30, pauseAfterErrors: 10_000 });
     for (let i = 0; i < 2400 && (await t.api('GET', `/api/campaigns/${campaignId}`)).body.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
   });
   afterAll(async () => {

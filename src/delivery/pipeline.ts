@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { isTransientDatabaseError } from '../db/connection.js';
+import type { CampaignRow } from '../db/schema.js';
+import type { AppContext } from '../context.js';
+import type { CompiledCampaign, Rendered, SendOutcome } from './channel.js';
+import { Channels, type OpenChannel } from './channels/index.js';
+import { CompiledCache, compileEmailCampaign } from './compile.js';
+import { outcomeWriter, UnwrittenOutcomes, type OutcomeWriter } from './outcomes.js';
+import { claimBatch, holdLeases, loadClaimed, recordOutcomes, renewLeases, type Claimed, type Outcome } from './queue.js';
+import { ErrorStreaks, outcomeOf, type RetryPolicy } from './retry.js';
+import { compileSmsCampaign } from './sms/compile.js';
+
+/**
+ * A batch's way out, in steps: lease → render → send → record. The caller picks
+ * the campaign and runs the steps; the pipeline never changes a campaign's status.
+ * When a campaign cannot go on (its template no longer compiles, its channel
+ * cannot be opened, too many errors in a row) a step gives its messages back to
+ * the queue and answers `{ pause: reason }`, for the caller to pause it.
+ *
+ * Through a database outage: outcomes whose write failed are kept in memory and
+ * written first once the database answers (`writeUnwritten`), and a batch leased
+ * but not sent goes back to the queue the same way, its leases no longer renewed.
+ */
+
+export interface PipelineOptions extends RetryPolicy {
+  /** Messages leased at once. */
+  batchSize: number;
+  /** Outcomes written together while a batch is sent: a crash can re-send at most these and the ones in flight. */
+  writeEvery: number;
+  /** Messages in flight at once; by default the channel's (twice the SMTP connections, 8 for the outbox). */
+  concurrency?: number;
+}
+
+/** Why a campaign cannot go on: the caller pauses it with this reason. */
+export interface PauseFor {
+  pause: string;
+}
+
+/** Leased messages of one campaign; their leases are renewed until the batch is sent or given back. */
+export interface Leased {
+  campaign: CampaignRow;
+  ids: number[];
+  outcomes: OutcomeWriter;
+  renewal: ReturnType<typeof setInterval>;
+}
+
+/** A leased batch, rendered and ready to send. */
+export interface Batch extends Leased {
+  items: Array<readonly [Claimed, Rendered | { skip: string }]>;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function bounded<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+const back = (id: number): Outcome => ({ id, status: 'queued', attempted: false });
+
+export class DeliveryPipeline {
+  /** Whose leases these are: one owner per sender process and start. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly channels: Channels;
+  private readonly compiled: Record<'email' | 'sms', CompiledCache<CompiledCampaign>>;
+  private readonly unwritten: UnwrittenOutcomes;
+  private readonly errors: ErrorStreaks;
+  private stopping = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: PipelineOptions,
+  ) {
+    this.channels = new Channels(ctx, options.concurrency);
+    this.compiled = {
+      email: new CompiledCache((campaign) => compileEmailCampaign(ctx, campaign)),
+      sms: new CompiledCache((campaign) => compileSmsCampaign(ctx, campaign)),
+    };
+    this.unwritten = new UnwrittenOutcomes(ctx, this.owner);
+    this.errors = new ErrorStreaks(options.pauseAfterErrors);
+  }
+
+  /** Lease: up to `batchSize` due messages of the campaign, or undefined when none is due. */
+  async lease(campaign: CampaignRow): Promise<Leased | undefined> {
+    const { ctx, owner } = this;
+    const ids = await claimBatch(ctx, campaign.id, owner, this.options.batchSize);
+    if (!ids.length) return undefined;
+    // Leases are renewed while this sender holds the batch: only a dead sender's leases expire.
+    const renewal = setInterval(() => void renewLeases(ctx, campaign.id, owner).catch(() => {}), (ctx.config.senderLeaseSeconds * 1000) / 3);
+    const outcomes = outcomeWriter(
+      (group) => recordOutcomes(ctx, campaign, group, owner),
+      this.options.writeEvery,
+      (group, error) => this.unwritten.keep(campaign, group, error),
+    );
+    return { campaign, ids, outcomes, renewal };
+  }
+
+  /** Render: contacts checked again (skipped if they may no longer receive it), then the campaign compiled once renders the rest. */
+  async render(leased: Leased): Promise<Batch | PauseFor> {
+    const { campaign, ids, outcomes, renewal } = leased;
+    try {
+      const eligible: Claimed[] = [];
+      for (const message of await loadClaimed(this.ctx, ids, campaign.channel)) {
+        if (message.ineligible) outcomes.add({ id: message.messageId, status: 'skipped', reason: message.ineligible });
+        else eligible.push(message);
+      }
+      let compiled: CompiledCampaign;
+      try {
+        compiled = await this.compiled[campaign.channel].get(campaign);
+      } catch (error) {
+        if (isTransientDatabaseError(error)) throw error;
+        // A campaign that cannot be compiled will not get better by retrying.
+        await this.giveBack(eligible, outcomes, renewal);
+        return { pause: `The campaign could not be prepared: ${(error as Error).message}`.slice(0, 500) };
+      }
+      const rendered = await compiled.renderBatch(eligible);
+      return { ...leased, items: eligible.map((message, i) => [message, rendered[i]!] as const) };
+    } catch (error) {
+      clearInterval(renewal);
+      // Leased but not sent: back to the queue as soon as the database answers again, not when the leases expire.
+      this.unwritten.keep(campaign, ids.map(back), error);
+      throw error;
+    }
+  }
+
+  /**
+   * Send and record: renews the leases and sends only the messages this sender still
+   * holds, with bounded concurrency under the channel's pace, writing outcomes in
+   * groups as they arrive. Gives the batch back untouched when `stillSending` says
+   * the campaign stopped meanwhile; `halfway` fires once half of it is on its way.
+   */
+  async send(batch: Batch, steps: { stillSending: () => Promise<boolean>; halfway: () => void }): Promise<PauseFor | undefined> {
+    const { campaign, outcomes } = batch;
+    const messages = batch.items.map(([message]) => message);
+    let held: Set<number> | undefined;
+    try {
+      if (await steps.stillSending()) held = await holdLeases(this.ctx, messages.map((message) => message.messageId), this.owner);
+    } catch (error) {
+      // Nothing sent: the leases must not be renewed any longer, and the messages go back to the queue once the database answers.
+      clearInterval(batch.renewal);
+      this.unwritten.keep(campaign, messages.map((message) => back(message.messageId)), error);
+      throw error;
+    }
+    if (!held) return void (await this.release(batch));
+    const items = batch.items.filter(([message]) => held.has(message.messageId));
+    let open: OpenChannel;
+    try {
+      open = await this.channels.channelFor(campaign.channel);
+    } catch (error) {
+      // A channel that cannot be opened (e.g. an unreadable DKIM key) will not open by retrying.
+      await this.release(batch);
+      return { pause: `The ${campaign.channel} channel could not be opened: ${(error as Error).message}`.slice(0, 500) };
+    }
+    const { channel, concurrency, throttle } = open;
+    let pauseReason: string | undefined;
+    try {
+      await bounded(items, concurrency, async ([message, result], index) => {
+        if (index === items.length >> 1) steps.halfway();
+        if ('skip' in result) return void outcomes.add({ id: message.messageId, status: 'skipped', reason: result.skip });
+        if (this.stopping || pauseReason) return void outcomes.add(back(message.messageId));
+        await throttle();
+        const sent = await channel.send(result).catch((error: Error): SendOutcome => ({ status: 'retry', reason: error.message }));
+        outcomes.add(outcomeOf(this.options, sent, message, this.ctx.now()));
+        pauseReason ??= this.errors.count(campaign.id, sent);
+      });
+    } finally {
+      clearInterval(batch.renewal);
+    }
+    await outcomes.close();
+    if (!pauseReason) return undefined;
+    this.errors.clear(campaign.id);
+    return { pause: pauseReason };
+  }
+
+  /** Gives a leased batch back to the queue untouched (stopping, or its campaign stopped meanwhile). */
+  async release(batch: Batch): Promise<void> {
+    await this.giveBack(
+      batch.items.map(([message]) => message),
+      batch.outcomes,
+      batch.renewal,
+    );
+  }
+
+  private async giveBack(messages: Claimed[], outcomes: OutcomeWriter, renewal: Leased['renewal']): Promise<void> {
+    clearInterval(renewal);
+    for (const message of messages) outcomes.add(back(message.messageId));
+    await outcomes.close();
+  }
+
+  /** Writes the outcomes kept while the database was away; throws while it still is. */
+  writeUnwritten(): Promise<void> {
+    return this.unwritten.write();
+  }
+
+  /** Opens the campaign kind's channel now rather than at its first batch (SMPP receipts and replies arrive over the link). */
+  async openChannel(kind: 'email' | 'sms'): Promise<void> {
+    await this.channels.channelFor(kind);
+  }
+
+  /** A campaign that is done: its compiled template is no longer needed. */
+  forget(campaign: Pick<CampaignRow, 'id' | 'channel'>): void {
+    this.compiled[campaign.channel].drop(campaign.id);
+  }
+
+  /** The batch on the wire gives back the messages it has not sent yet. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  async close(): Promise<void> {
+    await this.channels.close();
+  }
+}

@@ -1,0 +1,111 @@
+import { campaignRow } from '../campaigns/campaigns.js';
+import { finishIfDone, isSending, pauseWithReason, sendingCampaignIds, setHoldReason } from '../campaigns/sending.js';
+import type { CampaignRow } from '../db/schema.js';
+import type { AppContext } from '../context.js';
+import { DeliveryPipeline, type Batch, type PipelineOptions } from '../delivery/pipeline.js';
+import { smsSendHold } from '../delivery/sms/window.js';
+
+/**
+ * The sender: takes the sending campaigns in turn (round robin) and runs a batch
+ * of the next one with messages due through the delivery pipeline (lease → render
+ * → send → record). It changes campaign status on the way, always through
+ * campaigns/sending.ts: an SMS campaign outside the legal send window holds and
+ * says until when, a campaign with no queued message left becomes sent, and one
+ * that cannot go on pauses with the reason. While one batch is on the wire the
+ * next one is leased and rendered, so the channel never waits for the database
+ * or the renderer.
+ */
+export class Sender {
+  private readonly pipeline: DeliveryPipeline;
+  private turn = 0;
+  private stopping = false;
+  /** The next batch, leased and rendered while the current one is sent. */
+  private prefetched: Promise<Batch | undefined> | undefined;
+
+  constructor(
+    private readonly ctx: AppContext,
+    options: PipelineOptions,
+  ) {
+    this.pipeline = new DeliveryPipeline(ctx, options);
+  }
+
+  /** Sends one batch of the next campaign that has one due; false when none had. */
+  async sendNextBatch(): Promise<boolean> {
+    // Taken before awaiting: a prefetch that failed is reported once, and the next round prepares afresh.
+    const next = this.prefetched ?? this.prepare();
+    this.prefetched = undefined;
+    const batch = await next;
+    if (!batch) return false;
+    const paused = await this.pipeline.send(batch, {
+      stillSending: () => isSending(this.ctx, batch.campaign.id),
+      halfway: () => {
+        if (this.stopping || this.prefetched) return;
+        this.prefetched = this.prepare();
+        // Its failure is reported when the next round awaits it, not as an unhandled rejection now.
+        this.prefetched.catch(() => {});
+      },
+    });
+    if (paused) await pauseWithReason(this.ctx, batch.campaign.id, paused.pause);
+    return true;
+  }
+
+  /** Writes the outcomes kept while the database was away; throws while it still is. */
+  writeUnwritten(): Promise<void> {
+    return this.pipeline.writeUnwritten();
+  }
+
+  /** Opens the SMPP link at once: delivery receipts and STOP replies arrive over it, campaign or not. */
+  openSmsLink(): Promise<void> {
+    return this.pipeline.openChannel('sms');
+  }
+
+  /** Stops preparing batches; the one on the wire gives back what it has not sent. */
+  stop(): void {
+    this.stopping = true;
+    this.pipeline.stop();
+  }
+
+  /** After the last round: gives back a batch prepared ahead, writes what can be written, closes the channels. */
+  async close(): Promise<void> {
+    const leftover = await this.prefetched?.catch(() => undefined);
+    // A release that fails is kept unwritten, tried once more below; what is left then returns to the queue when its lease expires.
+    if (leftover) await this.pipeline.release(leftover).catch(() => {});
+    await this.pipeline.writeUnwritten().catch((error: Error) => console.error(`sender: outcomes not written, their leases will expire: ${error.message}`));
+    await this.pipeline.close();
+  }
+
+  /** Leases and renders the next batch of the next sending campaign that has one due. */
+  private async prepare(): Promise<Batch | undefined> {
+    const sending = await sendingCampaignIds(this.ctx);
+    for (let i = 0; i < sending.length && !this.stopping; i++) {
+      const index = (this.turn + i) % sending.length;
+      const batch = await this.prepareFor(sending[index]!);
+      if (batch) {
+        this.turn = index + 1;
+        return batch;
+      }
+    }
+    return undefined;
+  }
+
+  private async prepareFor(campaignId: number): Promise<Batch | undefined> {
+    const campaign = await campaignRow(this.ctx, campaignId);
+    if (campaign.status !== 'sending' || !(await this.maySend(campaign))) return undefined;
+    const leased = await this.pipeline.lease(campaign);
+    if (!leased) {
+      if (await finishIfDone(this.ctx, campaign.id)) this.pipeline.forget(campaign);
+      return undefined;
+    }
+    const rendered = await this.pipeline.render(leased);
+    if ('pause' in rendered) return void (await pauseWithReason(this.ctx, campaign.id, rendered.pause));
+    return rendered;
+  }
+
+  /** SMS campaigns wait for the legal send window, saying so in their status reason; answers whether this campaign may send now. */
+  private async maySend(campaign: CampaignRow): Promise<boolean> {
+    if (campaign.channel !== 'sms') return true;
+    const hold = smsSendHold(this.ctx.config.smsSendWindow, this.ctx.now());
+    if ((hold?.reason ?? null) !== campaign.status_reason) await setHoldReason(this.ctx, campaign.id, hold?.reason ?? null);
+    return !hold;
+  }
+}
