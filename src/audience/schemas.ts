@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Campaign } from '../campaigns/schemas.js';
+import { Campaign, CampaignStatus, ChannelName } from '../campaigns/schemas.js';
 import { IsoDate, Nullable, Page, PageQuery } from '../http/schemas.js';
 import { MAX_CONDITIONS, MAX_DEPTH } from './filter.js';
 import type { Segment } from './segments.js';
@@ -7,6 +7,7 @@ import type { Segment } from './segments.js';
 export const SegmentName = Type.Union([Type.Literal('openers'), Type.Literal('clickers'), Type.Literal('active'), Type.Literal('inactive')]) satisfies {
   static: Segment;
 };
+export type SegmentName = Static<typeof SegmentName>;
 const SegmentOrAll = Type.Union([...SegmentName.anyOf, Type.Literal('all')], {
   description: 'openers, clickers, active, inactive (SPEC §2) or all; combined with the filter by AND',
 });
@@ -123,6 +124,7 @@ export const CreateListResult = Type.Object(
   },
   { $id: 'CreateListResult' },
 );
+export type CreateListResult = Static<typeof CreateListResult>;
 
 export const ExportRequest = Type.Object(
   { ...ViewBody, sort: RecipientsQuery.properties.sort },
@@ -146,6 +148,7 @@ export const RelaunchRequest = Type.Object(
 export type RelaunchRequest = Static<typeof RelaunchRequest>;
 
 export const RelaunchResult = Type.Object({ campaign: Campaign, count: Type.Integer() }, { $id: 'RelaunchResult' });
+export type RelaunchResult = Static<typeof RelaunchResult>;
 
 export const SavedView = Type.Object(
   { id: Type.Integer(), name: Type.String(), segment: Nullable(SegmentName), filter: Nullable(Type.Unknown()), createdAt: IsoDate },
@@ -171,8 +174,8 @@ export const Lineage = Type.Object(
         campaign: Type.Object({
           id: Type.Integer(),
           name: Type.String(),
-          channel: Type.String(),
-          status: Type.String(),
+          channel: ChannelName,
+          status: CampaignStatus,
           audienceLabel: Nullable(Type.String()),
           parentCampaignId: Nullable(Type.Integer()),
           sentAt: Nullable(IsoDate),

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 
 export const SignIn = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
@@ -17,3 +17,4 @@ export const Session = Type.Object(
   },
   { $id: 'Session' },
 );
+export type Session = Static<typeof Session>;

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { IsoDate, Nullable, PageQuery } from '../http/schemas.js';
 
 export const ChannelName = Type.Union([Type.Literal('email'), Type.Literal('sms')]);
+export type ChannelName = Static<typeof ChannelName>;
 export const CampaignStatus = Type.Union([
   Type.Literal('draft'),
   Type.Literal('scheduled'),
@@ -10,6 +11,7 @@ export const CampaignStatus = Type.Union([
   Type.Literal('sent'),
   Type.Literal('cancelled'),
 ]);
+export type CampaignStatus = Static<typeof CampaignStatus>;
 
 export const Campaign = Type.Object(
   {
@@ -95,6 +97,7 @@ export const TestSendResult = Type.Object(
   },
   { $id: 'TestSendResult' },
 );
+export type TestSendResult = Static<typeof TestSendResult>;
 
 export const Progress = Type.Object(
   {

@@ -94,3 +94,4 @@ export const ImportStatus = Type.Object(
   },
   { $id: 'Import' },
 );
+export type ImportStatus = Static<typeof ImportStatus>;

@@ -3,11 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { PUBLIC } from '../http/access.js';
 import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
-import { IsoDate } from '../http/schemas.js';
 import { listOutbox, readOutboxMessage } from './outboxListing.js';
+import { OutboxEntry } from './schemas.js';
 import { viewOnline } from './viewOnline.js';
-
-const OutboxEntry = Type.Object({ name: Type.String(), to: Type.String(), subject: Type.String(), date: IsoDate, size: Type.Integer() });
 
 /**
  * Campaign HTML that the server itself shows to a browser runs nothing: no script, no form,

@@ -18,6 +18,7 @@ export const ErrorResponse = Type.Object(
   },
   { $id: 'Error' },
 );
+export type ErrorResponse = Static<typeof ErrorResponse>;
 
 export const IsoDate = Type.String({ format: 'date-time' });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

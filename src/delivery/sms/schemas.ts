@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../../http/schemas.js';
 
 const Size = {
@@ -16,3 +16,4 @@ export const SmsPreview = Type.Object({
   longest: Type.Object(Size, { description: 'The longest SMS over the audience: personalisation changes the length' }),
   overMaxParts: Type.Integer({ description: 'Recipients whose SMS would exceed maxParts and be skipped' }),
 });
+export type SmsPreview = Static<typeof SmsPreview>;
