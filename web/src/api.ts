@@ -1,4 +1,5 @@
 /** The one way the app talks to Ricochet: the public /api, with the session cookie and its CSRF token. */
+import type { ErrorResponse } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -24,7 +25,7 @@ export const whenSignedOut = (callback: () => void) => {
 
 async function toError(response: Response): Promise<ApiError> {
   try {
-    const { error } = await response.json();
+    const { error } = (await response.json()) as ErrorResponse;
     return new ApiError(response.status, error.code, error.message, error.path);
   } catch {
     return new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}`);

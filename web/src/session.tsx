@@ -1,13 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ApiError, api, setCsrfToken, whenSignedOut } from './api';
-
-export interface Session {
-  user: { id: number; email: string };
-  csrfToken: string;
-  publicUrl: string;
-  smsStopText: string;
-}
+import type { Session } from './types';
 
 const SESSION_KEY = ['session'];
 

@@ -1,133 +1,44 @@
-/** The shapes of SPEC §7 as the app reads them. */
-export type Channel = 'email' | 'sms';
-export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled';
+/**
+ * The shapes of SPEC §7 as the app reads them: the server's own schema types.
+ * Type imports only, so no server code enters the bundle.
+ */
+import type { Static } from '@sinclair/typebox';
+import type { CreateListResult, Lineage, Recipient, RelaunchResult, SavedView, SegmentName, Summary } from '../../src/audience/schemas.js';
+import type { Session } from '../../src/auth/schemas.js';
+import type { Campaign, CampaignStatus, ChannelName, Progress, TestSendResult } from '../../src/campaigns/schemas.js';
+import type { Contact, ImportStatus, List } from '../../src/contacts/schemas.js';
+import type { SmsPreview } from '../../src/delivery/sms/schemas.js';
+import type { OutboxEntry } from '../../src/delivery/schemas.js';
+import type { ErrorResponse, Page as PageSchema } from '../../src/http/schemas.js';
+import type { CampaignStats } from '../../src/tracking/schemas.js';
 
-export interface Page<T> {
-  total: number;
-  items: T[];
-  nextCursor: string | null;
-}
+export type {
+  Campaign,
+  CampaignStatus,
+  CampaignStats,
+  Contact,
+  CreateListResult,
+  ErrorResponse,
+  ImportStatus,
+  Lineage,
+  List,
+  OutboxEntry,
+  Progress,
+  Recipient,
+  RelaunchResult,
+  SavedView,
+  SegmentName,
+  Session,
+  SmsPreview,
+  Summary,
+  TestSendResult,
+};
 
-export interface Contact {
-  id: number;
-  email: string | null;
-  phone: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  fields: Record<string, unknown>;
-  emailStatus: string;
-  smsStatus: string;
-  trackingConsent: boolean;
-  createdAt: string;
-}
+export type Channel = ChannelName;
 
-export interface List {
-  id: number;
-  name: string;
-  size: number;
-  createdAt?: string;
-}
+/** A page of any list: the server builds each one with Page(item). */
+export type Page<T> = Omit<Static<ReturnType<typeof PageSchema>>, 'items'> & { items: T[] };
 
-export interface Campaign {
-  id: number;
-  channel: Channel;
-  name: string;
-  status: CampaignStatus;
-  subject: string | null;
-  preheader?: string | null;
-  fromEmail: string | null;
-  fromName: string | null;
-  replyTo?: string | null;
-  html: string | null;
-  text: string | null;
-  body: string | null;
-  senderId: string | null;
-  listIds: number[];
-  parentCampaignId: number | null;
-  audienceLabel: string | null;
-  scheduledAt?: string | null;
-  sentAt: string | null;
-  finishedAt?: string | null;
-  statusReason?: string | null;
-  createdAt: string;
-}
-
-export interface Progress {
-  total: number;
-  queued: number;
-  sent: number;
-  delivered: number;
-  bounced: number;
-  failed: number;
-  skipped: number;
-}
-
-interface Counts {
-  total: number;
-  human: number;
-  unique: number;
-  humanUnique: number;
-  /** Events of contacts without tracking consent: counted for the campaign, never per person. */
-  anonymous: number;
-}
 /** Open and click-to-open are null for SMS (no opens). */
-export interface Rates {
-  open: number | null;
-  click: number;
-  clickToOpen: number | null;
-}
-export type Breakdown = { name: string; opens: number; clicks: number }[];
-
-export interface Stats {
-  recipients: number;
-  sent: number;
-  received: number;
-  skipped: number;
-  bounced: { hard: number; soft: number };
-  opens: Counts;
-  clicks: Counts;
-  unsubscribed: number;
-  complained: number;
-  rates: Rates;
-  humanRates: Rates;
-  links: { id: number; position: number; url: string; clicks: number; humanClicks: number; uniqueClickers: number; humanUniqueClickers: number }[];
-  timeline: { at: string; span: 'hour' | 'day'; opens: number; clicks: number; humanOpens: number; humanClicks: number }[];
-  breakdown: { devices: Breakdown; clients: Breakdown; os: Breakdown };
-}
-
-export interface RecipientRow {
-  contactId: number;
-  email: string | null;
-  phone: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  status: string;
-  received: boolean;
-  /** Null for SMS: no opens are tracked. */
-  opened: boolean | null;
-  opens: number | null;
-  clicked: boolean;
-  clicks: number;
-  links: { linkId: number; url: string; clicks: number }[];
-  firstOpenAt: string | null;
-  lastOpenAt: string | null;
-  firstClickAt: string | null;
-  lastClickAt: string | null;
-  unsubscribed: boolean;
-  bounced: boolean;
-  bounceType: string | null;
-  complained: boolean;
-  trackingConsent: boolean;
-}
-
-export interface ImportStatus {
-  id: number;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  total: number;
-  processed: number;
-  imported: number;
-  updated: number;
-  skipped: number;
-  errors: { row: number; message: string }[];
-  failure?: string | null;
-}
+export type Rates = CampaignStats['rates'];
+export type Breakdown = CampaignStats['breakdown']['devices'];

@@ -4,21 +4,7 @@ import { Link } from 'react-router';
 import { get } from '../api';
 import { StatusBadge } from '../components/common';
 import { formatDate, formatNumber, formatPercent } from '../format';
-import type { Campaign, CampaignStatus, Rates } from '../types';
-
-interface Lineage {
-  items: {
-    role: 'parent' | 'campaign' | 'relaunch';
-    campaign: { id: number; name: string; channel: string; status: CampaignStatus; audienceLabel: string | null; sentAt: string | null };
-    sent: number;
-    received: number;
-    openers: number;
-    clickers: number;
-    unsubscribed: number;
-    rates: Rates;
-    humanRates: Rates;
-  }[];
-}
+import type { Campaign, Lineage } from '../types';
 
 /** The campaign beside its parent and every relaunch made from it, with their rates side by side. */
 export function Relaunches({ campaign }: { campaign: Campaign }) {

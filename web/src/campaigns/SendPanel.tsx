@@ -4,20 +4,13 @@ import { useState } from 'react';
 import { api, get } from '../api';
 import { ErrorAlert } from '../components/common';
 import { formatNumber, fromLocalInput } from '../format';
-import type { Campaign } from '../types';
-
-interface SmsAudiencePreview {
-  maxParts: number;
-  audience: number;
-  longest: { characters: number; encoding: 'gsm7' | 'ucs2'; parts: number };
-  overMaxParts: number;
-}
+import type { Campaign, SmsPreview, TestSendResult } from '../types';
 
 /** What the saved SMS costs over its real audience: personalisation changes lengths. */
 function SmsAudienceCheck({ campaign }: { campaign: Campaign }) {
   const preview = useQuery({
     queryKey: ['sms-preview', campaign.id, campaign.body, campaign.listIds],
-    queryFn: () => get<SmsAudiencePreview>(`/api/campaigns/${campaign.id}/sms-preview`),
+    queryFn: () => get<SmsPreview>(`/api/campaigns/${campaign.id}/sms-preview`),
   });
   const p = preview.data;
   if (!p) return <ErrorAlert error={preview.error} />;
@@ -43,7 +36,7 @@ export function SendPanel({ campaign }: { campaign: Campaign }) {
     },
   });
   const test = useMutation({
-    mutationFn: () => api<{ sent: string[]; failed: { email: string; reason: string }[] }>('POST', `/api/campaigns/${campaign.id}/test`, { emails: testTo.split(/[\s,;]+/).filter(Boolean) }),
+    mutationFn: () => api<TestSendResult>('POST', `/api/campaigns/${campaign.id}/test`, { emails: testTo.split(/[\s,;]+/).filter(Boolean) }),
   });
   return (
     <Card withBorder>

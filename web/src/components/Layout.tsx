@@ -1,7 +1,8 @@
 import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
-import { useSignOut, type Session } from '../session';
+import { useSignOut } from '../session';
+import type { Session } from '../types';
 
 const SECTIONS = [
   { to: '/campaigns', label: 'Campaigns' },

@@ -4,9 +4,9 @@ import { Link, useParams } from 'react-router';
 import { api, get, query } from '../api';
 import { ErrorAlert, Loading, PageHeader, StatusBadge } from '../components/common';
 import { formatDate, fullName } from '../format';
-import type { Campaign, Contact, Page, RecipientRow } from '../types';
+import type { Campaign, Contact, Page, Recipient } from '../types';
 
-const STATUSES = ['subscribed', 'unsubscribed', 'bounced', 'complained'];
+const STATUSES: Contact['emailStatus'][] = ['subscribed', 'unsubscribed', 'bounced', 'complained'];
 
 /** What this contact did in each recent campaign, read through the campaigns' own recipients endpoint. */
 function useCampaignHistory(contact: Contact | undefined) {
@@ -21,7 +21,7 @@ function useCampaignHistory(contact: Contact | undefined) {
       const sent = campaigns.items.filter((c) => c.sentAt);
       const rows = await Promise.all(
         sent.map(async (campaign) => {
-          const page = await get<Page<RecipientRow>>(
+          const page = await get<Page<Recipient>>(
             `/api/campaigns/${campaign.id}/recipients` + query({ filter: { match: 'all', conditions: [condition] }, limit: 1 }),
           ).catch(() => undefined);
           return page?.items[0] ? { campaign, row: page.items[0] } : undefined;
@@ -57,8 +57,8 @@ export function ContactPage() {
             <Text size="sm">Added: {formatDate(c.createdAt)}</Text>
             <Text size="sm">Tracking consent: {c.trackingConsent ? 'yes' : 'no'}</Text>
             <Group>
-              <Select label="Email status" data={STATUSES} value={c.emailStatus} onChange={(v) => v && update.mutate({ emailStatus: v })} w={180} />
-              <Select label="SMS status" data={STATUSES} value={c.smsStatus} onChange={(v) => v && update.mutate({ smsStatus: v })} w={180} />
+              <Select label="Email status" data={STATUSES} value={c.emailStatus} onChange={(v) => v && update.mutate({ emailStatus: v as Contact['emailStatus'] })} w={180} />
+              <Select label="SMS status" data={STATUSES} value={c.smsStatus} onChange={(v) => v && update.mutate({ smsStatus: v as Contact['smsStatus'] })} w={180} />
             </Group>
           </Stack>
         </Card>

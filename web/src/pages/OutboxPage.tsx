@@ -4,14 +4,7 @@ import { useState } from 'react';
 import { get, query } from '../api';
 import { ErrorAlert, Loading, PageHeader } from '../components/common';
 import { formatDate, formatNumber } from '../format';
-
-interface OutboxEntry {
-  name: string;
-  to: string;
-  subject: string;
-  date: string;
-  size: number;
-}
+import type { OutboxEntry } from '../types';
 
 interface OutboxMessage {
   name: string;

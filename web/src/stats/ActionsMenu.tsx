@@ -5,7 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, download, request } from '../api';
 import { ErrorAlert } from '../components/common';
 import { formatNumber, fromLocalInput } from '../format';
-import type { Campaign, List } from '../types';
+import type { Campaign, CreateListResult, RelaunchResult } from '../types';
 import { audienceLabel, relaunchName, type Audience } from './audience';
 
 const recipients = (count: number | undefined) => (count === 1 ? 'recipient' : 'recipients');
@@ -44,7 +44,7 @@ function CreateListDialog({ opened, onClose, campaign, audience, count }: { open
   const client = useQueryClient();
   const [name, setName] = useState(`${campaign.name} - ${audienceLabel(audience)}`);
   const create = useMutation({
-    mutationFn: () => api<{ list: List; count: number }>('POST', `/api/campaigns/${campaign.id}/actions/create-list`, { ...audience, name }),
+    mutationFn: () => api<CreateListResult>('POST', `/api/campaigns/${campaign.id}/actions/create-list`, { ...audience, name }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['lists'] }),
   });
   const close = () => {
@@ -101,7 +101,7 @@ function RelaunchDialog({ onClose, campaign, audience, count }: { onClose: () =>
   const name = relaunchName(campaign.name, campaign.sentAt, audience);
   const relaunch = useMutation({
     mutationFn: () =>
-      api<{ campaign: Campaign; count: number }>('POST', `/api/campaigns/${campaign.id}/actions/relaunch`, {
+      api<RelaunchResult>('POST', `/api/campaigns/${campaign.id}/actions/relaunch`, {
         ...audience,
         ...(sendAt && { sendAt: fromLocalInput(sendAt) }),
         ...(campaign.channel === 'email' && subject !== campaign.subject && { overrides: { subject } }),

@@ -7,22 +7,16 @@ import { ErrorAlert } from '../components/common';
 import { FilterBuilder } from '../filters/FilterBuilder';
 import { fieldCatalog, newCondition, problems, prune, toApi, type FilterNode, type Group as FilterGroup } from '../filters/model';
 import { formatNumber } from '../format';
-import type { Campaign, List, Stats } from '../types';
+import type { Campaign, CampaignStats, List, Summary } from '../types';
 import { ActionsMenu } from './ActionsMenu';
 import { SEGMENTS, type Audience, type Segment } from './audience';
 import { RecipientsTable } from './RecipientsTable';
 import { SavedViews } from './SavedViews';
 
-/** The active view's size (filter applied) and, within it, each segment's; openers is null for SMS. */
-interface Summary {
-  total: number;
-  segments: { openers: number | null; clickers: number; active: number; inactive: number };
-}
-
 const countOf = (summary: Summary | undefined, segment: Segment) => (!summary ? undefined : segment === 'all' ? summary.total : (summary.segments[segment] ?? undefined));
 
 /** The Behavioral tracking tab: segments, advanced filters, the active view's count and recipients, and the Actions menu. */
-export function BehaviorTab({ campaign, links }: { campaign: Campaign; links: Stats['links'] }) {
+export function BehaviorTab({ campaign, links }: { campaign: Campaign; links: CampaignStats['links'] }) {
   const [segment, setSegment] = useState<Segment>('all');
   const [human, setHuman] = useState(false);
   const [draft, setDraft] = useState<FilterGroup>();

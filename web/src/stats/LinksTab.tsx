@@ -2,17 +2,17 @@ import { Anchor, Card, Stack, Table, Text } from '@mantine/core';
 import { useMemo } from 'react';
 import { useMerged } from '../campaigns/EmailPreview';
 import { formatNumber } from '../format';
-import type { Campaign, Stats } from '../types';
+import type { Campaign, CampaignStats } from '../types';
 
 /**
  * The email with each link's clicks drawn over it: anchors are matched to the
  * campaign's links by URL, in order, and get a badge. Shown in a sandboxed iframe.
  */
-function ClickMap({ html, links }: { html: string; links: Stats['links'] }) {
+function ClickMap({ html, links }: { html: string; links: CampaignStats['links'] }) {
   const { output } = useMerged(html);
   const annotated = useMemo(() => {
     const doc = new DOMParser().parseFromString(output, 'text/html');
-    const byUrl = new Map<string, Stats['links']>();
+    const byUrl = new Map<string, CampaignStats['links']>();
     for (const link of links) byUrl.set(link.url, [...(byUrl.get(link.url) ?? []), link]);
     const style = doc.createElement('style');
     style.textContent =
@@ -32,7 +32,7 @@ function ClickMap({ html, links }: { html: string; links: Stats['links'] }) {
   return <iframe title="Click map" sandbox="" srcDoc={annotated} className="preview-frame" style={{ height: 600 }} />;
 }
 
-export function LinksTab({ campaign, stats }: { campaign: Campaign; stats: Stats }) {
+export function LinksTab({ campaign, stats }: { campaign: Campaign; stats: CampaignStats }) {
   const links = [...stats.links].sort((a, b) => b.clicks - a.clicks);
   return (
     <Stack>

@@ -2,7 +2,7 @@ import { Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, formatPercent } from '../format';
-import type { Breakdown as Rows, Campaign, Stats } from '../types';
+import type { Breakdown as Rows, Campaign, CampaignStats } from '../types';
 
 function Figure({ label, value, detail }: { label: string; value: string; detail?: string }) {
   return (
@@ -53,7 +53,7 @@ function Breakdown({ title, rows, email }: { title: string; rows: Rows; email: b
 }
 
 /** Key figures and rates (all events or human only), the timeline, devices and clients. */
-export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: Stats }) {
+export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: CampaignStats }) {
   const [mode, setMode] = useState<'all' | 'human'>('all');
   const human = mode === 'human';
   const openers = human ? stats.opens.humanUnique : stats.opens.unique;

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { get, query } from '../api';
 import { ErrorAlert } from '../components/common';
 import { formatDate, formatShortDate, fullName } from '../format';
-import type { Page, RecipientRow } from '../types';
+import type { Page, Recipient } from '../types';
 import type { Audience } from './audience';
 
 const PAGE_SIZE = 200;
@@ -23,7 +23,7 @@ const yes = (value: boolean | null, label: string, color = 'green') =>
     </Text>
   );
 
-function columns(channel: 'email' | 'sms'): ColumnDef<RecipientRow>[] {
+function columns(channel: 'email' | 'sms'): ColumnDef<Recipient>[] {
   return [
     {
       id: 'email',
@@ -45,7 +45,7 @@ function columns(channel: 'email' | 'sms'): ColumnDef<RecipientRow>[] {
     },
     { id: 'received', header: 'Received', size: 110, cell: ({ row: { original: r } }) => (r.bounced ? <Badge color="red" variant="light" size="sm">{r.bounceType ? `${r.bounceType} bounce` : 'bounced'}</Badge> : yes(r.received, 'yes', 'gray')) },
     ...(channel === 'email'
-      ? [{ id: 'opens', header: 'Opened', size: 110, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.opened, `opened ×${r.opens}`, 'blue') } as ColumnDef<RecipientRow>]
+      ? [{ id: 'opens', header: 'Opened', size: 110, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.opened, `opened ×${r.opens}`, 'blue') } as ColumnDef<Recipient>]
       : []),
     { id: 'clicks', header: 'Clicked', size: 110, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.clicked, `clicked ×${r.clicks}`, 'orange') },
     {
@@ -65,7 +65,7 @@ function columns(channel: 'email' | 'sms'): ColumnDef<RecipientRow>[] {
       ),
     },
     ...(channel === 'email'
-      ? [{ id: 'lastOpenAt', header: 'Last open', size: 130, enableSorting: true, cell: ({ row: { original: r } }) => <span title={formatDate(r.lastOpenAt)}>{formatShortDate(r.lastOpenAt)}</span> } as ColumnDef<RecipientRow>]
+      ? [{ id: 'lastOpenAt', header: 'Last open', size: 130, enableSorting: true, cell: ({ row: { original: r } }) => <span title={formatDate(r.lastOpenAt)}>{formatShortDate(r.lastOpenAt)}</span> } as ColumnDef<Recipient>]
       : []),
     { id: 'lastClickAt', header: 'Last click', size: 130, enableSorting: true, cell: ({ row: { original: r } }) => <span title={formatDate(r.lastClickAt)}>{formatShortDate(r.lastClickAt)}</span> },
   ];
@@ -78,7 +78,7 @@ export function RecipientsTable({ campaignId, channel, audience }: { campaignId:
   const rows = useInfiniteQuery({
     queryKey: ['recipients', campaignId, audience, sort],
     queryFn: ({ pageParam }) =>
-      get<Page<RecipientRow>>(`/api/campaigns/${campaignId}/recipients` + query({ ...audience, sort, cursor: pageParam, limit: PAGE_SIZE })),
+      get<Page<Recipient>>(`/api/campaigns/${campaignId}/recipients` + query({ ...audience, sort, cursor: pageParam, limit: PAGE_SIZE })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

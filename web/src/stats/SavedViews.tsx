@@ -4,14 +4,11 @@ import { useState } from 'react';
 import { api, get } from '../api';
 import { ErrorAlert } from '../components/common';
 import type { Group as FilterGroup } from '../filters/model';
+import type { SavedView as StoredView } from '../types';
 import type { Segment } from './audience';
 
-interface SavedView {
-  id: number;
-  name: string;
-  segment: Exclude<Segment, 'all'> | null;
-  filter: FilterGroup | null;
-}
+/** The server's schema leaves a filter's shape to its parser; this app saves groups only. */
+type SavedView = Omit<StoredView, 'filter'> & { filter: FilterGroup | null };
 
 /** Named segment + filter pairs, reusable on any campaign. */
 export function SavedViews({ current, onLoad }: { current: { segment: Segment; filter?: FilterGroup }; onLoad: (view: { segment?: Segment; filter?: FilterGroup }) => void }) {

@@ -1,6 +1,7 @@
 import type { FilterNode } from '../filters/model';
+import type { SegmentName } from '../types';
 
-export type Segment = 'all' | 'openers' | 'clickers' | 'active' | 'inactive';
+export type Segment = 'all' | SegmentName;
 
 export const SEGMENTS: { value: Segment; label: string }[] = [
   { value: 'all', label: 'All' },
