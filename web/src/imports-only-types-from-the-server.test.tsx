@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
 /**
- * The web app's half of the import rules (.dependency-cruiser.cjs checks the rest; its
- * parser reads no JSX): from the server's src/, the app imports only types, plus the SMS
+ * The web app's import rule (.dependency-cruiser.cjs holds the server's; its parser reads
+ * no JSX nor tells type-only imports apart): from the server's src/, the app imports only types, plus the SMS
  * counting code that the counter shares with the sender. Server code in the bundle would
  * bring Node modules and secrets' neighbours into the browser.
  */
