@@ -2,8 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Config } from '../config.js';
+import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { outboxDir } from './channels/outbox.js';
+import { withoutTracking } from './untracked.js';
 
 /** Reading the local outbox for GET /api/outbox (the API process; senders only write to it). */
 export interface OutboxEntry {
@@ -50,4 +52,19 @@ export function readOutboxMessage(config: Config, name: string): Buffer {
   } catch {
     throw notFound('Outbox message');
   }
+}
+
+/** One captured message for the app to show: its headers, HTML and text, with nothing in them that records an event when shown. */
+export async function outboxMessage(ctx: AppContext, name: string) {
+  const mail = await simpleParser(readOutboxMessage(ctx.config, name), { skipImageLinks: true });
+  return {
+    name,
+    from: mail.from?.text ?? '',
+    to: Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? ''),
+    subject: mail.subject ?? '',
+    date: mail.date?.toISOString() ?? null,
+    headers: Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()])),
+    html: mail.html ? await withoutTracking(ctx, mail.html) : null,
+    text: mail.text ?? null,
+  };
 }

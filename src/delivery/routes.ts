@@ -1,9 +1,8 @@
-import { simpleParser } from 'mailparser';
 import { Type } from '@sinclair/typebox';
 import { PUBLIC } from '../http/access.js';
 import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
-import { listOutbox, readOutboxMessage } from './outboxListing.js';
+import { listOutbox, outboxMessage, readOutboxMessage } from './outboxListing.js';
 import { OutboxEntry } from './schemas.js';
 import { viewOnline } from './viewOnline.js';
 
@@ -45,26 +44,15 @@ export function deliveryRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags,
-        description: 'One captured message: the raw .eml, or with ?format=json its headers, HTML and text.',
+        description: 'One captured message: the raw .eml, or with ?format=json its headers, HTML and text to show, in which nothing records an event (the open pixel is blank, tracked links point straight at their destination).',
         params: Type.Object({ name: Type.String({ maxLength: 200 }) }),
         querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('eml'), Type.Literal('json')])) }),
       },
     },
     async (req, reply) => {
+      if (req.query.format === 'json') return reply.headers(MESSAGE_HEADERS).send(await outboxMessage(ctx, req.params.name));
       const raw = readOutboxMessage(ctx.config, req.params.name);
-      reply.headers(MESSAGE_HEADERS);
-      if (req.query.format !== 'json') return reply.type('message/rfc822').header('content-disposition', `attachment; filename="${req.params.name}"`).send(raw);
-      const mail = await simpleParser(raw, { skipImageLinks: true });
-      return {
-        name: req.params.name,
-        from: mail.from?.text ?? '',
-        to: Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? ''),
-        subject: mail.subject ?? '',
-        date: mail.date?.toISOString() ?? null,
-        headers: Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()])),
-        html: mail.html || null,
-        text: mail.text ?? null,
-      };
+      return reply.headers(MESSAGE_HEADERS).type('message/rfc822').header('content-disposition', `attachment; filename="${req.params.name}"`).send(raw);
     },
   );
 

@@ -44,4 +44,20 @@ describeEachDatabase('a real send without SMTP_URL', (kind) => {
     expect((await t.api('GET', '/api/outbox/nothing.eml')).status).toBe(404);
     expect((await fetch(`${t.baseUrl}/api/outbox`)).status).toBe(401);
   });
+
+  it('shows a sent message without its open pixel and with links straight to their destination, so reading it records nothing', async () => {
+    const sent = (await t.api('GET', '/api/outbox')).body.items.find((item: any) => item.to === 'ada@example.test');
+    const raw = await (await fetch(`${t.baseUrl}/api/outbox/${sent.name}`, { headers: { authorization: `Bearer ${t.apiKey}` } })).text();
+    expect(raw).toMatch(/go\.shop\.test\/t\/o\//); // the message as sent is tracked…
+    const shown = (await t.api('GET', `/api/outbox/${sent.name}?format=json`)).body;
+    expect(shown.html).not.toMatch(/\/t\/[oc]\//); // …what the app shows is not
+    expect(shown.html).toContain('href="https://shop.test/sale"');
+    expect(shown.html).toMatch(/src="data:image\/gif;base64,/);
+    // Every address left in the shown message that points at Ricochet records nothing when loaded.
+    for (const [, url] of shown.html.matchAll(/(?:src|href)="(https:\/\/go\.shop\.test[^"]*)"/g)) {
+      expect(url).not.toMatch(/\/t\//);
+    }
+    const events = await t.ctx.store.db.selectFrom('events').select('type').where('campaign_id', '=', campaignId).where('type', 'in', ['open', 'click']).execute();
+    expect(events).toEqual([]);
+  });
 });

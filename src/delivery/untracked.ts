@@ -1,0 +1,36 @@
+import type { AppContext } from '../context.js';
+import { verifyToken } from '../tracking/tokens.js';
+
+/** A transparent 1×1 GIF, shown where the open pixel was: it loads nothing from anywhere. */
+const BLANK_PIXEL = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** Where a tracked link goes, read from the campaign's links without recording anything; undefined for no link. */
+async function clickTarget(ctx: AppContext, token: string): Promise<string | undefined> {
+  const claims = verifyToken(ctx.secret, token);
+  if (claims?.purpose !== 'click' || claims.link === 0) return undefined;
+  const { db } = ctx.store;
+  const campaignId = claims.anonymous
+    ? claims.subjectId
+    : (await db.selectFrom('messages').select('campaign_id').where('id', '=', claims.subjectId).executeTakeFirst())?.campaign_id;
+  if (campaignId === undefined) return undefined;
+  const link = await db.selectFrom('links').select(['url', 'kind']).where('campaign_id', '=', campaignId).where('position', '=', claims.link).executeTakeFirst();
+  return link && link.kind !== 'honeypot' && /^https?:\/\//i.test(link.url) ? link.url : undefined;
+}
+
+/**
+ * A sent message's HTML as the app may show it: what the recipient saw, minus what
+ * would record an event on behalf of whoever is looking. The open pixel becomes a
+ * blank image and tracked links point straight at their destination.
+ */
+export async function withoutTracking(ctx: AppContext, html: string): Promise<string> {
+  const tracked = new RegExp(`${escapeRegExp(ctx.config.publicUrl)}/t/([oc])/([\\w-]+)`, 'g');
+  const replacements = new Map<string, string>();
+  for (const [url, kind, token] of html.matchAll(tracked)) {
+    if (replacements.has(url)) continue;
+    replacements.set(url, kind === 'o' ? BLANK_PIXEL : escapeAttribute((await clickTarget(ctx, token!)) ?? '#'));
+  }
+  return html.replace(tracked, (url) => replacements.get(url)!);
+}
