@@ -1,23 +1,23 @@
 import type { AppContext } from '../context.js';
+import { linkCache, type LinkCache } from '../tracking/links.js';
+import { escapeHtml } from '../tracking/pages.js';
 import { verifyToken } from '../tracking/tokens.js';
 
 /** A transparent 1×1 GIF, shown where the open pixel was: it loads nothing from anywhere. */
 const BLANK_PIXEL = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/** Where a tracked link goes, read from the campaign's links without recording anything; undefined for no link. */
-async function clickTarget(ctx: AppContext, token: string): Promise<string | undefined> {
+/** Where a tracked link goes, as a click would be sent, without recording anything; undefined for no link. */
+async function clickTarget(ctx: AppContext, links: LinkCache, token: string): Promise<string | undefined> {
   const claims = verifyToken(ctx.secret, token);
   if (claims?.purpose !== 'click' || claims.link === 0) return undefined;
-  const { db } = ctx.store;
   const campaignId = claims.anonymous
     ? claims.subjectId
-    : (await db.selectFrom('messages').select('campaign_id').where('id', '=', claims.subjectId).executeTakeFirst())?.campaign_id;
+    : (await ctx.store.db.selectFrom('messages').select('campaign_id').where('id', '=', claims.subjectId).executeTakeFirst())?.campaign_id;
   if (campaignId === undefined) return undefined;
-  const link = await db.selectFrom('links').select(['url', 'kind']).where('campaign_id', '=', campaignId).where('position', '=', claims.link).executeTakeFirst();
-  return link && link.kind !== 'honeypot' && /^https?:\/\//i.test(link.url) ? link.url : undefined;
+  const link = await links.byPosition(campaignId, claims.link);
+  return link && !link.honeypot ? (link.target ?? undefined) : undefined;
 }
 
 /**
@@ -27,10 +27,11 @@ async function clickTarget(ctx: AppContext, token: string): Promise<string | und
  */
 export async function withoutTracking(ctx: AppContext, html: string): Promise<string> {
   const tracked = new RegExp(`${escapeRegExp(ctx.config.publicUrl)}/t/([oc])/([\\w-]+)`, 'g');
+  const links = linkCache(ctx.store);
   const replacements = new Map<string, string>();
   for (const [url, kind, token] of html.matchAll(tracked)) {
     if (replacements.has(url)) continue;
-    replacements.set(url, kind === 'o' ? BLANK_PIXEL : escapeAttribute((await clickTarget(ctx, token!)) ?? '#'));
+    replacements.set(url, kind === 'o' ? BLANK_PIXEL : escapeHtml((await clickTarget(ctx, links, token!)) ?? '#'));
   }
   return html.replace(tracked, (url) => replacements.get(url)!);
 }
