@@ -29,7 +29,7 @@ export class LinkTable {
 
 /** Rewrites the href of every tracked <a>/<area> into its click marker. */
 export function markHtmlLinks(html: string, links: LinkTable): string {
-  const edits: Array<{ start: number; end: number; tag: string }> = [];
+  const edits: TextEdit[] = [];
   const parser = new Parser(
     {
       onopentag(name, attributes) {
@@ -39,19 +39,31 @@ export function markHtmlLinks(html: string, links: LinkTable): string {
         const start = parser.startIndex;
         const end = parser.endIndex + 1;
         const tag = html.slice(start, end).replace(HREF, (_, before: string) => `${before}"${clickMarker(links.position(href))}"`);
-        edits.push({ start, end, tag });
+        edits.push({ start, end, text: tag });
       },
     },
     { decodeEntities: true, lowerCaseAttributeNames: true },
   );
   parser.end(html);
+  return applyEdits(html, edits);
+}
+
+/** A replacement of text[start, end). */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The text with each edit applied; edits come in order and do not overlap (as a parser reports tags). */
+export function applyEdits(text: string, edits: TextEdit[]): string {
   let out = '';
   let at = 0;
   for (const edit of edits) {
-    out += html.slice(at, edit.start) + edit.tag;
+    out += text.slice(at, edit.start) + edit.text;
     at = edit.end;
   }
-  return out + html.slice(at);
+  return out + text.slice(at);
 }
 
 const TEXT_URL = /https?:\/\/[^\s<>"'`\u0001]+[^\s<>"'`\u0001.,;:!?)\]]/gi;

@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { applyEdits, type TextEdit } from './links.js';
 
 /**
  * Which URLs a message may carry: http(s), mailto, tel, cid, anchors and relative
@@ -72,7 +73,7 @@ const HAS_PLACEHOLDER = new RegExp(`${PLACEHOLDER}\\d+${PLACEHOLDER}`);
 export function guardUrls(html: string): string {
   const liquid: string[] = [];
   const masked = html.replace(LIQUID, (source) => `${PLACEHOLDER}${liquid.push(source) - 1}${PLACEHOLDER}`);
-  const edits: Array<{ start: number; end: number; text: string }> = [];
+  const edits: TextEdit[] = [];
   let tag = '';
   const parser = new Parser(
     {
@@ -90,14 +91,7 @@ export function guardUrls(html: string): string {
     { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   parser.end(masked);
-  let out = '';
-  let at = 0;
-  for (const edit of edits) {
-    out += masked.slice(at, edit.start) + edit.text;
-    at = edit.end;
-  }
-  out += masked.slice(at);
-  return out.replace(PLACEHOLDERS, (placeholder) => liquid[Number(placeholder.slice(1, -1))]!);
+  return applyEdits(masked, edits).replace(PLACEHOLDERS, (placeholder) => liquid[Number(placeholder.slice(1, -1))]!);
 }
 
 /** One attribute as written (`name`, `name=value`, `name="value"`), with Liquid masked. */
