@@ -13,7 +13,7 @@ if (mode === 'parse') {
   console.log(JSON.stringify({ rows, seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 } else {
   const ctx = await createContext(loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
-  const list = await ctx.store.db.insertInto('lists').values({ name: 'bench', created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
+  const list = await ctx.store.db.insertInto('lists').values({ workspace_id: 1, name: 'bench', created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
   // A copy, because a finished import deletes its file.
   const { copyFileSync } = await import('node:fs');
   const copy = `${dataDir}/upload.csv`;

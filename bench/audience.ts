@@ -47,8 +47,8 @@ export async function generate(store: Store, n: number): Promise<{ campaignId: n
   const db = store.db;
   const json = sql.raw(store.dialect.jsonType as string);
   const lit = (value: number) => sql.lit(value);
-  await sql`${sequence(n)} insert into contacts (email, first_name, last_name, fields, tracking_consent, created_at, updated_at)
-    select 'c' || n || '@example.test', 'First' || (n % 997), 'Last' || (n % 991),
+  await sql`${sequence(n)} insert into contacts (workspace_id, email, first_name, last_name, fields, tracking_consent, created_at, updated_at)
+    select 1, 'c' || n || '@example.test', 'First' || (n % 997), 'Last' || (n % 991),
       cast('{"city":"' || (case n % 4 when 0 then 'Paris' when 1 then 'Lyon' when 2 then 'Nice' else 'Lille' end) || '"}' as ${json}),
       case when n % 50 = 25 then 0 else 1 end, ${lit(SENT_AT)} - n * 1000, ${lit(SENT_AT)} - n * 1000
     from seq`.execute(db);
@@ -57,7 +57,7 @@ export async function generate(store: Store, n: number): Promise<{ campaignId: n
     (
       await db
         .insertInto('campaigns')
-        .values({ channel: 'email', name, status: 'sent', subject: name, from_email: 'shop@example.test', html: '<p>Hi</p>', list_ids: store.dialect.writeJson([]), sent_at: SENT_AT, created_at: SENT_AT, updated_at: SENT_AT })
+        .values({ workspace_id: 1, channel: 'email', name, status: 'sent', subject: name, from_email: 'shop@example.test', html: '<p>Hi</p>', list_ids: store.dialect.writeJson([]), sent_at: SENT_AT, created_at: SENT_AT, updated_at: SENT_AT })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;

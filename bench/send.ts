@@ -109,9 +109,9 @@ async function rawNodemailer(sink: Sink, count: number): Promise<number> {
 
 async function seed(store: Store, count: number): Promise<number> {
   await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${count})
-    insert into contacts (email, first_name, fields, email_status, created_at, updated_at)
-    select 'c' || i || '@example.test', 'Name' || i, '{"city":"Paris"}', 'subscribed', 0, 0 from n`.execute(store.db);
-  const list = await store.db.insertInto('lists').values({ name: 'Everyone', created_at: 0 }).returning('id').executeTakeFirstOrThrow();
+    insert into contacts (workspace_id, email, first_name, fields, email_status, created_at, updated_at)
+    select 1, 'c' || i || '@example.test', 'Name' || i, '{"city":"Paris"}', 'subscribed', 0, 0 from n`.execute(store.db);
+  const list = await store.db.insertInto('lists').values({ workspace_id: 1, name: 'Everyone', created_at: 0 }).returning('id').executeTakeFirstOrThrow();
   await sql`insert into list_members (list_id, contact_id, added_at) select ${list.id}, id, 0 from contacts`.execute(store.db);
   return list.id;
 }

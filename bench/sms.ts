@@ -115,7 +115,7 @@ export default async function (args: string[]): Promise<void> {
     const now = Date.now();
     const campaign = await ctx.store.db
       .insertInto('campaigns')
-      .values({ channel: 'sms', name: 'bench', status: 'sending', body: 'Bonjour {{ contact.firstName }}, -30% : https://shop.test/sale', sender_id: 'SHOP', list_ids: '[]', created_at: now, updated_at: now })
+      .values({ workspace_id: 1, channel: 'sms', name: 'bench', status: 'sending', body: 'Bonjour {{ contact.firstName }}, -30% : https://shop.test/sale', sender_id: 'SHOP', list_ids: '[]', created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
     const compiled = await compileSmsCampaign(ctx, campaign);

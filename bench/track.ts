@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config.js';
-import { Jobs } from '../src/context.js';
+import { inWorkspace, Jobs } from '../src/context.js';
 import { openStore } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { PIXEL } from '../src/tracking/pages.js';
@@ -87,7 +87,7 @@ async function benchDatabase(kind: DatabaseKind, seconds: number, connections: n
   const children: ChildProcess[] = [];
   try {
     await migrate(store);
-    const s = await createScenario({ store, config, now: Date.now, secret: Buffer.from(SECRET), jobs: new Jobs() }, { recipients: RECIPIENTS, links: [TARGET] });
+    const s = await createScenario(inWorkspace({ store, config, now: Date.now, secret: Buffer.from(SECRET), jobs: new Jobs() }, 1), { recipients: RECIPIENTS, links: [TARGET] });
     const clicks = s.messages.map((_, i) => `/t/c/${s.token(i, 'click', 1)}`);
     const opens = s.messages.map((_, i) => `/t/o/${s.token(i, 'open')}`);
 

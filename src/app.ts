@@ -3,12 +3,14 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifySchema, type RouteOptions } from 'fastify';
 import { audienceRoutes } from './audience/routes.js';
+import { auditRoutes } from './audit/routes.js';
 import { registerApiGuard } from './auth/guard.js';
 import { sessionRoutes } from './auth/routes.js';
 import { campaignRoutes } from './campaigns/routes.js';
 import { importRoutes } from './contacts/importRoutes.js';
 import { contactRoutes, listRoutes } from './contacts/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
+import { domainRoutes } from './domains/routes.js';
 import { erasureRoutes } from './erasure/routes.js';
 import { databaseAnswers } from './db/connection.js';
 import { PUBLIC } from './http/access.js';
@@ -20,6 +22,7 @@ import { ErrorResponse } from './http/schemas.js';
 import { validatorCompiler } from './http/validation.js';
 import { trackingRoutes } from './tracking/routes.js';
 import { webRoutes } from './web.js';
+import { workspaceRoutes } from './workspaces/routes.js';
 
 export interface AppOptions {
   logger?: boolean;
@@ -79,6 +82,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   trackingRoutes(app, ctx);
   audienceRoutes(app, ctx);
   sessionRoutes(app, ctx);
+  workspaceRoutes(app, ctx);
+  domainRoutes(app, ctx);
+  auditRoutes(app);
   await webRoutes(app, options.webBuildDir);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { openStore, type Store } from './db/connection.js';
+import type { Role } from './db/schema.js';
 import { migrate } from './db/migrate.js';
 import { loadSecret } from './secret.js';
 
@@ -35,6 +36,32 @@ export interface AppContext {
   secret: Buffer;
   /** Background jobs of this process: each context has its own, so stopping one app stops nothing of another. */
   jobs: Jobs;
+}
+
+/** Who acts: a signed-in user, an API key, or Ricochet itself (the scheduler, the CLI). */
+export interface Actor {
+  type: 'user' | 'apikey' | 'system';
+  id: number | null;
+  /** The user's email or the key's name: what the audit log shows. */
+  name: string;
+}
+
+export const SYSTEM: Actor = { type: 'system', id: null, name: 'Ricochet' };
+
+/**
+ * An AppContext acting inside one workspace: what every feature's logic receives. Every
+ * query of a workspace's objects filters on workspaceId, so that another workspace's
+ * object is as absent as a missing one. The guard builds it for each request (`req.ctx`);
+ * background work builds it from the row it works on.
+ */
+export interface WorkspaceContext extends AppContext {
+  workspaceId: number;
+  role: Role;
+  actor: Actor;
+}
+
+export function inWorkspace(ctx: AppContext, workspaceId: number, actor: Actor = SYSTEM, role: Role = 'owner'): WorkspaceContext {
+  return { store: ctx.store, config: ctx.config, now: ctx.now, secret: ctx.secret, jobs: ctx.jobs, workspaceId, role, actor };
 }
 
 /** Opens the database, applies migrations and gathers what every feature needs. */

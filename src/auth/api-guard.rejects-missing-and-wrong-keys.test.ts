@@ -22,9 +22,9 @@ describeEachDatabase('API guard', (kind) => {
 
   it('accepts a valid key, and no longer once it is revoked', async () => {
     expect((await t.api('GET', '/api/contacts')).status).toBe(200);
-    const key = (await listApiKeys(t.ctx.store))[0]!;
+    const key = (await listApiKeys(t.ctx.store, t.ctx.workspaceId))[0]!;
     expect(key.prefix).toBe(t.apiKey.slice(0, 10));
-    await revokeApiKey(t.ctx.store, key.id);
+    await revokeApiKey(t.ctx.store, t.ctx.workspaceId, key.id);
     expect((await t.api('GET', '/api/contacts')).status).toBe(401);
   });
 

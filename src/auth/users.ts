@@ -1,6 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Store } from '../db/connection.js';
+import type { Role } from '../db/schema.js';
 import { AppError, badRequest, conflict } from '../http/errors.js';
+import { firstWorkspaceId } from './members.js';
 
 // scrypt with N=2^15 costs ~100 ms and 32 MiB per guess: cheap for a sign-in, expensive for a stolen table.
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
@@ -52,19 +54,30 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 /** 144 random bits, printable and easy to paste. */
 export const generatePassword = () => randomBytes(18).toString('base64url');
 
-/** Creates a user with a generated password and returns it: it is never stored in clear, so this is the only chance to see it. */
-export async function createUser(store: Store, email: string, now: number): Promise<{ id: number; email: string; password: string }> {
+/**
+ * Creates a user with a generated password and returns it: it is never stored in clear, so this
+ * is the only chance to see it. The user joins `join.workspaceId` (by default the first workspace)
+ * with `join.role` (by default owner).
+ */
+export async function createUser(
+  store: Store,
+  email: string,
+  now: number,
+  join: { workspaceId?: number; role?: Role } = {},
+): Promise<{ id: number; email: string; password: string }> {
   const normalized = normalizeEmail(email);
   if (!/^[^\s@]+@[^\s@]+$/.test(normalized)) throw badRequest(`"${email}" is not an email address`);
   const existing = await store.db.selectFrom('users').select('id').where('email', '=', normalized).executeTakeFirst();
   if (existing) throw conflict(`A user with the email ${normalized} already exists`, { id: existing.id });
   const password = generatePassword();
-  const row = await store.db
-    .insertInto('users')
-    .values({ email: normalized, password_hash: await hashPassword(password), created_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: row.id, email: normalized, password };
+  const passwordHash = await hashPassword(password);
+  const workspaceId = join.workspaceId ?? (await firstWorkspaceId(store));
+  const id = await store.db.transaction().execute(async (trx) => {
+    const row = await trx.insertInto('users').values({ email: normalized, password_hash: passwordHash, created_at: now }).returning('id').executeTakeFirstOrThrow();
+    await trx.insertInto('workspace_members').values({ workspace_id: workspaceId, user_id: row.id, role: join.role ?? 'owner', created_at: now }).execute();
+    return row.id;
+  });
+  return { id, email: normalized, password };
 }
 
 /** Gives an existing user a new generated password (and signs them out everywhere). */

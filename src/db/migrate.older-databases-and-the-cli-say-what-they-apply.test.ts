@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachDatabase, freshDatabase } from '../../test/support/databases.js';
 import { openStore, type Store } from './connection.js';
 import { migrate } from './migrate.js';
 
-const ALL = ['001_initial', '002_sending', '003_audience', '004_sms_message_parts', '005_unmatched_reports'];
+const ALL = ['001_initial', '002_sending', '003_audience', '004_sms_message_parts', '005_unmatched_reports', '006_workspaces'];
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
@@ -34,14 +34,37 @@ describeEachDatabase('Migrations', (kind) => {
 
   it('takes a database that recorded the old numbering (004_audience, 005_sms_message_parts) as up to date, and applies only what is new', async () => {
     const { store } = await fresh();
-    await migrate(store);
     // As a database migrated before the renumbering and before unmatched reports existed.
+    await migrate(store, '004_sms_message_parts');
     await sql`update kysely_migration set name = '004_audience' where name = '003_audience'`.execute(store.db);
     await sql`update kysely_migration set name = '005_sms_message_parts' where name = '004_sms_message_parts'`.execute(store.db);
-    await sql`delete from kysely_migration where name = '005_unmatched_reports'`.execute(store.db);
-    await sql`drop table unmatched_reports`.execute(store.db);
-    expect(await migrate(store)).toEqual(['005_unmatched_reports']);
+    expect(await migrate(store)).toEqual(['005_unmatched_reports', '006_workspaces']);
     expect(await recorded(store)).toEqual(ALL);
+  });
+
+  it('moves a database from before workspaces into its first workspace: users become owners, keys admins, data stays', async () => {
+    const { store } = await fresh();
+    await migrate(store, '005_unmatched_reports');
+    const db = store.db as unknown as Kysely<any>;
+    await db.insertInto('users').values({ email: 'ada@example.test', password_hash: 'x', created_at: 1 }).execute();
+    await db.insertInto('api_keys').values({ name: 'ci', prefix: 'rk_abc', hash: 'h', created_at: 1 }).execute();
+    await db.insertInto('contacts').values({ email: 'c@example.test', fields: store.dialect.writeJson({ city: 'Lyon' }), created_at: 1, updated_at: 1 }).execute();
+    await db.insertInto('custom_fields').values({ name: 'city', type: 'string', created_at: 1 }).execute();
+    await db.insertInto('lists').values({ name: 'Everyone', created_at: 1 }).execute();
+
+    expect(await migrate(store)).toEqual(['006_workspaces']);
+    expect(await db.selectFrom('workspaces').select(['id', 'name']).execute()).toEqual([{ id: 1, name: 'My workspace' }]);
+    expect(await db.selectFrom('workspace_members').select(['workspace_id', 'role']).execute()).toEqual([{ workspace_id: 1, role: 'owner' }]);
+    expect(await db.selectFrom('api_keys').select(['workspace_id', 'role']).execute()).toEqual([{ workspace_id: 1, role: 'admin' }]);
+    for (const table of ['contacts', 'custom_fields', 'lists']) {
+      expect((await db.selectFrom(table).select('workspace_id').execute()).map((r) => Number(r.workspace_id))).toEqual([1]);
+    }
+    // The same address may now exist in another workspace, and still only once in each.
+    await db.insertInto('workspaces').values({ name: 'Brand B', created_at: 2 }).execute();
+    const again = { email: 'c@example.test', fields: store.dialect.writeJson({}), created_at: 2, updated_at: 2 };
+    await db.insertInto('contacts').values({ ...again, workspace_id: 2 }).execute();
+    await expect(db.insertInto('contacts').values({ ...again, workspace_id: 1 }).execute()).rejects.toThrow(/unique/i);
+    await db.insertInto('custom_fields').values({ workspace_id: 2, name: 'city', type: 'number', created_at: 2 }).execute();
   });
 
   it('ricochet migrate says what it applied, then that the database is up to date', async () => {

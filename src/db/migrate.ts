@@ -6,6 +6,7 @@ import * as sending from './migrations/002_sending.js';
 import * as audience from './migrations/003_audience.js';
 import * as smsMessageParts from './migrations/004_sms_message_parts.js';
 import * as unmatchedReports from './migrations/005_unmatched_reports.js';
+import * as workspaces from './migrations/006_workspaces.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
@@ -16,6 +17,7 @@ const migrations: Record<string, DialectMigration> = {
   '003_audience': audience,
   '004_sms_message_parts': smsMessageParts,
   '005_unmatched_reports': unmatchedReports,
+  '006_workspaces': workspaces,
 };
 
 /** Names that databases created before the renumbering recorded, and what they are called now. */
@@ -32,7 +34,8 @@ async function renameRecordedMigrations(db: Kysely<any>): Promise<void> {
   });
 }
 
-export async function migrate(store: Store): Promise<string[]> {
+/** Applies what is not applied yet (up to and including `upTo` when given: tests build older databases this way); answers the names applied. */
+export async function migrate(store: Store, upTo?: string): Promise<string[]> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const bound: Record<string, Migration> = {};
@@ -43,7 +46,8 @@ export async function migrate(store: Store): Promise<string[]> {
     },
   };
   await renameRecordedMigrations(store.db);
-  const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
+  const migrator = new Migrator({ db: store.db, provider });
+  const { error, results } = await (upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo));
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -10,6 +10,8 @@ type Default<T> = ColumnType<T, T | undefined, T>;
  * - JSON columns hold text on SQLite and jsonb on PostgreSQL; read them with dialect.readJson.
  */
 
+/** Roles from most to least (SPEC §9); what each may do is src/http/access.ts. */
+export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
 export type EmailStatus = 'subscribed' | 'unsubscribed' | 'bounced' | 'complained';
 export type Channel = 'email' | 'sms';
 export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled';
@@ -23,6 +25,7 @@ export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'bounced' | 'faile
 export type EventType = 'open' | 'click' | 'unsubscribe' | 'bounce' | 'complaint' | 'delivered';
 
 export interface ContactsTable {
+  workspace_id: number;
   id: Generated<number>;
   email: string | null;
   phone: string | null;
@@ -41,12 +44,14 @@ export interface ContactsTable {
 export type CustomFieldType = 'string' | 'number' | 'boolean' | 'date';
 
 export interface CustomFieldsTable {
+  workspace_id: number;
   name: string;
   type: CustomFieldType;
   created_at: number;
 }
 
 export interface ListsTable {
+  workspace_id: number;
   id: Generated<number>;
   name: string;
   created_at: number;
@@ -59,6 +64,7 @@ export interface ListMembersTable {
 }
 
 export interface CampaignsTable {
+  workspace_id: number;
   id: Generated<number>;
   channel: Channel;
   name: string;
@@ -169,6 +175,7 @@ export interface SmsShortLinksTable {
 }
 
 export interface ImportsTable {
+  workspace_id: number;
   id: Generated<number>;
   list_id: number | null;
   status: Default<'queued' | 'running' | 'done' | 'failed'>;
@@ -194,11 +201,13 @@ export interface ImportErrorsTable {
 }
 
 export interface ApiKeysTable {
+  workspace_id: number;
   id: Generated<number>;
   name: string;
   /** First characters of the key, shown in listings so a key can be recognised. */
   prefix: string;
   hash: string;
+  role: Role;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
@@ -221,6 +230,7 @@ export interface SessionsTable {
 }
 
 export interface SavedViewsTable {
+  workspace_id: number;
   id: Generated<number>;
   name: string;
   segment: string | null;
@@ -243,6 +253,7 @@ export interface AutoRelaunchesTable {
 
 /** A bounce or complaint report that named no message we sent (nor an address we sent to in the campaign it named): changes nothing. */
 export interface UnmatchedReportsTable {
+  workspace_id: number;
   id: Generated<number>;
   /** dsn | arf (POST /api/webhooks/inbound-email) or webhook (POST /api/webhooks/bounces). */
   kind: 'dsn' | 'arf' | 'webhook';
@@ -257,7 +268,71 @@ export interface UnmatchedReportsTable {
   received_at: number;
 }
 
+export interface WorkspacesTable {
+  id: Generated<number>;
+  name: string;
+  created_at: number;
+}
+
+export interface WorkspaceMembersTable {
+  workspace_id: number;
+  user_id: number;
+  role: Role;
+  created_at: number;
+}
+
+/** An invitation to join a workspace: its link is signed with the instance secret and names this row. */
+export interface InvitationsTable {
+  id: Generated<number>;
+  workspace_id: number;
+  email: string;
+  role: Role;
+  invited_by: number | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SendingDomainsTable {
+  id: Generated<number>;
+  workspace_id: number;
+  /** Lower-cased, without a trailing dot. */
+  domain: string;
+  /** DKIM selector: the key's record is at <selector>._domainkey.<domain>. */
+  selector: string;
+  /** PEM (PKCS#8) private key that signs mail From this domain. */
+  private_key: string;
+  /** Base64 DER (SubjectPublicKeyInfo), the p= of the DKIM record. */
+  public_key: string;
+  created_at: number;
+  checked_at: number | null;
+  /** The last DNS check, as shown to the user. */
+  check_result: unknown;
+}
+
+/** Append-only: rows are inserted, never updated or deleted. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  workspace_id: number;
+  at: number;
+  /** user | apikey | system */
+  actor_type: string;
+  actor_id: number | null;
+  /** The user's email or the key's name at the time of the action. */
+  actor_name: string;
+  action: string;
+  object_type: string;
+  object_id: number | null;
+  details: unknown;
+}
+
 export interface Database {
+  workspaces: WorkspacesTable;
+  workspace_members: WorkspaceMembersTable;
+  invitations: InvitationsTable;
+  sending_domains: SendingDomainsTable;
+  audit_log: AuditLogTable;
   contacts: ContactsTable;
   custom_fields: CustomFieldsTable;
   lists: ListsTable;

@@ -3,7 +3,7 @@ import { createApiKey } from '../../src/auth/apiKeys.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openStore } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
-import { Jobs, type AppContext } from '../../src/context.js';
+import { inWorkspace, Jobs, type WorkspaceContext } from '../../src/context.js';
 import type { Api } from '../../src/http/api.js';
 import { freshDatabase, type DatabaseKind } from './databases.js';
 import { afterAll, beforeAll } from 'vitest';
@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface TestApp {
-  ctx: AppContext;
+  /** The app's context inside the first workspace (the one the test's API key belongs to), acting as Ricochet itself. */
+  ctx: WorkspaceContext;
   app: Api;
   /** http://127.0.0.1:<port> of the real listening socket. */
   baseUrl: string;
@@ -46,7 +47,7 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
       fixed = undefined;
     },
   };
-  const ctx: AppContext = { store, config, now: () => clock.now, secret: Buffer.from(config.secret!), jobs: new Jobs() };
+  const ctx = inWorkspace({ store, config, now: () => clock.now, secret: Buffer.from(config.secret!), jobs: new Jobs() }, 1);
   const app = await buildApp(ctx, { logger: process.env.TEST_LOG === '1', ...appOptions });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -1,5 +1,5 @@
 import type { Channel, MessageStatus } from '../../src/db/schema.js';
-import type { AppContext } from '../../src/context.js';
+import type { WorkspaceContext } from '../../src/context.js';
 
 /**
  * Builds behavioural scenarios straight into the database (contacts, campaigns,
@@ -19,11 +19,12 @@ export interface ContactSpec {
   listIds?: number[];
 }
 
-export async function addContact(ctx: AppContext, spec: ContactSpec): Promise<number> {
+export async function addContact(ctx: WorkspaceContext, spec: ContactSpec): Promise<number> {
   const createdAt = spec.createdAt ?? ctx.now();
   const { id } = await ctx.store.db
     .insertInto('contacts')
     .values({
+      workspace_id: ctx.workspaceId,
       email: spec.email ?? null,
       phone: spec.phone ?? null,
       first_name: spec.firstName ?? null,
@@ -42,8 +43,8 @@ export async function addContact(ctx: AppContext, spec: ContactSpec): Promise<nu
   return id;
 }
 
-export async function addList(ctx: AppContext, name: string): Promise<number> {
-  return (await ctx.store.db.insertInto('lists').values({ name, created_at: ctx.now() }).returning('id').executeTakeFirstOrThrow()).id;
+export async function addList(ctx: WorkspaceContext, name: string): Promise<number> {
+  return (await ctx.store.db.insertInto('lists').values({ workspace_id: ctx.workspaceId, name, created_at: ctx.now() }).returning('id').executeTakeFirstOrThrow()).id;
 }
 
 export interface CampaignSpec {
@@ -54,13 +55,14 @@ export interface CampaignSpec {
   links?: Array<{ url: string; kind?: 'link' | 'honeypot' }>;
 }
 
-export async function addCampaign(ctx: AppContext, spec: CampaignSpec = {}): Promise<{ id: number; linkIds: number[] }> {
+export async function addCampaign(ctx: WorkspaceContext, spec: CampaignSpec = {}): Promise<{ id: number; linkIds: number[] }> {
   const channel = spec.channel ?? 'email';
   const now = ctx.now();
   const sentAt = spec.sentAt === undefined ? now : spec.sentAt;
   const { id } = await ctx.store.db
     .insertInto('campaigns')
     .values({
+      workspace_id: ctx.workspaceId,
       channel,
       name: spec.name ?? 'Spring sale',
       status: sentAt === null ? 'draft' : 'sent',
@@ -107,7 +109,7 @@ export interface MessageSpec {
   links?: Record<number, { clicks: number; humanClicks: number }>;
 }
 
-export async function addMessage(ctx: AppContext, campaignId: number, contactId: number, spec: MessageSpec = {}): Promise<number> {
+export async function addMessage(ctx: WorkspaceContext, campaignId: number, contactId: number, spec: MessageSpec = {}): Promise<number> {
   const status = spec.status ?? 'delivered';
   const sent = status === 'skipped' || status === 'queued' ? null : ctx.now();
   const { id } = await ctx.store.db

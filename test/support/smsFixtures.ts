@@ -1,6 +1,6 @@
 import type { TestApp } from './app.js';
 import type { CampaignRow } from '../../src/db/schema.js';
-import type { AppContext } from '../../src/context.js';
+import type { WorkspaceContext } from '../../src/context.js';
 import type { Channel, CompiledCampaign, Recipient, RenderedSms } from '../../src/delivery/channel.js';
 import { loadClaimed } from '../../src/delivery/queue.js';
 
@@ -43,7 +43,7 @@ export async function smsCampaign(t: TestApp, contacts: ContactSeed[], body: str
   return { campaign, contactIds };
 }
 
-export async function queuedRecipients(ctx: AppContext, campaignId: number): Promise<Recipient[]> {
+export async function queuedRecipients(ctx: WorkspaceContext, campaignId: number): Promise<Recipient[]> {
   const queued = await ctx.store.db
     .selectFrom('messages')
     .select('id')
@@ -55,7 +55,7 @@ export async function queuedRecipients(ctx: AppContext, campaignId: number): Pro
 }
 
 /** Sends every queued message of the campaign, `concurrency` at a time, until none is left; answers how many rounds it took. */
-export async function sendQueued(ctx: AppContext, compiled: CompiledCampaign, channel: Channel<RenderedSms>, concurrency = 20): Promise<number> {
+export async function sendQueued(ctx: WorkspaceContext, compiled: CompiledCampaign, channel: Channel<RenderedSms>, concurrency = 20): Promise<number> {
   const { db } = ctx.store;
   for (let round = 1; round <= 50; round++) {
     const recipients = await queuedRecipients(ctx, compiled.campaign.id);

@@ -1,5 +1,5 @@
 import { beforeAll } from 'vitest';
-import type { AppContext } from '../../src/context.js';
+import type { WorkspaceContext } from '../../src/context.js';
 import { useTestApp, type TestApp } from './app.js';
 import { addCampaign, addContact, addList, addMessage, type ContactSpec, type MessageSpec } from './audienceScenario.js';
 import type { DatabaseKind } from './databases.js';
@@ -11,7 +11,7 @@ import type { DatabaseKind } from './databases.js';
 export const DAY = 86_400_000;
 export const SENT_AT = Date.UTC(2025, 2, 3, 9, 0);
 
-export async function springSale(ctx: AppContext) {
+export async function springSale(ctx: WorkspaceContext) {
   const vip = await addList(ctx, 'VIP');
   const campaign = await addCampaign(ctx, {
     name: 'Spring sale',

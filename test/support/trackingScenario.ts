@@ -1,4 +1,4 @@
-import type { AppContext } from '../../src/context.js';
+import type { WorkspaceContext } from '../../src/context.js';
 import { signer, type TokenPurpose } from '../../src/tracking/tokens.js';
 
 /**
@@ -22,7 +22,7 @@ export interface ScenarioOptions {
 
 let sequence = 0;
 
-export async function createScenario(ctx: AppContext, options: ScenarioOptions = {}) {
+export async function createScenario(ctx: WorkspaceContext, options: ScenarioOptions = {}) {
   const db = ctx.store.db;
   const now = ctx.now();
   const deliveredAt = options.deliveredAt ?? now - 3_600_000;
@@ -33,6 +33,7 @@ export async function createScenario(ctx: AppContext, options: ScenarioOptions =
   const campaign = await db
     .insertInto('campaigns')
     .values({
+      workspace_id: ctx.workspaceId,
       channel,
       name: `Spring sale ${tag}`,
       status: 'sent',
@@ -67,6 +68,7 @@ export async function createScenario(ctx: AppContext, options: ScenarioOptions =
     const rows = Array.from({ length: Math.min(1000, count - start) }, (_, j) => {
       const i = start + j;
       return {
+        workspace_id: ctx.workspaceId,
         email: channel === 'email' ? `r${i}.${tag}@example.org` : null,
         phone: channel === 'sms' ? `+3361${String(sequence % 100).padStart(2, '0')}${String(i).padStart(5, '0')}` : null,
         fields: ctx.store.dialect.writeJson({}),
@@ -122,7 +124,7 @@ type Counters = Record<(typeof COUNTERS)[number], number | null>;
 type LinkCounters = { clicks: number; human_clicks: number; first_click_at: number; last_click_at: number };
 
 /** The counters as stored on `messages` and `message_links` for the campaign's messages. */
-export async function storedCounters(ctx: AppContext, campaignId: number) {
+export async function storedCounters(ctx: WorkspaceContext, campaignId: number) {
   const messages = await ctx.store.db.selectFrom('messages').select(['id', ...COUNTERS]).where('campaign_id', '=', campaignId).orderBy('id').execute();
   const links = await ctx.store.db
     .selectFrom('message_links')
@@ -138,7 +140,7 @@ export async function storedCounters(ctx: AppContext, campaignId: number) {
 }
 
 /** The same counters worked out here, in plain TypeScript, from the events table: the reference they must equal. */
-export async function countersFromEvents(ctx: AppContext, campaignId: number): Promise<Awaited<ReturnType<typeof storedCounters>>> {
+export async function countersFromEvents(ctx: WorkspaceContext, campaignId: number): Promise<Awaited<ReturnType<typeof storedCounters>>> {
   const messageIds = await ctx.store.db.selectFrom('messages').select('id').where('campaign_id', '=', campaignId).orderBy('id').execute();
   const events = await ctx.store.db
     .selectFrom('events')
