@@ -21,8 +21,35 @@ export interface TestApp {
   /** Moves the clock that the app sees. */
   clock: { now: number; advance(ms: number): void; real(): void };
   /** Calls the API over HTTP with the test's API key; JSON in, parsed JSON out. */
-  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  api: ApiCall;
+  /** The same, with another API key (of another workspace or role: see test/support/workspaces.ts). */
+  apiWith(key: string): ApiCall;
   close(): Promise<void>;
+}
+
+export type ApiCall = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: T; headers: Headers }>;
+
+/** Calls a Ricochet API over HTTP with this key; JSON in, parsed JSON out (raw text when not JSON). */
+export function apiCall(baseUrl: string, key: string): ApiCall {
+  return async (method, path, body, headers = {}) => {
+    const response = await fetch(baseUrl + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: the raw text is returned
+    }
+    return { status: response.status, body: parsed as any, headers: response.headers };
+  };
 }
 
 /** A real Ricochet over a real socket on a fresh database of the given kind. */
@@ -59,25 +86,8 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
     baseUrl,
     apiKey,
     clock,
-    async api(method, path, body, headers = {}) {
-      const response = await fetch(baseUrl + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON: the raw text is returned
-      }
-      return { status: response.status, body: parsed as any, headers: response.headers };
-    },
+    api: apiCall(baseUrl, apiKey),
+    apiWith: (key) => apiCall(baseUrl, key),
     async close() {
       await app.close();
       await store.close();
