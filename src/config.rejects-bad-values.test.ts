@@ -27,6 +27,13 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
   });
 
+  it('checks sending domains with the system resolver and a plain SPF unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ dnsServers: undefined, spfInclude: undefined });
+    const config = loadConfig({ DNS_SERVERS: ' 1.1.1.1, 127.0.0.1:5353,[::1]:53 ', SPF_INCLUDE: '_SPF.Provider.example.' });
+    expect(config.dnsServers).toEqual(['1.1.1.1', '127.0.0.1:5353', '[::1]:53']);
+    expect(config.spfInclude).toBe('_spf.provider.example');
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -41,6 +48,10 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '127.0.0.1,10.0.0.0/8/1' }, 'TRUST_PROXY'],
     [{ MAX_UPLOAD_MB: 'lots' }, 'MAX_UPLOAD_MB'],
     [{ MAX_UPLOAD_MB: '0' }, 'MAX_UPLOAD_MB'],
+    [{ DNS_SERVERS: 'dns.google' }, 'DNS_SERVERS'],
+    [{ DNS_SERVERS: '1.1.1.1,127.0.0.1:70000' }, 'DNS_SERVERS'],
+    [{ SPF_INCLUDE: 'spf provider' }, 'SPF_INCLUDE'],
+    [{ SPF_INCLUDE: 'localhost' }, 'SPF_INCLUDE'],
   ])('names the variable in error: %o', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

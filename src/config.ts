@@ -33,6 +33,10 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Largest CSV upload accepted, in bytes. */
   maxUploadBytes: number;
+  /** Resolvers that check sending domains' DNS records (`ip` or `ip:port`); undefined means the system's. */
+  dnsServers: string[] | undefined;
+  /** The mail provider's SPF domain that sending domains' SPF records include (e.g. _spf.provider.example); undefined: `mx`. */
+  spfInclude: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +112,32 @@ function checkDkimKey(name: string, read: () => string): void {
   if (key.asymmetricKeyType !== 'rsa') throw new ConfigError(name, `is an ${key.asymmetricKeyType} key: DKIM signing needs an RSA key`);
 }
 
+/** DNS_SERVERS: comma-separated addresses, each with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53), as dns.Resolver takes them. */
+function dnsServers(env: Env): string[] | undefined {
+  const raw = nonEmpty(env, 'DNS_SERVERS');
+  if (raw === undefined) return undefined;
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+):(\d+)$/.exec(entry) ?? [entry, entry, undefined];
+    const [, address, port] = match;
+    if (!isIP(address ?? '') || (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535))) {
+      throw new ConfigError('DNS_SERVERS', `"${entry}" is not an address with an optional port (e.g. 1.1.1.1,9.9.9.9:53,[2606:4700::1111])`);
+    }
+  }
+  return entries.length ? entries : undefined;
+}
+
+/** SPF_INCLUDE: the domain name an SPF `include:` names (underscores allowed, as in _spf.provider.example). */
+function spfInclude(env: Env): string | undefined {
+  const raw = nonEmpty(env, 'SPF_INCLUDE')?.toLowerCase().replace(/\.$/, '');
+  if (raw === undefined) return undefined;
+  const label = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+  if (raw.length > 253 || !raw.includes('.') || !raw.split('.').every((part) => label.test(part))) {
+    throw new ConfigError('SPF_INCLUDE', `"${raw}" is not a domain name (e.g. _spf.provider.example)`);
+  }
+  return raw;
+}
+
 /** TRUST_PROXY: unset/false, true, a hop count, or comma-separated addresses and CIDRs. */
 function trustProxy(env: Env): Config['trustProxy'] {
   const raw = nonEmpty(env, 'TRUST_PROXY');
@@ -181,5 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     trustProxy: trustProxy(env),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_MB', 200, 1, 100_000) * 1024 * 1024,
+    dnsServers: dnsServers(env),
+    spfInclude: spfInclude(env),
   };
 }
