@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Store } from '../db/connection.js';
 import { likeEscape } from '../db/dialect.js';
 import type { ContactRow } from '../db/schema.js';
-import type { AppContext } from '../context.js';
+import type { WorkspaceContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { registerFields } from './fields.js';
@@ -26,7 +26,7 @@ export function toContact(row: ContactRow, store: Store): Contact {
 }
 
 /** Validates and normalises email and phone; undefined means "not given", null "clear it". */
-function contactKeys(ctx: AppContext, input: ContactPatch) {
+function contactKeys(ctx: WorkspaceContext, input: ContactPatch) {
   let email: string | null | undefined = input.email;
   if (typeof email === 'string' && email.trim() !== '') {
     email = normalizeEmail(email);
@@ -44,10 +44,11 @@ function contactKeys(ctx: AppContext, input: ContactPatch) {
   return { email, phone };
 }
 
-async function assertUnique(ctx: AppContext, email: string | null | undefined, phone: string | null | undefined, exceptId?: number) {
+/** Contacts are unique per workspace: the same address may belong to a contact of another workspace. */
+async function assertUnique(ctx: WorkspaceContext, email: string | null | undefined, phone: string | null | undefined, exceptId?: number) {
   for (const [column, value] of [['email', email], ['phone', phone]] as const) {
     if (!value) continue;
-    let query = ctx.store.db.selectFrom('contacts').select('id').where(column, '=', value);
+    let query = ctx.store.db.selectFrom('contacts').select('id').where('workspace_id', '=', ctx.workspaceId).where(column, '=', value);
     if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
     const existing = await query.executeTakeFirst();
     if (existing) throw conflict(`A contact with this ${column} already exists`, { existingId: existing.id });
@@ -58,7 +59,7 @@ function withoutNulls(fields: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
 }
 
-export async function createContact(ctx: AppContext, input: ContactCreate): Promise<Contact> {
+export async function createContact(ctx: WorkspaceContext, input: ContactCreate): Promise<Contact> {
   const { email, phone } = contactKeys(ctx, input);
   if (!email && !phone) throw badRequest('a contact needs an email or a phone', '$');
   await assertUnique(ctx, email, phone);
@@ -67,6 +68,7 @@ export async function createContact(ctx: AppContext, input: ContactCreate): Prom
     const inserted = await trx
       .insertInto('contacts')
       .values({
+        workspace_id: ctx.workspaceId,
         email: email ?? null,
         phone: phone ?? null,
         first_name: input.firstName?.trim() || null,
@@ -80,9 +82,9 @@ export async function createContact(ctx: AppContext, input: ContactCreate): Prom
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await registerFields(trx, input.fields ?? {}, now);
+    await registerFields(trx, ctx.workspaceId, input.fields ?? {}, now);
     if (input.listIds?.length) {
-      const lists = await trx.selectFrom('lists').select('id').where('id', 'in', input.listIds).execute();
+      const lists = await trx.selectFrom('lists').select('id').where('workspace_id', '=', ctx.workspaceId).where('id', 'in', input.listIds).execute();
       if (lists.length !== new Set(input.listIds).size) throw badRequest('listIds names a list that does not exist', '$.listIds');
       await trx
         .insertInto('list_members')
@@ -94,10 +96,12 @@ export async function createContact(ctx: AppContext, input: ContactCreate): Prom
   return toContact(row, ctx.store);
 }
 
-export async function liveRow(ctx: AppContext, id: number): Promise<ContactRow> {
+/** The contact if it is the workspace's and not erased; another workspace's answers as a missing one. */
+export async function liveRow(ctx: WorkspaceContext, id: number): Promise<ContactRow> {
   const row = await ctx.store.db
     .selectFrom('contacts')
     .selectAll()
+    .where('workspace_id', '=', ctx.workspaceId)
     .where('id', '=', id)
     .where('erased_at', 'is', null)
     .executeTakeFirst();
@@ -105,17 +109,17 @@ export async function liveRow(ctx: AppContext, id: number): Promise<ContactRow> 
   return row;
 }
 
-export async function getContact(ctx: AppContext, id: number): Promise<Contact> {
+export async function getContact(ctx: WorkspaceContext, id: number): Promise<Contact> {
   return toContact(await liveRow(ctx, id), ctx.store);
 }
 
 const isIdCursor = (v: unknown): v is { after: number } =>
   typeof v === 'object' && v !== null && typeof (v as { after: unknown }).after === 'number';
 
-export async function listContacts(ctx: AppContext, query: ContactQuery) {
+export async function listContacts(ctx: WorkspaceContext, query: ContactQuery) {
   const limit = query.limit ?? 50;
   const after = decodeCursor(query.cursor, isIdCursor)?.after ?? 0;
-  let base = ctx.store.db.selectFrom('contacts').where('erased_at', 'is', null);
+  let base = ctx.store.db.selectFrom('contacts').where('workspace_id', '=', ctx.workspaceId).where('erased_at', 'is', null);
   if (query.search?.trim()) {
     const term = query.search.trim().toLowerCase();
     const prefix = `${likeEscape(term)}%`;
@@ -142,7 +146,7 @@ export async function listContacts(ctx: AppContext, query: ContactQuery) {
   return { total: Number(count.total), items, nextCursor };
 }
 
-export async function updateContact(ctx: AppContext, id: number, patch: ContactPatch): Promise<Contact> {
+export async function updateContact(ctx: WorkspaceContext, id: number, patch: ContactPatch): Promise<Contact> {
   const current = await liveRow(ctx, id);
   const { email, phone } = contactKeys(ctx, patch);
   const nextEmail = email === undefined ? current.email : email;
@@ -152,7 +156,7 @@ export async function updateContact(ctx: AppContext, id: number, patch: ContactP
   const fields = patch.fields
     ? withoutNulls({ ...(ctx.store.dialect.readJson(current.fields) as object), ...patch.fields })
     : undefined;
-  if (patch.fields) await registerFields(ctx.store.db, patch.fields, ctx.now());
+  if (patch.fields) await registerFields(ctx.store.db, ctx.workspaceId, patch.fields, ctx.now());
   const row = await ctx.store.db
     .updateTable('contacts')
     .set({
@@ -166,6 +170,7 @@ export async function updateContact(ctx: AppContext, id: number, patch: ContactP
       ...(patch.trackingConsent !== undefined && { tracking_consent: patch.trackingConsent ? 1 : 0 }),
       updated_at: ctx.now(),
     })
+    .where('workspace_id', '=', ctx.workspaceId)
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();

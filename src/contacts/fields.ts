@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CustomFieldType, Database } from '../db/schema.js';
-import type { AppContext } from '../context.js';
+import type { WorkspaceContext } from '../context.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -12,18 +12,23 @@ export function typeOf(value: unknown): CustomFieldType {
   return 'string';
 }
 
-/** Records field names not seen before; the first value written decides the type. */
-export async function registerFields(db: Kysely<Database>, fields: Record<string, unknown>, now: number): Promise<void> {
+/** Records the workspace's field names not seen before; the first value written in that workspace decides the type. */
+export async function registerFields(db: Kysely<Database>, workspaceId: number, fields: Record<string, unknown>, now: number): Promise<void> {
   const rows = Object.entries(fields)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')
-    .map(([name, value]) => ({ name, type: typeOf(value), created_at: now }));
+    .map(([name, value]) => ({ workspace_id: workspaceId, name, type: typeOf(value), created_at: now }));
   if (!rows.length) return;
-  await db.insertInto('custom_fields').values(rows).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db.insertInto('custom_fields').values(rows).onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing()).execute();
 }
 
-export async function listFields(ctx: AppContext) {
-  const rows = await ctx.store.db.selectFrom('custom_fields').select(['name', 'type']).orderBy('name').execute();
-  return rows;
+export async function listFields(ctx: WorkspaceContext) {
+  return ctx.store.db.selectFrom('custom_fields').select(['name', 'type']).where('workspace_id', '=', ctx.workspaceId).orderBy('name').execute();
+}
+
+/** The workspace's fields and their types: what an import matches its columns against and coerces its cells to. */
+export async function fieldTypes(ctx: WorkspaceContext): Promise<Map<string, CustomFieldType>> {
+  const rows = await ctx.store.db.selectFrom('custom_fields').select(['name', 'type']).where('workspace_id', '=', ctx.workspaceId).execute();
+  return new Map(rows.map((f) => [f.name, f.type]));
 }
 
 /**

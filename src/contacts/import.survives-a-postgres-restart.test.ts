@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../../test/support/privatePostgres.js';
 import { startServerProcess } from '../../test/support/serverProcess.js';
 import { createApiKey } from '../auth/apiKeys.js';
+import { firstWorkspaceId } from '../auth/members.js';
 import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 
@@ -33,8 +34,9 @@ describeRestart(`a CSV import while PostgreSQL restarts [postgres]${skipped ? ` 
   });
 
   it('starts again once the database is back and finishes with every row, in a process that stays up', async () => {
-    const { key } = await createApiKey(store, 'test');
-    const list = await store.db.insertInto('lists').values({ name: 'Imported', created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
+    const workspaceId = await firstWorkspaceId(store);
+    const { key } = await createApiKey(store, 'test', { workspaceId });
+    const list = await store.db.insertInto('lists').values({ workspace_id: workspaceId, name: 'Imported', created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
     const server = await startServerProcess(['serve', '--no-worker'], { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SECRET: 'import-restart-secret-0123456789-abcdef' });
     try {
       const get = (path: string) =>

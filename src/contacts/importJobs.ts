@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { CsvError } from 'csv-parse';
-import type { AppContext } from '../context.js';
+import { recordAudit } from '../audit/audit.js';
+import { inWorkspace, type AppContext, type WorkspaceContext } from '../context.js';
 import { isTransientDatabaseError } from '../db/connection.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
+import { fieldTypes } from './fields.js';
 import { planImport, type ImportPlan } from './importPlan.js';
 import { csvRecords, estimateRows, ImportFailure, toCandidate, unreadableRow } from './importRows.js';
 import { batchWriter } from './importWrites.js';
@@ -41,15 +43,15 @@ export async function spoolUpload(ctx: AppContext, file: Readable & { truncated?
 export const fileTooLarge = (ctx: AppContext) =>
   new AppError(413, 'file_too_large', `the file is larger than the upload limit of ${ctx.config.maxUploadBytes / 1024 / 1024} MB (MAX_UPLOAD_MB)`, 'file');
 
-/** Validates the request, records the import as queued and starts it; the caller answers 202. */
+/** Validates the request, records the import as queued (and in the audit log) and starts it; the caller answers 202. */
 export async function queueImport(
-  ctx: AppContext,
+  ctx: WorkspaceContext,
   input: { path: string; filename: string | undefined; listId: unknown; mapping: unknown },
 ): Promise<{ id: number }> {
   try {
     const listId = Number(input.listId);
     if (!Number.isInteger(listId) || listId < 1) throw badRequest('listId is required and must be a list id', 'listId');
-    const list = await ctx.store.db.selectFrom('lists').select('id').where('id', '=', listId).executeTakeFirst();
+    const list = await ctx.store.db.selectFrom('lists').select('id').where('workspace_id', '=', ctx.workspaceId).where('id', '=', listId).executeTakeFirst();
     if (!list) throw badRequest(`list ${listId} does not exist`, 'listId');
     let mapping: Record<string, unknown> = {};
     if (typeof input.mapping === 'string' && input.mapping.trim()) {
@@ -62,20 +64,26 @@ export async function queueImport(
         throw badRequest('mapping must be a JSON object such as {"E-mail": "email"}', 'mapping');
       }
     }
-    const fields = await ctx.store.db.selectFrom('custom_fields').select('name').execute();
-    const plan = await planImport(input.path, mapping, fields.map((f) => f.name));
-    const row = await ctx.store.db
-      .insertInto('imports')
-      .values({
-        list_id: listId,
-        status: 'queued',
-        filename: input.filename?.slice(0, 255) ?? null,
-        file_path: input.path,
-        plan: ctx.store.dialect.writeJson(plan),
-        created_at: ctx.now(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const plan = await planImport(input.path, mapping, [...(await fieldTypes(ctx)).keys()]);
+    const filename = input.filename?.slice(0, 255) ?? null;
+    const row = await ctx.store.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('imports')
+        .values({
+          workspace_id: ctx.workspaceId,
+          list_id: listId,
+          status: 'queued',
+          filename,
+          file_path: input.path,
+          plan: ctx.store.dialect.writeJson(plan),
+          created_at: ctx.now(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // How many rows is known only once the file is read: the import itself reports it.
+      await recordAudit(ctx, { action: 'import.start', objectType: 'import', objectId: inserted.id, details: { listId, filename } }, trx);
+      return inserted;
+    });
     startImport(ctx, row.id);
     return { id: row.id };
   } catch (error) {
@@ -155,9 +163,13 @@ async function removeAbandonedUploads(ctx: AppContext): Promise<void> {
   }
 }
 
-/** One pass over the file, from the top: rows become candidates or row errors, written batch by batch. */
-async function runImport(ctx: AppContext, id: number, stop: AbortSignal): Promise<void> {
-  const job = await ctx.store.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+/**
+ * One pass over the file, from the top: rows become candidates or row errors, written batch by batch,
+ * into the workspace of the import's own row (a resumed import has no request to take it from).
+ */
+async function runImport(appCtx: AppContext, id: number, stop: AbortSignal): Promise<void> {
+  const job = await appCtx.store.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const ctx = inWorkspace(appCtx, job.workspace_id);
   const plan = ctx.store.dialect.readJson(job.plan) as ImportPlan;
   const path = job.file_path!;
   await ctx.store.db.deleteFrom('import_errors').where('import_id', '=', id).execute();
@@ -168,9 +180,9 @@ async function runImport(ctx: AppContext, id: number, stop: AbortSignal): Promis
     .where('id', '=', id)
     .execute();
 
-  const fieldTypes = new Map((await ctx.store.db.selectFrom('custom_fields').selectAll().execute()).map((f) => [f.name, f.type]));
-  const rules = { plan, fieldTypes, defaultCountry: ctx.config.defaultCountry };
-  const writer = batchWriter(ctx, id, job.list_id, new Set(fieldTypes.keys()));
+  const types = await fieldTypes(ctx);
+  const rules = { plan, fieldTypes: types, defaultCountry: ctx.config.defaultCountry };
+  const writer = batchWriter(ctx, id, job.list_id, new Set(types.keys()));
   let row = 1; // the header is row 1, as in a spreadsheet
   try {
     for await (const record of csvRecords(path, plan.delimiter)) {
@@ -195,8 +207,8 @@ async function runImport(ctx: AppContext, id: number, stop: AbortSignal): Promis
   rmSync(path, { force: true });
 }
 
-export async function getImport(ctx: AppContext, id: number) {
-  const job = await ctx.store.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+export async function getImport(ctx: WorkspaceContext, id: number) {
+  const job = await ctx.store.db.selectFrom('imports').selectAll().where('workspace_id', '=', ctx.workspaceId).where('id', '=', id).executeTakeFirst();
   if (!job) throw notFound('Import');
   const errors = await ctx.store.db
     .selectFrom('import_errors')

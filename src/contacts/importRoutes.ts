@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../context.js';
+import { EDIT, READ } from '../http/access.js';
 import type { Api } from '../http/api.js';
 import { badRequest } from '../http/errors.js';
 import { IdParams } from '../http/schemas.js';
@@ -8,10 +8,11 @@ import { listFields } from './fields.js';
 import { getImport, queueImport, spoolUpload } from './importJobs.js';
 import { ImportStatus } from './schemas.js';
 
-export function importRoutes(app: Api, ctx: AppContext): void {
+export function importRoutes(app: Api): void {
   app.post(
     '/api/imports',
     {
+      config: EDIT,
       schema: {
         tags: ['contacts'],
         summary: 'Import a CSV file into a list',
@@ -34,7 +35,7 @@ export function importRoutes(app: Api, ctx: AppContext): void {
               continue;
             }
             filename = part.filename;
-            path = await spoolUpload(ctx, part.file);
+            path = await spoolUpload(req.ctx, part.file);
           } else {
             fields[part.fieldname] = String(part.value);
           }
@@ -45,15 +46,15 @@ export function importRoutes(app: Api, ctx: AppContext): void {
         throw error;
       }
       if (!path) throw badRequest('the CSV file is missing (multipart field "file")', 'file');
-      return reply.status(202).send(await queueImport(ctx, { path, filename, listId: fields.listId, mapping: fields.mapping }));
+      return reply.status(202).send(await queueImport(req.ctx, { path, filename, listId: fields.listId, mapping: fields.mapping }));
     },
   );
-  app.get('/api/imports/:id', { schema: { tags: ['contacts'], params: IdParams, response: { 200: ImportStatus } } }, (req) =>
-    getImport(ctx, req.params.id),
+  app.get('/api/imports/:id', { config: READ, schema: { tags: ['contacts'], params: IdParams, response: { 200: ImportStatus } } }, (req) =>
+    getImport(req.ctx, req.params.id),
   );
   app.get(
     '/api/fields',
-    { schema: { tags: ['contacts'], summary: 'Custom fields in use, with their types', response: { 200: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })) } } },
-    () => listFields(ctx),
+    { config: READ, schema: { tags: ['contacts'], summary: 'Custom fields in use, with their types', response: { 200: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })) } } },
+    (req) => listFields(req.ctx),
   );
 }

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { AppContext } from '../context.js';
+import type { AppContext, WorkspaceContext } from '../context.js';
 import type { Database } from '../db/schema.js';
 import { registerFields } from './fields.js';
 import type { Candidate } from './importRows.js';
@@ -26,7 +26,7 @@ interface Progress {
  * while the next is gathered; writes stay one at a time, so each batch sees the
  * previous one committed. A write that fails is thrown by the next call.
  */
-export function batchWriter(ctx: AppContext, importId: number, listId: number | null, registeredFields: Set<string>) {
+export function batchWriter(ctx: WorkspaceContext, importId: number, listId: number | null, registeredFields: Set<string>) {
   const progress: Progress = { processed: 0, imported: 0, updated: 0, skipped: 0, storedErrors: 0 };
   let batch: Candidate[] = [];
   let errors: RowError[] = [];
@@ -69,9 +69,9 @@ export function batchWriter(ctx: AppContext, importId: number, listId: number | 
   };
 }
 
-/** One transaction per batch: match existing contacts, insert the new, update the known, join the list, record progress. */
+/** One transaction per batch: match the workspace's existing contacts, insert the new, update the known, join the list, record progress. */
 async function writeBatch(
-  ctx: AppContext,
+  ctx: WorkspaceContext,
   importId: number,
   listId: number | null,
   batch: Candidate[],
@@ -90,6 +90,7 @@ async function writeBatch(
       const rows = await trx
         .selectFrom('contacts')
         .select(['id', column])
+        .where('workspace_id', '=', ctx.workspaceId)
         .where(column, 'in', sql<string>`(select key from ${dialect.jsonRows(keys, { key: 'text' })} as k)`)
         .execute();
       for (const row of rows) found.set(row[column] as string, row.id);
@@ -116,17 +117,17 @@ async function writeBatch(
     if (inserts.length) {
       const rows = inserts.map((c) => ({ email: c.email ?? null, phone: c.phone ?? null, first_name: c.firstName ?? null, last_name: c.lastName ?? null, fields: c.fields }));
       const created = await sql<{ id: number }>`
-        insert into contacts (email, phone, first_name, last_name, fields, tracking_consent, created_at, updated_at)
-        select r.email, r.phone, r.first_name, r.last_name, r.fields, ${ctx.config.trackingConsentDefault ? 1 : 0}, ${now}, ${now}
+        insert into contacts (workspace_id, email, phone, first_name, last_name, fields, tracking_consent, created_at, updated_at)
+        select ${ctx.workspaceId}, r.email, r.phone, r.first_name, r.last_name, r.fields, ${ctx.config.trackingConsentDefault ? 1 : 0}, ${now}, ${now}
         from ${dialect.jsonRows(rows, { email: 'text', phone: 'text', first_name: 'text', last_name: 'text', fields: 'jsonb' })} as r
         returning id`.execute(trx);
       memberIds.push(...created.rows.map((c) => c.id));
     }
-    if (updates.length) await updateContacts(trx, dialect.jsonMerge, updates, now);
+    if (updates.length) await updateContacts(trx, ctx.workspaceId, dialect.jsonMerge, updates, now);
 
     const newFields: Record<string, unknown> = {};
     for (const c of batch) for (const [name, value] of Object.entries(c.fields)) if (!registered.has(name)) newFields[name] ??= value;
-    await registerFields(trx, newFields, now);
+    await registerFields(trx, ctx.workspaceId, newFields, now);
     Object.keys(newFields).forEach((name) => registered.add(name));
 
     if (listId !== null && memberIds.length) {
@@ -157,6 +158,7 @@ async function writeBatch(
  */
 async function updateContacts(
   trx: Transaction<Database>,
+  workspaceId: number,
   jsonMerge: AppContext['store']['dialect']['jsonMerge'],
   updates: Array<Candidate & { id: number }>,
   now: number,
@@ -174,5 +176,5 @@ async function updateContacts(
       fields = ${jsonMerge('contacts.fields', sql`v.column6`)},
       updated_at = ${now}
     from (values ${sql.join(rows)}) as v
-    where contacts.id = cast(v.column1 as bigint)`.execute(trx);
+    where contacts.id = cast(v.column1 as bigint) and contacts.workspace_id = ${workspaceId}`.execute(trx);
 }

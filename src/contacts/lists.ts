@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../context.js';
+import type { WorkspaceContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import type { List } from './schemas.js';
 
 const CHUNK = 1000;
 
-function listsWithSize(ctx: AppContext) {
+function listsWithSize(ctx: WorkspaceContext) {
   return ctx.store.db
     .selectFrom('lists')
+    .where('lists.workspace_id', '=', ctx.workspaceId)
     .select((eb) => [
       'lists.id',
       'lists.name',
@@ -24,41 +25,47 @@ const toList = (row: { id: number; name: string; created_at: number; size: numbe
   createdAt: iso(row.created_at)!,
 });
 
-export async function createList(ctx: AppContext, name: string): Promise<List> {
+export async function createList(ctx: WorkspaceContext, name: string): Promise<List> {
   const row = await ctx.store.db
     .insertInto('lists')
-    .values({ name: name.trim(), created_at: ctx.now() })
+    .values({ workspace_id: ctx.workspaceId, name: name.trim(), created_at: ctx.now() })
     .returning(['id', 'name', 'created_at'])
     .executeTakeFirstOrThrow();
   return toList({ ...row, size: 0 });
 }
 
-export async function listLists(ctx: AppContext): Promise<List[]> {
+export async function listLists(ctx: WorkspaceContext): Promise<List[]> {
   return (await listsWithSize(ctx).orderBy('lists.id').execute()).map(toList);
 }
 
-export async function getList(ctx: AppContext, id: number): Promise<List> {
+/** The workspace's list; another workspace's answers as a missing one. */
+export async function getList(ctx: WorkspaceContext, id: number): Promise<List> {
   const row = await listsWithSize(ctx).where('lists.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('List');
   return toList(row);
 }
 
-export async function renameList(ctx: AppContext, id: number, name: string): Promise<List> {
-  const result = await ctx.store.db.updateTable('lists').set({ name: name.trim() }).where('id', '=', id).executeTakeFirst();
+export async function renameList(ctx: WorkspaceContext, id: number, name: string): Promise<List> {
+  const result = await ctx.store.db
+    .updateTable('lists')
+    .set({ name: name.trim() })
+    .where('workspace_id', '=', ctx.workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!result.numUpdatedRows) throw notFound('List');
   return getList(ctx, id);
 }
 
-export async function deleteList(ctx: AppContext, id: number): Promise<void> {
+export async function deleteList(ctx: WorkspaceContext, id: number): Promise<void> {
   await ctx.store.db.transaction().execute(async (trx) => {
-    const result = await trx.deleteFrom('lists').where('id', '=', id).executeTakeFirst();
+    const result = await trx.deleteFrom('lists').where('workspace_id', '=', ctx.workspaceId).where('id', '=', id).executeTakeFirst();
     if (!result.numDeletedRows) throw notFound('List');
     await trx.deleteFrom('list_members').where('list_id', '=', id).execute();
   });
 }
 
-/** Adds the contacts that exist and are not erased; reports the ids that are not contacts. */
-export async function addMembers(ctx: AppContext, listId: number, contactIds: number[]) {
+/** Adds the workspace's contacts that exist and are not erased; reports the ids that are not (another workspace's among them). */
+export async function addMembers(ctx: WorkspaceContext, listId: number, contactIds: number[]) {
   await getList(ctx, listId);
   const wanted = [...new Set(contactIds)];
   let added = 0;
@@ -67,7 +74,13 @@ export async function addMembers(ctx: AppContext, listId: number, contactIds: nu
   await ctx.store.db.transaction().execute(async (trx) => {
     for (let i = 0; i < wanted.length; i += CHUNK) {
       const chunk = wanted.slice(i, i + CHUNK);
-      const live = await trx.selectFrom('contacts').select('id').where('id', 'in', chunk).where('erased_at', 'is', null).execute();
+      const live = await trx
+        .selectFrom('contacts')
+        .select('id')
+        .where('workspace_id', '=', ctx.workspaceId)
+        .where('id', 'in', chunk)
+        .where('erased_at', 'is', null)
+        .execute();
       live.forEach((c) => found.add(c.id));
       if (!live.length) continue;
       const result = await trx
@@ -81,7 +94,8 @@ export async function addMembers(ctx: AppContext, listId: number, contactIds: nu
   return { added, notFound: wanted.filter((id) => !found.has(id)) };
 }
 
-export async function removeMembers(ctx: AppContext, listId: number, contactIds: number[]) {
+export async function removeMembers(ctx: WorkspaceContext, listId: number, contactIds: number[]) {
+  // The list is the workspace's, so its members are too: no contact of another workspace can be removed from it.
   await getList(ctx, listId);
   let removed = 0;
   for (let i = 0; i < contactIds.length; i += CHUNK) {
@@ -99,9 +113,14 @@ export async function removeMembers(ctx: AppContext, listId: number, contactIds:
  * How many distinct contacts the lists hold, and how many of them a campaign on
  * this channel would reach (not erased, with an address, subscribed): the count
  * the audience picker shows, where summing list sizes would count a contact in
- * two lists twice.
+ * two lists twice. A list of another workspace answers 404, as a missing one.
  */
-export async function audienceCount(ctx: AppContext, listIds: number[], channel: 'email' | 'sms') {
+export async function audienceCount(ctx: WorkspaceContext, listIds: number[], channel: 'email' | 'sms') {
+  const wanted = [...new Set(listIds)];
+  const lists = wanted.length
+    ? await ctx.store.db.selectFrom('lists').select('id').where('workspace_id', '=', ctx.workspaceId).where('id', 'in', wanted).execute()
+    : [];
+  if (lists.length !== wanted.length) throw notFound('List');
   const address = channel === 'email' ? 'email' : 'phone';
   const status = channel === 'email' ? 'email_status' : 'sms_status';
   const row = await ctx.store.db
@@ -110,7 +129,8 @@ export async function audienceCount(ctx: AppContext, listIds: number[], channel:
       sql<number>`count(*)`.as('contacts'),
       sql<number>`coalesce(sum(case when erased_at is null and ${sql.ref(address)} is not null and ${sql.ref(status)} = 'subscribed' then 1 else 0 end), 0)`.as('reachable'),
     ])
-    .where('id', 'in', (eb) => eb.selectFrom('list_members').select('contact_id').where('list_id', 'in', listIds.length ? listIds : [0]))
+    .where('workspace_id', '=', ctx.workspaceId)
+    .where('id', 'in', (eb) => eb.selectFrom('list_members').select('contact_id').where('list_id', 'in', wanted.length ? wanted : [0]))
     .executeTakeFirstOrThrow();
   return { contacts: Number(row.contacts), reachable: Number(row.reachable) };
 }

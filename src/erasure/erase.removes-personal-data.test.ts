@@ -25,7 +25,7 @@ describeEachDatabase('contact erasure', (kind) => {
     const { db } = t.ctx.store;
     const campaign = await db
       .insertInto('campaigns')
-      .values({ channel: 'email', name: 'c', status: 'sent', list_ids: '[]', created_at: 0, updated_at: 0 })
+      .values({ workspace_id: t.ctx.workspaceId, channel: 'email', name: 'c', status: 'sent', list_ids: '[]', created_at: 0, updated_at: 0 })
       .returning('id')
       .executeTakeFirstOrThrow();
     const message = await db
