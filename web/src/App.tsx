@@ -8,7 +8,9 @@ import { ContactPage } from './contacts/ContactPage';
 import { ContactsPage } from './contacts/ContactsPage';
 import { ImportPage } from './contacts/ImportPage';
 import { ListsPage } from './contacts/ListsPage';
+import { InvitePage } from './pages/InvitePage';
 import { AfterSignIn, LoginPage } from './pages/LoginPage';
+import { NoWorkspacePage } from './pages/NoWorkspacePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OutboxPage } from './pages/OutboxPage';
 import { useSession } from './session';
@@ -17,10 +19,19 @@ import { useSession } from './session';
 const CampaignPage = lazy(() => import('./campaigns/CampaignPage').then((m) => ({ default: m.CampaignPage })));
 const NewCampaignPage = lazy(() => import('./campaigns/NewCampaignPage').then((m) => ({ default: m.NewCampaignPage })));
 const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
+const SettingsPage = lazy(() => import('./settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export function App() {
   const session = useSession();
   const location = useLocation();
+  // An invitation link opens without a session (the person may have no account yet).
+  if (location.pathname.startsWith('/invite/')) {
+    return (
+      <Routes>
+        <Route path="/invite/:token" element={<InvitePage />} />
+      </Routes>
+    );
+  }
   if (session === undefined) {
     return (
       <Center h="100vh">
@@ -31,6 +42,13 @@ export function App() {
   if (!session) {
     if (location.pathname === '/login') return <LoginPage />;
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  }
+  if (!session.workspace) {
+    return (
+      <Layout session={session}>
+        <NoWorkspacePage />
+      </Layout>
+    );
   }
   return (
     <Layout session={session}>
@@ -47,6 +65,8 @@ export function App() {
           <Route path="/lists" element={<ListsPage />} />
           <Route path="/imports/new" element={<ImportPage />} />
           <Route path="/outbox" element={<OutboxPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
+          <Route path="/settings/:tab" element={<SettingsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

@@ -17,6 +17,33 @@ export const setCsrfToken = (token: string | undefined) => {
   csrfToken = token;
 };
 
+/**
+ * The workspace every call acts in (X-Workspace), the one picked in the switcher. It is
+ * remembered in this browser; without it the server takes the user's first workspace.
+ */
+const WORKSPACE_KEY = 'ricochet.workspace';
+let workspaceId: number | undefined = readStoredWorkspace();
+
+function readStoredWorkspace(): number | undefined {
+  try {
+    const stored = Number(globalThis.localStorage?.getItem(WORKSPACE_KEY));
+    return Number.isSafeInteger(stored) && stored > 0 ? stored : undefined;
+  } catch {
+    return undefined; // storage refused (private mode, a sandbox): the first workspace then
+  }
+}
+
+export const currentWorkspaceId = () => workspaceId;
+export function setWorkspaceId(id: number | undefined): void {
+  workspaceId = id;
+  try {
+    if (id === undefined) globalThis.localStorage?.removeItem(WORKSPACE_KEY);
+    else globalThis.localStorage?.setItem(WORKSPACE_KEY, String(id));
+  } catch {
+    // kept for this page only
+  }
+}
+
 /** Called when the session is gone (401), so that the app shows the sign-in page. */
 let onSignedOut: () => void = () => {};
 export const whenSignedOut = (callback: () => void) => {
@@ -35,6 +62,7 @@ async function toError(response: Response): Promise<ApiError> {
 export async function request(method: string, path: string, body?: BodyInit | object): Promise<Response> {
   const headers: Record<string, string> = {};
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (workspaceId !== undefined) headers['x-workspace'] = String(workspaceId);
   const isJson = body !== undefined && !(body instanceof FormData) && typeof body !== 'string';
   if (isJson) headers['content-type'] = 'application/json';
   const response = await fetch(path, {

@@ -4,7 +4,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api';
 import { ErrorAlert } from '../components/common';
-import { usePublicUrl, useSmsStopText } from '../session';
+import { useCan, usePublicUrl, useSmsStopText } from '../session';
 import type { Campaign, Channel } from '../types';
 import { AudiencePicker } from './AudiencePicker';
 import { EmailPreview } from './EmailPreview';
@@ -53,7 +53,8 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
     setSaved(false);
     setDraft((d) => ({ ...d, ...patch }));
   };
-  const readOnly = campaign !== undefined && campaign.status !== 'draft';
+  const mayEdit = useCan()('edit');
+  const readOnly = !mayEdit || (campaign !== undefined && campaign.status !== 'draft');
   const snapshot = !!campaign?.parentCampaignId && campaign.listIds.length === 0;
 
   const save = useMutation({

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { get } from '../api';
 import { ErrorAlert, Loading, PageHeader, StatusBadge } from '../components/common';
+import { useCan } from '../session';
 import type { Campaign } from '../types';
 import { CampaignEditor } from './CampaignEditor';
 import { Relaunches } from './Relaunches';
@@ -11,6 +12,7 @@ import { SendingProgress } from './SendingProgress';
 
 export function CampaignPage() {
   const id = Number(useParams().id);
+  const can = useCan();
   const campaign = useQuery({
     queryKey: ['campaign', id],
     queryFn: () => get<Campaign>(`/api/campaigns/${id}`),
@@ -50,7 +52,7 @@ export function CampaignPage() {
         }
       />
       <Stack>
-        {c.status === 'draft' ? <SendPanel campaign={c} /> : <SendingProgress campaign={c} />}
+        {c.status !== 'draft' ? <SendingProgress campaign={c} /> : (can('send') || can('edit')) && <SendPanel campaign={c} />}
         <Relaunches campaign={c} />
         <CampaignEditor key={`${c.id}-${c.status}`} campaign={c} channel={c.channel} />
       </Stack>

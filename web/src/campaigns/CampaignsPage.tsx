@@ -7,6 +7,7 @@ import { DataTable } from '../components/DataTable';
 import { ErrorAlert, PageHeader, StatusBadge } from '../components/common';
 import { Pager } from '../components/Pager';
 import { usePagedQuery } from '../components/usePagedQuery';
+import { useCan } from '../session';
 import { formatDate, formatNumber, formatPercent } from '../format';
 import type { Campaign } from '../types';
 import { useCampaignStats } from './useCampaignStats';
@@ -59,19 +60,22 @@ export function CampaignsPage() {
   const [status, setStatus] = useState<string | null>(null);
   const [channel, setChannel] = useState<string | null>(null);
   const campaigns = usePagedQuery<Campaign>('/api/campaigns', { search: debounced, status, channel });
+  const can = useCan();
   return (
     <>
       <PageHeader
         title="Campaigns"
         actions={
-          <>
-            <Button component={Link} to="/campaigns/new?channel=email">
-              New email campaign
-            </Button>
-            <Button component={Link} to="/campaigns/new?channel=sms" variant="light">
-              New SMS campaign
-            </Button>
-          </>
+          can('edit') && (
+            <>
+              <Button component={Link} to="/campaigns/new?channel=email">
+                New email campaign
+              </Button>
+              <Button component={Link} to="/campaigns/new?channel=sms" variant="light">
+                New SMS campaign
+              </Button>
+            </>
+          )
         }
       />
       <Group mb="md">

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api, get } from '../api';
 import { ErrorAlert } from '../components/common';
 import { formatNumber, fromLocalInput } from '../format';
+import { useCan, useSession } from '../session';
 import type { Campaign, SmsPreview, TestSendResult } from '../types';
 
 /** What the saved SMS costs over its real audience: personalisation changes lengths. */
@@ -23,9 +24,11 @@ function SmsAudienceCheck({ campaign }: { campaign: Campaign }) {
   );
 }
 
-/** Send now, schedule, or (email) send a test to a few addresses. */
+/** Send now, schedule (with the send right), or (email) send a test to a few addresses (with the edit right). */
 export function SendPanel({ campaign }: { campaign: Campaign }) {
   const client = useQueryClient();
+  const can = useCan();
+  const role = useSession()?.workspace?.role;
   const [at, setAt] = useState('');
   const [testTo, setTestTo] = useState('');
   const send = useMutation({
@@ -44,16 +47,23 @@ export function SendPanel({ campaign }: { campaign: Campaign }) {
         <Text fw={600}>Send</Text>
         <ErrorAlert error={send.error} />
         {campaign.channel === 'sms' && <SmsAudienceCheck campaign={campaign} />}
-        <Group align="flex-end">
-          <Button onClick={() => window.confirm(`Send "${campaign.name}" now?`) && send.mutate(undefined)} loading={send.isPending && !at}>
-            Send now
-          </Button>
-          <TextInput label="Or schedule for" type="datetime-local" value={at} onChange={(e) => setAt(e.currentTarget.value)} />
-          <Button variant="light" disabled={!at} onClick={() => send.mutate(fromLocalInput(at))} loading={send.isPending && !!at}>
-            Schedule
-          </Button>
-        </Group>
-        {campaign.channel === 'email' && (
+        {!can('send') && (
+          <Text size="sm" c="dimmed">
+            The {role} role prepares campaigns: an owner or an admin of this workspace sends or schedules them.
+          </Text>
+        )}
+        {can('send') && (
+          <Group align="flex-end">
+            <Button onClick={() => window.confirm(`Send "${campaign.name}" now?`) && send.mutate(undefined)} loading={send.isPending && !at}>
+              Send now
+            </Button>
+            <TextInput label="Or schedule for" type="datetime-local" value={at} onChange={(e) => setAt(e.currentTarget.value)} />
+            <Button variant="light" disabled={!at} onClick={() => send.mutate(fromLocalInput(at))} loading={send.isPending && !!at}>
+              Schedule
+            </Button>
+          </Group>
+        )}
+        {campaign.channel === 'email' && can('edit') && (
           <>
             <Group align="flex-end">
               <TextInput label="Send a test to" placeholder="you@example.com, colleague@example.com" value={testTo} onChange={(e) => setTestTo(e.currentTarget.value)} w={360} />

@@ -3,12 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, get } from '../api';
 import { ErrorAlert } from '../components/common';
 import { formatDate, formatNumber } from '../format';
+import { useCan } from '../session';
 import type { Campaign, Progress as SendProgress } from '../types';
 
 /** Where the send stands (live while sending), with pause, resume and cancel. */
 export function SendingProgress({ campaign }: { campaign: Campaign }) {
   const client = useQueryClient();
   const live = campaign.status === 'sending';
+  const send = useCan()('send');
   const progress = useQuery({
     queryKey: ['progress', campaign.id],
     queryFn: () => get<SendProgress>(`/api/campaigns/${campaign.id}/progress`),
@@ -31,17 +33,17 @@ export function SendingProgress({ campaign }: { campaign: Campaign }) {
         <Group justify="space-between">
           <Text fw={600}>{campaign.status === 'scheduled' ? `Scheduled for ${formatDate(campaign.scheduledAt)}` : 'Sending'}</Text>
           <Group gap="xs">
-            {campaign.status === 'sending' && (
+            {send && campaign.status === 'sending' && (
               <Button variant="default" size="xs" onClick={() => control.mutate('pause')} loading={control.isPending}>
                 Pause
               </Button>
             )}
-            {campaign.status === 'paused' && (
+            {send && campaign.status === 'paused' && (
               <Button size="xs" onClick={() => control.mutate('resume')} loading={control.isPending}>
                 Resume
               </Button>
             )}
-            {['scheduled', 'sending', 'paused'].includes(campaign.status) && (
+            {send && ['scheduled', 'sending', 'paused'].includes(campaign.status) && (
               <Button color="red" variant="light" size="xs" onClick={() => window.confirm('Cancel this campaign? Messages not sent yet will never be.') && control.mutate('cancel')}>
                 Cancel sending
               </Button>

@@ -1,9 +1,10 @@
-import { Anchor, Badge, Card, Group, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api, get, query } from '../api';
 import { ErrorAlert, Loading, PageHeader, StatusBadge } from '../components/common';
 import { formatDate, fullName } from '../format';
+import { useCan } from '../session';
 import type { Campaign, Contact, Page, Recipient } from '../types';
 
 const STATUSES: Contact['emailStatus'][] = ['subscribed', 'unsubscribed', 'bounced', 'complained'];
@@ -35,19 +36,45 @@ function useCampaignHistory(contact: Contact | undefined) {
 export function ContactPage() {
   const id = Number(useParams().id);
   const client = useQueryClient();
+  const navigate = useNavigate();
+  const can = useCan();
   const contact = useQuery({ queryKey: ['contact', id], queryFn: () => get<Contact>(`/api/contacts/${id}`) });
   const history = useCampaignHistory(contact.data);
   const update = useMutation({
     mutationFn: (patch: Partial<Contact>) => api<Contact>('PATCH', `/api/contacts/${id}`, patch),
     onSuccess: (data) => client.setQueryData(['contact', id], data),
   });
+  const erase = useMutation({
+    mutationFn: () => api('DELETE', `/api/contacts/${id}`),
+    onSuccess: () => {
+      client.removeQueries({ queryKey: ['contact', id] });
+      void client.invalidateQueries({ queryKey: ['/api/contacts'] });
+      navigate('/contacts');
+    },
+  });
   if (contact.isLoading) return <Loading />;
   if (!contact.data) return <ErrorAlert error={contact.error} />;
   const c = contact.data;
   return (
     <>
-      <PageHeader title={c.email ?? c.phone ?? `Contact #${c.id}`} subtitle={fullName(c) || undefined} />
-      <ErrorAlert error={update.error} />
+      <PageHeader
+        title={c.email ?? c.phone ?? `Contact #${c.id}`}
+        subtitle={fullName(c) || undefined}
+        actions={
+          // Erasing is the export right's (SPEC §9): personal data leaves for good.
+          can('export') && (
+            <Button
+              color="red"
+              variant="light"
+              loading={erase.isPending}
+              onClick={() => window.confirm('Erase this contact? Their personal data is removed everywhere; campaign figures keep an anonymous count.') && erase.mutate()}
+            >
+              Erase
+            </Button>
+          )
+        }
+      />
+      <ErrorAlert error={update.error ?? erase.error} />
       <SimpleGrid cols={{ base: 1, md: 2 }} mb="lg">
         <Card withBorder>
           <Stack gap="xs">
@@ -57,8 +84,8 @@ export function ContactPage() {
             <Text size="sm">Added: {formatDate(c.createdAt)}</Text>
             <Text size="sm">Tracking consent: {c.trackingConsent ? 'yes' : 'no'}</Text>
             <Group>
-              <Select label="Email status" data={STATUSES} value={c.emailStatus} onChange={(v) => v && update.mutate({ emailStatus: v as Contact['emailStatus'] })} w={180} />
-              <Select label="SMS status" data={STATUSES} value={c.smsStatus} onChange={(v) => v && update.mutate({ smsStatus: v as Contact['smsStatus'] })} w={180} />
+              <Select label="Email status" data={STATUSES} value={c.emailStatus} disabled={!can('edit')} onChange={(v) => v && update.mutate({ emailStatus: v as Contact['emailStatus'] })} w={180} />
+              <Select label="SMS status" data={STATUSES} value={c.smsStatus} disabled={!can('edit')} onChange={(v) => v && update.mutate({ smsStatus: v as Contact['smsStatus'] })} w={180} />
             </Group>
           </Stack>
         </Card>

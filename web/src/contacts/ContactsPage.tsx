@@ -10,6 +10,7 @@ import { ErrorAlert, PageHeader } from '../components/common';
 import { Pager } from '../components/Pager';
 import { usePagedQuery } from '../components/usePagedQuery';
 import { formatDate, fullName } from '../format';
+import { useCan } from '../session';
 import type { Contact, List } from '../types';
 
 const columns: ColumnDef<Contact>[] = [
@@ -41,6 +42,7 @@ export function ContactsPage() {
   const listId = params.get('listId') ?? undefined;
   const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
   const contacts = usePagedQuery<Contact>('/api/contacts', { search: debounced, listId });
+  const can = useCan();
 
   return (
     <>
@@ -48,9 +50,11 @@ export function ContactsPage() {
         title="Contacts"
         subtitle="Everyone you can write to."
         actions={
-          <Button component={Link} to="/imports/new">
-            Import contacts
-          </Button>
+          can('edit') && (
+            <Button component={Link} to="/imports/new">
+              Import contacts
+            </Button>
+          )
         }
       />
       <Group mb="md">

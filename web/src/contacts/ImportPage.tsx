@@ -6,6 +6,7 @@ import { api, get } from '../api';
 import { ErrorAlert, PageHeader } from '../components/common';
 import { formatNumber } from '../format';
 import type { ImportStatus, List } from '../types';
+import { useCan, useSession } from '../session';
 import { defaultTarget, parseCsvHead } from './csvHead';
 
 const NEW_LIST = 'new';
@@ -15,7 +16,24 @@ interface Head {
   rows: string[][];
 }
 
+const TITLE = 'Import contacts';
+const SUBTITLE = 'A CSV file (comma, semicolon or tab separated). Contacts already known by email or phone are updated, never duplicated.';
+
 export function ImportPage() {
+  const can = useCan();
+  const role = useSession()?.workspace?.role;
+  if (!can('edit')) {
+    return (
+      <>
+        <PageHeader title={TITLE} />
+        <Alert color="gray">The {role} role reads contacts but does not import them.</Alert>
+      </>
+    );
+  }
+  return <ImportForm />;
+}
+
+function ImportForm() {
   const client = useQueryClient();
   const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
   const fields = useQuery({ queryKey: ['fields'], queryFn: () => get<{ name: string }[]>('/api/fields') });
@@ -77,7 +95,7 @@ export function ImportPage() {
 
   return (
     <>
-      <PageHeader title="Import contacts" subtitle="A CSV file (comma, semicolon or tab separated). Contacts already known by email or phone are updated, never duplicated." />
+      <PageHeader title={TITLE} subtitle={SUBTITLE} />
       {importId === undefined ? (
         <Stack maw={900}>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>

@@ -7,10 +7,12 @@ import { api, get } from '../api';
 import { DataTable } from '../components/DataTable';
 import { ErrorAlert, PageHeader } from '../components/common';
 import { formatDate, formatNumber } from '../format';
+import { useCan } from '../session';
 import type { List } from '../types';
 
 export function ListsPage() {
   const client = useQueryClient();
+  const mayEdit = useCan()('edit');
   const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
   const [editing, setEditing] = useState<{ id?: number; name: string }>();
   const save = useMutation({
@@ -36,26 +38,27 @@ export function ListsPage() {
     },
     { header: 'Contacts', cell: ({ row }) => <span className="tabular">{formatNumber(row.original.size)}</span> },
     { header: 'Created', cell: ({ row }) => formatDate(row.original.createdAt) },
-    {
-      id: 'actions',
-      header: () => <span className="sr-only">Actions</span>,
-      cell: ({ row }) => (
-        <Group gap={4} justify="flex-end">
-          <Button size="xs" variant="subtle" onClick={() => setEditing({ id: row.original.id, name: row.original.name })}>
-            Rename
-          </Button>
-          <ActionIcon
-            variant="subtle"
-            color="red"
-            aria-label={`Delete ${row.original.name}`}
-            onClick={() => window.confirm(`Delete the list "${row.original.name}"? Its contacts are kept.`) && remove.mutate(row.original.id)}
-          >
-            ×
-          </ActionIcon>
-        </Group>
-      ),
-    },
   ];
+  // Rename and Delete only for a role that edits lists.
+  const actions: ColumnDef<List> = {
+    id: 'actions',
+    header: () => <span className="sr-only">Actions</span>,
+    cell: ({ row }) => (
+      <Group gap={4} justify="flex-end">
+        <Button size="xs" variant="subtle" onClick={() => setEditing({ id: row.original.id, name: row.original.name })}>
+          Rename
+        </Button>
+        <ActionIcon
+          variant="subtle"
+          color="red"
+          aria-label={`Delete ${row.original.name}`}
+          onClick={() => window.confirm(`Delete the list "${row.original.name}"? Its contacts are kept.`) && remove.mutate(row.original.id)}
+        >
+          ×
+        </ActionIcon>
+      </Group>
+    ),
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -64,9 +67,9 @@ export function ListsPage() {
 
   return (
     <>
-      <PageHeader title="Lists" actions={<Button onClick={() => setEditing({ name: '' })}>New list</Button>} />
+      <PageHeader title="Lists" actions={mayEdit && <Button onClick={() => setEditing({ name: '' })}>New list</Button>} />
       <ErrorAlert error={lists.error ?? remove.error} />
-      <DataTable caption="Lists" data={lists.data ?? []} columns={columns} empty="No list yet: create one or import contacts." />
+      <DataTable caption="Lists" data={lists.data ?? []} columns={mayEdit ? [...columns, actions] : columns} empty="No list yet: create one or import contacts." />
       <Modal opened={!!editing} onClose={() => setEditing(undefined)} title={editing?.id ? 'Rename list' : 'New list'}>
         <form onSubmit={submit}>
           <ErrorAlert error={save.error} />

@@ -5,17 +5,20 @@ import { Link, useNavigate } from 'react-router';
 import { api, download, request } from '../api';
 import { ErrorAlert } from '../components/common';
 import { formatNumber, fromLocalInput } from '../format';
+import { useCan } from '../session';
 import type { Campaign, CreateListResult, RelaunchResult } from '../types';
 import { audienceLabel, relaunchName, type Audience } from './audience';
 
 const recipients = (count: number | undefined) => (count === 1 ? 'recipient' : 'recipients');
 
-/** The Actions button of SPEC §8: Create a list, Export CSV, Relaunch — each on exactly the active view. */
+/** The Actions button of SPEC §8: Create a list, Export CSV, Relaunch — each on exactly the active view, each offered only to a role that may use it. */
 export function ActionsMenu({ campaign, audience, count, disabled }: { campaign: Campaign; audience: Audience; count: number | undefined; disabled?: boolean }) {
+  const can = useCan();
   const [dialog, setDialog] = useState<'list' | 'relaunch'>();
   const exportCsv = useMutation({
     mutationFn: async () => download(await request('POST', `/api/campaigns/${campaign.id}/recipients/export`, audience), `campaign-${campaign.id}-${audienceLabel(audience).replace(' ', '-')}.csv`),
   });
+  if (!can('edit') && !can('export')) return null;
   return (
     <>
       <Menu shadow="md" position="bottom-end">
@@ -28,14 +31,14 @@ export function ActionsMenu({ campaign, audience, count, disabled }: { campaign:
           <Menu.Label>
             On the {formatNumber(count)} {recipients(count)} of the active view
           </Menu.Label>
-          <Menu.Item onClick={() => setDialog('list')}>Create a list</Menu.Item>
-          <Menu.Item onClick={() => exportCsv.mutate()}>Export CSV</Menu.Item>
-          <Menu.Item onClick={() => setDialog('relaunch')}>Relaunch</Menu.Item>
+          {can('edit') && <Menu.Item onClick={() => setDialog('list')}>Create a list</Menu.Item>}
+          {can('export') && <Menu.Item onClick={() => exportCsv.mutate()}>Export CSV</Menu.Item>}
+          {can('edit') && <Menu.Item onClick={() => setDialog('relaunch')}>Relaunch</Menu.Item>}
         </Menu.Dropdown>
       </Menu>
       {exportCsv.error && <ErrorAlert error={exportCsv.error} />}
       <CreateListDialog opened={dialog === 'list'} onClose={() => setDialog(undefined)} campaign={campaign} audience={audience} count={count} />
-      {dialog === 'relaunch' && <RelaunchDialog onClose={() => setDialog(undefined)} campaign={campaign} audience={audience} count={count} />}
+      {dialog === 'relaunch' && <RelaunchDialog onClose={() => setDialog(undefined)} campaign={campaign} audience={audience} count={count} maySchedule={can('send')} />}
     </>
   );
 }
@@ -93,7 +96,8 @@ function CreateListDialog({ opened, onClose, campaign, audience, count }: { open
   );
 }
 
-function RelaunchDialog({ onClose, campaign, audience, count }: { onClose: () => void; campaign: Campaign; audience: Audience; count: number | undefined }) {
+/** Without the send right, a relaunch can only be a draft: no send date is offered. */
+function RelaunchDialog({ onClose, campaign, audience, count, maySchedule }: { onClose: () => void; campaign: Campaign; audience: Audience; count: number | undefined; maySchedule: boolean }) {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [subject, setSubject] = useState(campaign.subject ?? '');
@@ -134,7 +138,9 @@ function RelaunchDialog({ onClose, campaign, audience, count }: { onClose: () =>
           </Text>
           <ErrorAlert error={relaunch.error} />
           {campaign.channel === 'email' && <TextInput label="Subject" value={subject} onChange={(e) => setSubject(e.currentTarget.value)} />}
-          <TextInput label="Schedule for (optional)" description="Leave empty to keep the copy as a draft" type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.currentTarget.value)} />
+          {maySchedule && (
+            <TextInput label="Schedule for (optional)" description="Leave empty to keep the copy as a draft" type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.currentTarget.value)} />
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

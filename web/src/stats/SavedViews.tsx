@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api, get } from '../api';
 import { ErrorAlert } from '../components/common';
 import type { Group as FilterGroup } from '../filters/model';
+import { useCan } from '../session';
 import type { SavedView as StoredView } from '../types';
 import type { Segment } from './audience';
 
@@ -13,6 +14,7 @@ type SavedView = Omit<StoredView, 'filter'> & { filter: FilterGroup | null };
 /** Named segment + filter pairs, reusable on any campaign. */
 export function SavedViews({ current, onLoad }: { current: { segment: Segment; filter?: FilterGroup }; onLoad: (view: { segment?: Segment; filter?: FilterGroup }) => void }) {
   const client = useQueryClient();
+  const mayEdit = useCan()('edit');
   const views = useQuery({ queryKey: ['views'], queryFn: () => get<SavedView[]>('/api/views') });
   const [chosen, setChosen] = useState<string | null>(null);
   const [naming, setNaming] = useState(false);
@@ -48,14 +50,16 @@ export function SavedViews({ current, onLoad }: { current: { segment: Segment; f
         }}
         clearable
       />
-      {chosen && (
+      {chosen && mayEdit && (
         <ActionIcon variant="subtle" color="red" size="lg" aria-label="Delete this saved view" onClick={() => remove.mutate(Number(chosen))}>
           ×
         </ActionIcon>
       )}
-      <Button variant="default" onClick={() => setNaming(true)}>
-        Save view
-      </Button>
+      {mayEdit && (
+        <Button variant="default" onClick={() => setNaming(true)}>
+          Save view
+        </Button>
+      )}
       <Modal opened={naming} onClose={() => setNaming(false)} title="Save this view">
         <form
           onSubmit={(e) => {
