@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Store } from '../db/connection.js';
-import type { Role } from '../db/schema.js';
+import type { Database, Role } from '../db/schema.js';
 import { notFound } from '../http/errors.js';
 import { firstWorkspaceId } from './members.js';
 
@@ -14,17 +15,35 @@ export interface ApiKeyOwner {
   workspaceId?: number;
   /** By default admin (SPEC §9). */
   role?: Role;
+  /** By default the wall clock. */
+  now?: number;
 }
 
-export async function createApiKey(store: Store, name: string, owner: ApiKeyOwner = {}): Promise<{ id: number; key: string; prefix: string }> {
+/**
+ * Creates a key and returns it in clear: only its hash is kept, so this is the only chance to see it.
+ * `db` is the caller's transaction when the key is created with other writes (its audit entry).
+ */
+export async function createApiKey(
+  store: Store,
+  name: string,
+  owner: ApiKeyOwner = {},
+  db: Kysely<Database> = store.db,
+): Promise<{ id: number; key: string; prefix: string; role: Role; workspaceId: number; createdAt: number }> {
   const key = `rk_${randomBytes(32).toString('base64url')}`;
   const workspaceId = owner.workspaceId ?? (await firstWorkspaceId(store));
-  const row = await store.db
+  const role = owner.role ?? 'admin';
+  const createdAt = owner.now ?? Date.now();
+  const row = await db
     .insertInto('api_keys')
-    .values({ workspace_id: workspaceId, name, role: owner.role ?? 'admin', prefix: key.slice(0, 10), hash: hashKey(key), created_at: Date.now() })
+    .values({ workspace_id: workspaceId, name, role, prefix: key.slice(0, 10), hash: hashKey(key), created_at: createdAt })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { id: row.id, key, prefix: key.slice(0, 10) };
+  return { id: row.id, key, prefix: key.slice(0, 10), role, workspaceId, createdAt };
+}
+
+/** One key of any workspace, for the operator's CLI; undefined when there is none. */
+export async function findApiKey(store: Store, id: number) {
+  return store.db.selectFrom('api_keys').select(['id', 'workspace_id', 'name', 'role', 'revoked_at']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function listApiKeys(store: Store, workspaceId: number) {
@@ -36,10 +55,10 @@ export async function listApiKeys(store: Store, workspaceId: number) {
     .execute();
 }
 
-export async function revokeApiKey(store: Store, workspaceId: number, id: number): Promise<void> {
-  const result = await store.db
+export async function revokeApiKey(store: Store, workspaceId: number, id: number, now = Date.now(), db: Kysely<Database> = store.db): Promise<void> {
+  const result = await db
     .updateTable('api_keys')
-    .set({ revoked_at: Date.now() })
+    .set({ revoked_at: now })
     .where('id', '=', id)
     .where('workspace_id', '=', workspaceId)
     .where('revoked_at', 'is', null)

@@ -12,6 +12,8 @@ const PUBLIC_ROUTES = [
   'GET /healthz',
   'GET /api/openapi.json',
   'POST /api/session',
+  'GET /api/invitations/:token',
+  'POST /api/invitations/:token/accept',
   'GET /t/o/:token',
   'GET /t/c/:token',
   'GET /s/:code',
@@ -87,7 +89,7 @@ describeEachDatabase('Authorization on the matched route', (kind) => {
   });
   afterAll(() => t.close());
 
-  it('declares public only the tracking, sign-in, health, OpenAPI and web app routes', () => {
+  it('declares public only the tracking, sign-in, invitation link, health, OpenAPI and web app routes', () => {
     const isWebFile = (url: string) => url === '/' || existsSync(join(WEB_BUILD_DIR, url));
     const declaredPublic = routes.filter((r) => r.isPublic && !PUBLIC_ROUTES.includes(`${r.method} ${r.url}`));
     expect(declaredPublic.filter((r) => !isWebFile(r.url))).toEqual([]);

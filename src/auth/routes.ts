@@ -1,50 +1,31 @@
-import { PUBLIC } from '../http/access.js';
+import { ACCOUNT, PUBLIC } from '../http/access.js';
 import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
-import { AppError, unauthorized } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { Session, SignIn } from './schemas.js';
-import { clearSessionCookie, createSession, deleteSession, sessionToken, setSessionCookie } from './sessions.js';
-import { signInThrottle } from './throttle.js';
-import { authenticate } from './users.js';
+import { clearSessionCookie, deleteSession, sessionToken } from './sessions.js';
+import { checkPassword, requestedWorkspace, sessionInfo, startSession } from './signIn.js';
 
 /** Sign-in, the current session and sign-out for the web app (scripts use API keys instead). */
 export function sessionRoutes(app: Api, ctx: AppContext): void {
   const tags = ['session'];
   const secure = ctx.config.publicUrl.startsWith('https:');
-  // What the web app needs from the configuration to preview messages as they will be sent.
-  const settings = { publicUrl: ctx.config.publicUrl, smsStopText: ctx.config.smsStopText };
-
-  const throttle = signInThrottle(ctx.now);
 
   app.post('/api/session', { config: PUBLIC, schema: { tags, security: [], body: SignIn, response: { 201: Session } } }, async (req, reply) => {
-    const attempt = throttle.reserve(req.body.email, req.ip);
-    if (attempt.retryAfterMs > 0) {
-      reply.header('retry-after', String(Math.ceil(attempt.retryAfterMs / 1000)));
-      throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${Math.ceil(attempt.retryAfterMs / 60_000)} minute(s)`);
-    }
-    let user;
-    try {
-      user = await authenticate(ctx.store, req.body.email, req.body.password);
-    } catch (error) {
-      // No password was checked (too many sign-ins at once, or the database failed): the attempt does not count.
-      attempt.withdraw();
-      if (error instanceof AppError && error.code === 'busy') reply.header('retry-after', '1');
-      throw error;
-    }
-    if (!user) throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
-    attempt.succeeded();
-    const { token, csrfToken } = await createSession(ctx.store, user.id, ctx.now());
-    setSessionCookie(reply, token, secure);
-    return reply.status(201).send({ user, csrfToken, ...settings });
+    const user = await checkPassword(ctx, req, reply, req.body.email, req.body.password);
+    const csrfToken = await startSession(ctx, reply, user.id);
+    // A workspace remembered by the browser that is not this user's is not an error here: they get their first.
+    return reply.status(201).send(await sessionInfo(ctx, user, csrfToken, requestedWorkspace(req)));
   });
 
-  app.get('/api/session', { schema: { tags, response: { 200: Session } } }, (req) => {
-    if (!req.sessionUser) throw unauthorized();
+  app.get('/api/session', { config: ACCOUNT, schema: { tags, response: { 200: Session } } }, async (req) => {
+    if (!req.sessionUser) throw new AppError(404, 'not_found', 'Session not found: an API key has none');
     const { csrfToken, ...user } = req.sessionUser;
-    return { user, csrfToken, ...settings };
+    // req.ctx is the workspace the guard resolved (X-Workspace or the first), undefined when the user has none.
+    return sessionInfo(ctx, user, csrfToken, req.ctx?.workspaceId);
   });
 
-  app.delete('/api/session', { schema: { tags } }, async (req, reply) => {
+  app.delete('/api/session', { config: ACCOUNT, schema: { tags } }, async (req, reply) => {
     const token = sessionToken(req);
     if (token) await deleteSession(ctx.store, token);
     clearSessionCookie(reply, secure);

@@ -63,7 +63,15 @@ describeEachDatabase('Web sessions', (kind) => {
     expect((await created.json()).name).toBe('Newsletter');
 
     const current = await withCookie(cookie, 'GET', '/api/session');
-    expect(await current.json()).toEqual({ user: { id: expect.any(Number), email: 'ada@example.com' }, csrfToken, publicUrl: t.ctx.config.publicUrl, smsStopText: t.ctx.config.smsStopText });
+    const workspace = { id: t.ctx.workspaceId, name: 'My workspace', role: 'owner' };
+    expect(await current.json()).toEqual({
+      user: { id: expect.any(Number), email: 'ada@example.com' },
+      csrfToken,
+      publicUrl: t.ctx.config.publicUrl,
+      smsStopText: t.ctx.config.smsStopText,
+      workspace: { ...workspace, rights: ['read', 'edit', 'send', 'export', 'manage'] },
+      workspaces: [workspace],
+    });
   });
 
   it('keeps API keys working, and never takes a CSRF token from a key user', async () => {

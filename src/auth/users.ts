@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Store } from '../db/connection.js';
-import type { Role } from '../db/schema.js';
+import type { Database, Role } from '../db/schema.js';
 import { AppError, badRequest, conflict } from '../http/errors.js';
 import { firstWorkspaceId } from './members.js';
 
@@ -51,6 +52,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
+/** The shortest password a person may choose (generated ones are 24 characters). */
+export const MIN_PASSWORD_LENGTH = 10;
+
+export async function findUserByEmail(store: Store, email: string): Promise<{ id: number; email: string } | undefined> {
+  return store.db.selectFrom('users').select(['id', 'email']).where('email', '=', normalizeEmail(email)).executeTakeFirst();
+}
+
+/** Inserts a user whose password is already hashed (hashPassword), in the caller's transaction; no membership. */
+export async function insertUser(db: Kysely<Database>, email: string, passwordHash: string, now: number): Promise<number> {
+  const row = await db.insertInto('users').values({ email: normalizeEmail(email), password_hash: passwordHash, created_at: now }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /** 144 random bits, printable and easy to paste. */
 export const generatePassword = () => randomBytes(18).toString('base64url');
 
@@ -64,7 +78,7 @@ export async function createUser(
   email: string,
   now: number,
   join: { workspaceId?: number; role?: Role } = {},
-): Promise<{ id: number; email: string; password: string }> {
+): Promise<{ id: number; email: string; password: string; workspaceId: number; role: Role }> {
   const normalized = normalizeEmail(email);
   if (!/^[^\s@]+@[^\s@]+$/.test(normalized)) throw badRequest(`"${email}" is not an email address`);
   const existing = await store.db.selectFrom('users').select('id').where('email', '=', normalized).executeTakeFirst();
@@ -72,12 +86,13 @@ export async function createUser(
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   const workspaceId = join.workspaceId ?? (await firstWorkspaceId(store));
+  const role = join.role ?? 'owner';
   const id = await store.db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto('users').values({ email: normalized, password_hash: passwordHash, created_at: now }).returning('id').executeTakeFirstOrThrow();
-    await trx.insertInto('workspace_members').values({ workspace_id: workspaceId, user_id: row.id, role: join.role ?? 'owner', created_at: now }).execute();
-    return row.id;
+    const userId = await insertUser(trx, normalized, passwordHash, now);
+    await trx.insertInto('workspace_members').values({ workspace_id: workspaceId, user_id: userId, role, created_at: now }).execute();
+    return userId;
   });
-  return { id, email: normalized, password };
+  return { id, email: normalized, password, workspaceId, role };
 }
 
 /** Gives an existing user a new generated password (and signs them out everywhere). */
