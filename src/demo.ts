@@ -120,7 +120,7 @@ export async function runDemo(baseConfig: Config, log: (line: string) => void = 
   } finally {
     await sender.stop();
     await app.close();
-    await revokeApiKey(ctx.store, key.id);
+    await revokeApiKey(ctx.store, key.workspaceId, key.id);
     await ctx.store.close();
   }
 }

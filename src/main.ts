@@ -1,29 +1,76 @@
 #!/usr/bin/env node
+import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
-import { createApiKey, listApiKeys, revokeApiKey } from './auth/apiKeys.js';
+import { recordAudit } from './audit/audit.js';
+import { findApiKey, listApiKeys } from './auth/apiKeys.js';
+import { allWorkspaces, findWorkspace, firstWorkspaceId } from './auth/members.js';
 import { createUser, resetPassword } from './auth/users.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { resumeImports } from './contacts/importJobs.js';
-import { createContext } from './context.js';
+import { createContext, inWorkspace, type AppContext } from './context.js';
+import type { Role } from './db/schema.js';
+import { ROLES } from './http/access.js';
 import { runDemo } from './demo.js';
 import { migrate } from './db/migrate.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { iso } from './http/schemas.js';
 import { rebuildStats } from './tracking/counters.js';
+import { createKey, revokeKey } from './workspaces/apiKeys.js';
+import { createWorkspace } from './workspaces/workspaces.js';
 
 const USAGE = `Usage: ricochet <command>
   serve [--no-worker]   API, web app, tracking and a sender on PORT
   worker                a sender only (any number of them on one PostgreSQL)
   migrate               apply database migrations
-  apikey create <name>  print a new API key (alone on the last line)
-  apikey list           list API keys
-  apikey revoke <id>    revoke an API key
-  demo                  fill the database with a demo account (5,000 contacts, sent campaigns, behaviour)
-  user create <email>   create a web app user; prints the password (alone on the last line)
+  workspace create <name>
+                        create a workspace; prints its id (alone on the last line)
+  workspace list        list workspaces (id, name)
+  user create <email> [--workspace <id>] [--role <role>]
+                        create a web app user, by default an owner of the first workspace;
+                        prints the password (alone on the last line)
   user reset-password <email>
                         give a user a new password (alone on the last line)
+  apikey create <name> [--workspace <id>] [--role <role>]
+                        print a new API key, by default an admin key of the first workspace
+                        (alone on the last line)
+  apikey list [--workspace <id>]
+                        list API keys (of every workspace unless one is named)
+  apikey revoke <id>    revoke an API key
+  demo                  fill the database with a demo account (5,000 contacts, sent campaigns, behaviour)
   rebuild-stats <campaignId>
-                        recompute a campaign's open and click counters from its events`;
+                        recompute a campaign's open and click counters from its events
+Roles: ${ROLES.join(', ')}.`;
+
+/** A command line that does not say what it means: the usage is printed and the exit code is 2. */
+class UsageError extends Error {
+  constructor(message?: string) {
+    super(message ?? USAGE);
+  }
+}
+
+/** A subcommand's arguments: its positionals and the named options it takes (each with a value). */
+function cliArgs<const N extends string>(args: string[], names: readonly N[]): { positionals: string[]; values: Partial<Record<N, string>> } {
+  try {
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, strict: true, options: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
+    return { positionals, values: values as Partial<Record<N, string>> };
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+function roleOption(value: string | undefined): Role | undefined {
+  if (value === undefined || (ROLES as readonly string[]).includes(value)) return value as Role | undefined;
+  throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${value}"`);
+}
+
+/** --workspace's id, checked to exist; the first workspace without it. */
+async function workspaceOption(ctx: AppContext, value: string | undefined): Promise<number> {
+  if (value === undefined) return firstWorkspaceId(ctx.store);
+  if (!/^[1-9]\d{0,15}$/.test(value)) throw new UsageError(`--workspace must be a workspace id (a number), not "${value}"`);
+  const workspace = await findWorkspace(ctx.store, Number(value));
+  if (!workspace) throw new Error(`No workspace with the id ${value} (see \`ricochet workspace list\`)`);
+  return workspace.id;
+}
 
 /** Runs until SIGTERM/SIGINT, then stops the sender, flushes the server and closes the database. */
 async function run(config: Config, options: { http: boolean; worker: boolean }): Promise<void> {
@@ -75,27 +122,55 @@ async function main(argv: string[]): Promise<number> {
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
         return 0;
       }, { migrate: false }); // the command's own run is the one that reports what it applied
+    case 'workspace':
+      return withContext(config, async (ctx) => {
+        const { positionals } = cliArgs(argv.slice(2), []);
+        if (sub === 'create' && positionals.length === 1) {
+          const workspace = await createWorkspace(ctx, positionals[0]!);
+          console.log(`Workspace "${workspace.name}" created. Add people with \`ricochet user create <email> --workspace ${workspace.id}\`. Its id:`);
+          console.log(workspace.id);
+          return 0;
+        }
+        if (sub === 'list' && positionals.length === 0) {
+          for (const w of await allWorkspaces(ctx.store)) console.log(`${w.id}\t${w.name}`);
+          return 0;
+        }
+        throw new UsageError();
+      });
     case 'apikey':
       return withContext(config, async (ctx) => {
-        if (sub === 'create' && arg) {
-          const { id, key } = await createApiKey(ctx.store, arg);
-          console.log(`API key ${id} "${arg}" created. Keep it now: it is not shown again.`);
-          console.log(key);
+        if (sub === 'create') {
+          const { positionals, values } = cliArgs(argv.slice(2), ['workspace', 'role']);
+          if (positionals.length !== 1) throw new UsageError();
+          const workspaceId = await workspaceOption(ctx, values.workspace);
+          const key = await createKey(inWorkspace(ctx, workspaceId), positionals[0]!, roleOption(values.role) ?? 'admin');
+          console.log(`API key ${key.id} "${key.name}" (${key.role}) created in workspace ${workspaceId}. Keep it now: it is not shown again.`);
+          console.log(key.key);
           return 0;
         }
         if (sub === 'list') {
-          for (const k of await listApiKeys(ctx.store)) {
-            console.log([k.id, k.name, `${k.prefix}…`, iso(k.created_at), k.revoked_at ? `revoked ${iso(k.revoked_at)}` : 'active'].join('\t'));
+          const { positionals, values } = cliArgs(argv.slice(2), ['workspace']);
+          if (positionals.length) throw new UsageError();
+          const workspaces = values.workspace === undefined ? await allWorkspaces(ctx.store) : [{ id: await workspaceOption(ctx, values.workspace) }];
+          for (const workspace of workspaces) {
+            for (const k of await listApiKeys(ctx.store, workspace.id)) {
+              const state = k.revoked_at ? `revoked ${iso(k.revoked_at)}` : 'active';
+              console.log([k.id, `workspace ${workspace.id}`, k.name, k.role, `${k.prefix}…`, iso(k.created_at), state].join('\t'));
+            }
           }
           return 0;
         }
-        if (sub === 'revoke' && arg && /^\d+$/.test(arg)) {
-          await revokeApiKey(ctx.store, Number(arg));
-          console.log(`API key ${arg} revoked`);
+        if (sub === 'revoke' && arg && /^\d+$/.test(arg) && argv.length === 3) {
+          const key = await findApiKey(ctx.store, Number(arg));
+          if (!key || key.revoked_at) {
+            console.error(`No active API key with the id ${arg}`);
+            return 1;
+          }
+          await revokeKey(inWorkspace(ctx, key.workspace_id), key.id);
+          console.log(`API key ${arg} "${key.name}" revoked`);
           return 0;
         }
-        console.error(USAGE);
-        return 2;
+        throw new UsageError();
       });
     case 'demo': {
       const { url, email, password } = await runDemo(config);
@@ -105,13 +180,17 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'user':
       return withContext(config, async (ctx) => {
-        if (sub === 'create' && arg) {
-          const user = await createUser(ctx.store, arg, Date.now());
-          console.log(`User ${user.email} created. Sign in at ${config.publicUrl}/login with this password (it is not shown again):`);
+        if (sub === 'create') {
+          const { positionals, values } = cliArgs(argv.slice(2), ['workspace', 'role']);
+          if (positionals.length !== 1) throw new UsageError();
+          const workspaceId = await workspaceOption(ctx, values.workspace);
+          const user = await createUser(ctx.store, positionals[0]!, ctx.now(), { workspaceId, role: roleOption(values.role) ?? 'owner' });
+          await recordAudit(inWorkspace(ctx, workspaceId), { action: 'member.join', objectType: 'user', objectId: user.id, details: { email: user.email, role: user.role } });
+          console.log(`User ${user.email} created (${user.role} of workspace ${workspaceId}). Sign in at ${config.publicUrl}/login with this password (it is not shown again):`);
           console.log(user.password);
           return 0;
         }
-        if (sub === 'reset-password' && arg) {
+        if (sub === 'reset-password' && arg && argv.length === 3) {
           const password = await resetPassword(ctx.store, arg);
           if (!password) {
             console.error(`No user with the email ${arg}`);
@@ -121,8 +200,7 @@ async function main(argv: string[]): Promise<number> {
           console.log(password);
           return 0;
         }
-        console.error(USAGE);
-        return 2;
+        throw new UsageError();
       });
     case 'rebuild-stats':
       if (!sub || !/^\d+$/.test(sub)) {
@@ -159,6 +237,10 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      process.exit(2);
+    }
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`);
     } else {
