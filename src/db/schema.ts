@@ -301,7 +301,7 @@ export interface SendingDomainsTable {
   domain: string;
   /** DKIM selector: the key's record is at <selector>._domainkey.<domain>. */
   selector: string;
-  /** PEM (PKCS#8) private key that signs mail From this domain. */
+  /** The PKCS#8 PEM private key that signs mail From this domain, sealed with AES-256-GCM under a key derived from the instance secret (src/domains/keys.ts). */
   private_key: string;
   /** Base64 DER (SubjectPublicKeyInfo), the p= of the DKIM record. */
   public_key: string;
