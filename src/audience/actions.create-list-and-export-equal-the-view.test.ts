@@ -77,7 +77,7 @@ describeEachDatabase('actions on the active view', (kind) => {
     const trap = await addContact(t.ctx, { email: 'trap@ricochet.test', firstName: '=HYPERLINK("https://evil.example")', phone: '+33612345678' });
     await addMessage(t.ctx, big.id, trap, { opens: 1 });
     const now = t.ctx.now();
-    const contacts = Array.from({ length: 4500 }, (_, i) => ({ email: `bulk${i}@ricochet.test`, fields: t.ctx.store.dialect.writeJson({}), created_at: now, updated_at: now }));
+    const contacts = Array.from({ length: 4500 }, (_, i) => ({ workspace_id: t.ctx.workspaceId, email: `bulk${i}@ricochet.test`, fields: t.ctx.store.dialect.writeJson({}), created_at: now, updated_at: now }));
     for (let i = 0; i < contacts.length; i += 500) {
       const ids = await t.ctx.store.db.insertInto('contacts').values(contacts.slice(i, i + 500)).returning('id').execute();
       await t.ctx.store.db.insertInto('messages').values(ids.map(({ id }) => ({ campaign_id: big.id, contact_id: id, status: 'delivered' as const }))).execute();

@@ -2,17 +2,20 @@ import { sql, type Kysely } from 'kysely';
 import { toCampaign } from '../campaigns/campaigns.js';
 import type { Campaign } from '../campaigns/schemas.js';
 import { getList } from '../contacts/lists.js';
+import { recordAudit } from '../audit/audit.js';
 import type { Database } from '../db/schema.js';
-import type { AppContext } from '../context.js';
-import { badRequest, conflict } from '../http/errors.js';
+import type { WorkspaceContext } from '../context.js';
+import { may } from '../http/access.js';
+import { AppError, badRequest, conflict } from '../http/errors.js';
 import { DAY_MS } from './compile.js';
 import type { RelaunchRequest } from './schemas.js';
-import { countView, resolveView, viewRows, type AudienceView, type View } from './view.js';
+import { countView, resolveView, viewDetails, viewRows, type AudienceView, type View } from './view.js';
 
 /**
  * The Actions menu: a list or a relaunch made from exactly the rows of a view.
  * Both are one INSERT … SELECT over the view's WHERE clause, so the database does
- * the work and the result is what the user saw, whatever its size.
+ * the work and the result is what the user saw, whatever its size. Each is audited
+ * with the view it was made from and how many contacts it took, in its transaction.
  */
 
 /** Into a new list (named `name`, or after the campaign and the view) or the existing list `listId`. */
@@ -21,7 +24,7 @@ export interface ListTarget {
   listId?: number;
 }
 
-export async function createListFromView(ctx: AppContext, campaignId: number, requested: AudienceView, target: ListTarget) {
+export async function createListFromView(ctx: WorkspaceContext, campaignId: number, requested: AudienceView, target: ListTarget) {
   const view = await resolveView(ctx, campaignId, requested);
   if (target.listId !== undefined) await getList(ctx, target.listId);
   const now = ctx.now();
@@ -31,7 +34,7 @@ export async function createListFromView(ctx: AppContext, campaignId: number, re
       (
         await trx
           .insertInto('lists')
-          .values({ name: target.name?.trim() || `${view.campaign.name} - ${view.label}`, created_at: now })
+          .values({ workspace_id: ctx.workspaceId, name: target.name?.trim() || `${view.campaign.name} - ${view.label}`, created_at: now })
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id;
@@ -41,7 +44,11 @@ export async function createListFromView(ctx: AppContext, campaignId: number, re
       .expression(viewRows(trx, view).select([sql<number>`cast(${listId} as bigint)`.as('list_id'), 'm.contact_id', sql<number>`cast(${now} as bigint)`.as('added_at')]))
       .onConflict((oc) => oc.columns(['list_id', 'contact_id']).doNothing())
       .executeTakeFirst();
-    return { listId, added: Number(inserted.numInsertedOrUpdatedRows ?? 0), count: await countView(trx, view) };
+    const added = Number(inserted.numInsertedOrUpdatedRows ?? 0);
+    const count = await countView(trx, view);
+    const details = { campaignId: view.campaign.id, ...viewDetails(view), count, added, newList: target.listId === undefined };
+    await recordAudit(ctx, { action: 'list.createFromView', objectType: 'list', objectId: listId, details }, trx);
+    return { listId, added, count };
   });
   const list = await getList(ctx, listId);
   return { list: { id: list.id, name: list.name, size: list.size }, count, added };
@@ -58,9 +65,10 @@ export interface RelaunchOptions {
  * A new campaign with the original's content, aimed at a snapshot of the view's
  * contacts taken now (campaign_audience): later events cannot change who gets it.
  * The sender skips, at send time, contacts who unsubscribed or bounced since.
- * Runs on `db`, so that a caller can make it part of a larger transaction.
+ * Runs on `db`, so that a caller can make it part of a larger transaction; audited
+ * there as the context's actor (Ricochet itself for an auto-relaunch).
  */
-export async function insertRelaunch(db: Kysely<Database>, ctx: AppContext, view: View, options: RelaunchOptions): Promise<{ campaign: Campaign; count: number }> {
+export async function insertRelaunch(db: Kysely<Database>, ctx: WorkspaceContext, view: View, options: RelaunchOptions): Promise<{ campaign: Campaign; count: number }> {
   const original = view.campaign;
   if (original.sent_at === null) throw conflict(`"${original.name}" has not been sent yet: there is nobody to retarget`, { status: original.status });
   if (options.subject !== undefined && original.channel === 'sms') throw badRequest('$.overrides.subject: SMS campaigns have no subject', '$.overrides.subject');
@@ -69,6 +77,7 @@ export async function insertRelaunch(db: Kysely<Database>, ctx: AppContext, view
   const row = await db
     .insertInto('campaigns')
     .values({
+      workspace_id: original.workspace_id,
       channel: original.channel,
       name: options.name?.trim() || `Copy D + ${days} - ${view.label}: ${original.name}`,
       status: options.sendAt === undefined ? 'draft' : 'scheduled',
@@ -97,10 +106,18 @@ export async function insertRelaunch(db: Kysely<Database>, ctx: AppContext, view
     .columns(['campaign_id', 'contact_id'])
     .expression(viewRows(db, view).select([sql<number>`cast(${row.id} as bigint)`.as('campaign_id'), 'm.contact_id']))
     .executeTakeFirst();
-  return { campaign: toCampaign(row, ctx.store), count: Number(snapshot.numInsertedOrUpdatedRows ?? 0) };
+  const count = Number(snapshot.numInsertedOrUpdatedRows ?? 0);
+  const sendAt = options.sendAt === undefined ? null : new Date(options.sendAt).toISOString();
+  const details = { parentCampaignId: original.id, ...viewDetails(view), count, sendAt };
+  await recordAudit(ctx, { action: 'campaign.relaunch', objectType: 'campaign', objectId: row.id, details }, db);
+  return { campaign: toCampaign(row, ctx.store), count };
 }
 
-export async function relaunch(ctx: AppContext, campaignId: number, requested: AudienceView, request: Pick<RelaunchRequest, 'sendAt' | 'overrides'>) {
+/** A draft needs the edit right (the route's); a relaunch with `sendAt` is scheduled, which also needs the send right. */
+export async function relaunch(ctx: WorkspaceContext, campaignId: number, requested: AudienceView, request: Pick<RelaunchRequest, 'sendAt' | 'overrides'>) {
+  if (request.sendAt !== undefined && !may(ctx.role, 'send')) {
+    throw new AppError(403, 'forbidden', `Scheduling needs the send right, which the ${ctx.role} role does not have: leave out sendAt to relaunch as a draft`);
+  }
   const view = await resolveView(ctx, campaignId, requested);
   const options = { sendAt: request.sendAt === undefined ? undefined : Date.parse(request.sendAt), ...request.overrides };
   return ctx.store.db.transaction().execute((trx) => insertRelaunch(trx, ctx, view, options));

@@ -1,5 +1,5 @@
 import { campaignRow } from '../campaigns/campaigns.js';
-import type { AppContext } from '../context.js';
+import { inWorkspace, type AppContext, type WorkspaceContext } from '../context.js';
 import { AppError, badRequest, conflict, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { insertRelaunch } from './actions.js';
@@ -11,7 +11,8 @@ import { resolveView } from './view.js';
 /**
  * Auto-relaunch: "n days after the send, relaunch to whoever is then in this
  * segment" (resend to non-openers). The scheduler calls runDueAutoRelaunches;
- * the snapshot is taken when it runs, not when it was asked for.
+ * the snapshot is taken when it runs, not when it was asked for. Rows have no
+ * workspace of their own: they are reached through their campaign, checked first.
  */
 
 type Row = {
@@ -40,7 +41,7 @@ const toAutoRelaunch = (row: Row): AutoRelaunch => ({
   createdAt: iso(row.created_at)!,
 });
 
-export async function createAutoRelaunch(ctx: AppContext, campaignId: number, request: AutoRelaunchRequest): Promise<AutoRelaunch> {
+export async function createAutoRelaunch(ctx: WorkspaceContext, campaignId: number, request: AutoRelaunchRequest): Promise<AutoRelaunch> {
   const campaign = await campaignRow(ctx, campaignId);
   if (campaign.sent_at === null) throw conflict(`"${campaign.name}" has not been sent yet: an auto-relaunch counts days from the send`, { status: campaign.status });
   segmentFilter(request.segment, campaign.channel, '$.segment');
@@ -61,13 +62,14 @@ export async function createAutoRelaunch(ctx: AppContext, campaignId: number, re
   return toAutoRelaunch(row);
 }
 
-export async function listAutoRelaunches(ctx: AppContext, campaignId: number): Promise<AutoRelaunch[]> {
+export async function listAutoRelaunches(ctx: WorkspaceContext, campaignId: number): Promise<AutoRelaunch[]> {
   await campaignRow(ctx, campaignId);
   const rows = await ctx.store.db.selectFrom('auto_relaunches').selectAll().where('campaign_id', '=', campaignId).orderBy('id').execute();
   return rows.map(toAutoRelaunch);
 }
 
-export async function cancelAutoRelaunch(ctx: AppContext, campaignId: number, id: number): Promise<AutoRelaunch> {
+export async function cancelAutoRelaunch(ctx: WorkspaceContext, campaignId: number, id: number): Promise<AutoRelaunch> {
+  await campaignRow(ctx, campaignId);
   const row = await ctx.store.db
     .updateTable('auto_relaunches')
     .set({ status: 'cancelled' })
@@ -85,19 +87,22 @@ export async function cancelAutoRelaunch(ctx: AppContext, campaignId: number, id
 /**
  * Creates the relaunches whose time has come, each scheduled to start now. Claiming
  * the row and creating the campaign happen in one transaction, so with any number
- * of workers each runs exactly once, and a crash leaves it pending. Answers how
- * many were created.
+ * of workers each runs exactly once, and a crash leaves it pending. Each works in
+ * its campaign's workspace, as Ricochet itself. Answers how many were created.
  */
-export async function runDueAutoRelaunches(ctx: AppContext): Promise<number> {
-  const due = await ctx.store.db
-    .selectFrom('auto_relaunches')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('run_at', '<=', ctx.now())
-    .orderBy('run_at')
+export async function runDueAutoRelaunches(app: AppContext): Promise<number> {
+  const due = await app.store.db
+    .selectFrom('auto_relaunches as a')
+    .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
+    .selectAll('a')
+    .select('c.workspace_id')
+    .where('a.status', '=', 'pending')
+    .where('a.run_at', '<=', app.now())
+    .orderBy('a.run_at')
     .execute();
   let created = 0;
   for (const auto of due) {
+    const ctx = inWorkspace(app, auto.workspace_id);
     try {
       const segment = { name: auto.segment as Segment, path: 'auto_relaunches.segment' };
       const view = await resolveView(ctx, auto.campaign_id, { segment, human: auto.human === 1 });

@@ -16,7 +16,7 @@ describeEachDatabase('an export failing mid-stream', (kind) => {
     const now = t.ctx.now();
     // 2,500 recipients: the export's first page (2,000 rows) is sent before the second is read.
     for (let i = 0; i < 2500; i += 500) {
-      const contacts = Array.from({ length: 500 }, (_, j) => ({ email: `r${i + j}@ricochet.test`, fields: t.ctx.store.dialect.writeJson({}), created_at: now, updated_at: now }));
+      const contacts = Array.from({ length: 500 }, (_, j) => ({ workspace_id: t.ctx.workspaceId, email: `r${i + j}@ricochet.test`, fields: t.ctx.store.dialect.writeJson({}), created_at: now, updated_at: now }));
       const ids = await t.ctx.store.db.insertInto('contacts').values(contacts).returning('id').execute();
       await t.ctx.store.db.insertInto('messages').values(ids.map(({ id }) => ({ campaign_id: campaignId, contact_id: id, status: 'delivered' as const }))).execute();
     }

@@ -1,7 +1,8 @@
-import type { AppContext } from '../context.js';
+import { recordAudit } from '../audit/audit.js';
+import type { WorkspaceContext } from '../context.js';
 import { recipientRows } from './recipients.js';
 import type { Recipient } from './schemas.js';
-import { resolveView, type AudienceView, type View } from './view.js';
+import { countView, resolveView, viewDetails, type AudienceView, type View } from './view.js';
 
 /** The CSV export of a view: the same rows as the API, every column, streamed page by page. */
 
@@ -44,14 +45,20 @@ function csvCell(value: unknown): string {
 
 const PAGE = 2000;
 
-/** POST /api/campaigns/:id/recipients/export: the view is checked before the first byte is sent. */
-export async function exportView(ctx: AppContext, campaignId: number, requested: AudienceView, sort?: string) {
+/**
+ * POST /api/campaigns/:id/recipients/export: the view is checked before the first byte is sent,
+ * and the export is audited then, with the view's count at that moment: personal data leaves
+ * Ricochet from the first row, so a download that breaks off was an export all the same.
+ */
+export async function exportView(ctx: WorkspaceContext, campaignId: number, requested: AudienceView, sort?: string) {
   const view = await resolveView(ctx, campaignId, requested);
+  const count = await countView(ctx.store.db, view);
+  await recordAudit(ctx, { action: 'recipients.export', objectType: 'campaign', objectId: campaignId, details: { campaignId, ...viewDetails(view), count } });
   const filename = `campaign-${campaignId}-${view.label.replace(/\W+/g, '-')}.csv`;
   return { filename, lines: exportCsv(ctx, view, sort) };
 }
 
-async function* exportCsv(ctx: AppContext, view: View, sort?: string): AsyncGenerator<string> {
+async function* exportCsv(ctx: WorkspaceContext, view: View, sort?: string): AsyncGenerator<string> {
   // The byte-order mark makes spreadsheets read the file as UTF-8.
   yield `\uFEFF${EXPORT_COLUMNS.join(',')}\r\n`;
   let cursor: string | undefined;

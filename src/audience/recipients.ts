@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { AppContext } from '../context.js';
+import type { WorkspaceContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { BEHAVIOUR_COLUMNS, behaviourColumn, compileFilter, type BehaviourColumn } from './compile.js';
@@ -66,18 +66,18 @@ export interface PageOptions {
 }
 
 /** GET /api/campaigns/:id/recipients */
-export async function listRecipients(ctx: AppContext, campaignId: number, requested: AudienceView, options: PageOptions) {
+export async function listRecipients(ctx: WorkspaceContext, campaignId: number, requested: AudienceView, options: PageOptions) {
   const view = await resolveView(ctx, campaignId, requested);
   return recipientsPage(ctx, view, options);
 }
 
 /** A page of the view with its total. */
-export async function recipientsPage(ctx: AppContext, view: View, options: PageOptions) {
+export async function recipientsPage(ctx: WorkspaceContext, view: View, options: PageOptions) {
   const [page, total] = await Promise.all([recipientRows(ctx, view, options), countView(ctx.store.db, view)]);
   return { total, ...page };
 }
 
-export async function recipientRows(ctx: AppContext, view: View, options: PageOptions) {
+export async function recipientRows(ctx: WorkspaceContext, view: View, options: PageOptions) {
   const db = ctx.store.db;
   const sort = parseSort(options.sort);
   const sortName = `${sort.descending ? '-' : ''}${sort.key}`;
@@ -179,7 +179,7 @@ export async function recipientRows(ctx: AppContext, view: View, options: PageOp
 }
 
 /** The view's total and each segment's count inside it, in one pass over the view. */
-export async function viewSummary(ctx: AppContext, campaignId: number, requested: AudienceView): Promise<Summary> {
+export async function viewSummary(ctx: WorkspaceContext, campaignId: number, requested: AudienceView): Promise<Summary> {
   const view = await resolveView(ctx, campaignId, requested);
   const segments = segmentsOf(view.campaign.channel);
   const scope = { dialect: ctx.store.dialect, human: view.human, now: ctx.now() };

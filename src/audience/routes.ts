@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
+import { EDIT, EXPORT, READ, SEND } from '../http/access.js';
 import type { Api } from '../http/api.js';
 import { IdParams } from '../http/schemas.js';
 import { createListFromView, relaunch } from './actions.js';
@@ -30,20 +31,24 @@ import {
   ViewQuery,
 } from './schemas.js';
 
-/** Behavioral tracking rows, segments, filters, summary, actions, saved views, lineage, auto-relaunch. */
-export function audienceRoutes(app: Api, ctx: AppContext): void {
+/**
+ * Behavioral tracking rows, segments, filters, summary, actions, saved views, lineage, auto-relaunch.
+ * Each works in the caller's workspace (req.ctx) with the right SPEC §9 gives it; a relaunch with a
+ * send time also needs the send right, which relaunch() checks since only the body tells.
+ */
+export function audienceRoutes(app: Api, _ctx: AppContext): void {
   app.addSchema(FilterSchema);
   const tags = ['behavioral tracking'];
   const campaign = { tags, params: IdParams };
 
-  app.get('/api/campaigns/:id/recipients', { schema: { ...campaign, querystring: RecipientsQuery, response: { 200: RecipientsPage } } }, (req) =>
-    listRecipients(ctx, req.params.id, viewOfQuery(req.query), req.query),
+  app.get('/api/campaigns/:id/recipients', { config: READ, schema: { ...campaign, querystring: RecipientsQuery, response: { 200: RecipientsPage } } }, (req) =>
+    listRecipients(req.ctx, req.params.id, viewOfQuery(req.query), req.query),
   );
-  app.get('/api/campaigns/:id/recipients/summary', { schema: { ...campaign, querystring: ViewQuery, response: { 200: Summary } } }, (req) =>
-    viewSummary(ctx, req.params.id, viewOfQuery(req.query)),
+  app.get('/api/campaigns/:id/recipients/summary', { config: READ, schema: { ...campaign, querystring: ViewQuery, response: { 200: Summary } } }, (req) =>
+    viewSummary(req.ctx, req.params.id, viewOfQuery(req.query)),
   );
-  app.post('/api/campaigns/:id/recipients/export', { schema: { ...campaign, body: ExportRequest } }, async (req, reply) => {
-    const { filename, lines } = await exportView(ctx, req.params.id, viewOfBody(req.body), req.body.sort);
+  app.post('/api/campaigns/:id/recipients/export', { config: EXPORT, schema: { ...campaign, body: ExportRequest } }, async (req, reply) => {
+    const { filename, lines } = await exportView(req.ctx, req.params.id, viewOfBody(req.body), req.body.sort);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${filename}"`)
@@ -51,41 +56,41 @@ export function audienceRoutes(app: Api, ctx: AppContext): void {
   });
   app.post(
     '/api/campaigns/:id/actions/create-list',
-    { schema: { ...campaign, body: CreateListRequest, response: { 201: CreateListResult } } },
-    async (req, reply) => reply.status(201).send(await createListFromView(ctx, req.params.id, viewOfBody(req.body), req.body)),
+    { config: EDIT, schema: { ...campaign, body: CreateListRequest, response: { 201: CreateListResult } } },
+    async (req, reply) => reply.status(201).send(await createListFromView(req.ctx, req.params.id, viewOfBody(req.body), req.body)),
   );
   app.post(
     '/api/campaigns/:id/actions/relaunch',
-    { schema: { ...campaign, body: RelaunchRequest, response: { 201: RelaunchResult } } },
-    async (req, reply) => reply.status(201).send(await relaunch(ctx, req.params.id, viewOfBody(req.body), req.body)),
+    { config: EDIT, schema: { ...campaign, body: RelaunchRequest, response: { 201: RelaunchResult } } },
+    async (req, reply) => reply.status(201).send(await relaunch(req.ctx, req.params.id, viewOfBody(req.body), req.body)),
   );
-  app.get('/api/campaigns/:id/lineage', { schema: { ...campaign, response: { 200: Lineage } } }, (req) => lineage(ctx, req.params.id));
+  app.get('/api/campaigns/:id/lineage', { config: READ, schema: { ...campaign, response: { 200: Lineage } } }, (req) => lineage(req.ctx, req.params.id));
 
   app.post(
     '/api/campaigns/:id/auto-relaunch',
-    { schema: { ...campaign, body: AutoRelaunchRequest, response: { 201: AutoRelaunch } } },
-    async (req, reply) => reply.status(201).send(await createAutoRelaunch(ctx, req.params.id, req.body)),
+    { config: SEND, schema: { ...campaign, body: AutoRelaunchRequest, response: { 201: AutoRelaunch } } },
+    async (req, reply) => reply.status(201).send(await createAutoRelaunch(req.ctx, req.params.id, req.body)),
   );
-  app.get('/api/campaigns/:id/auto-relaunch', { schema: { ...campaign, response: { 200: Type.Array(AutoRelaunch) } } }, (req) =>
-    listAutoRelaunches(ctx, req.params.id),
+  app.get('/api/campaigns/:id/auto-relaunch', { config: READ, schema: { ...campaign, response: { 200: Type.Array(AutoRelaunch) } } }, (req) =>
+    listAutoRelaunches(req.ctx, req.params.id),
   );
   app.post(
     '/api/campaigns/:id/auto-relaunch/:autoRelaunchId/cancel',
-    { schema: { tags, params: AutoRelaunchParams, response: { 200: AutoRelaunch } } },
-    (req) => cancelAutoRelaunch(ctx, req.params.id, req.params.autoRelaunchId),
+    { config: SEND, schema: { tags, params: AutoRelaunchParams, response: { 200: AutoRelaunch } } },
+    (req) => cancelAutoRelaunch(req.ctx, req.params.id, req.params.autoRelaunchId),
   );
 
   const views = { tags: ['saved views'] };
-  app.post('/api/views', { schema: { ...views, body: SavedViewWrite, response: { 201: SavedView } } }, async (req, reply) =>
-    reply.status(201).send(await createSavedView(ctx, { ...req.body, filter: filterOfBody(req.body.filter) })),
+  app.post('/api/views', { config: EDIT, schema: { ...views, body: SavedViewWrite, response: { 201: SavedView } } }, async (req, reply) =>
+    reply.status(201).send(await createSavedView(req.ctx, { ...req.body, filter: filterOfBody(req.body.filter) })),
   );
-  app.get('/api/views', { schema: { ...views, response: { 200: Type.Array(SavedView) } } }, () => listSavedViews(ctx));
-  app.get('/api/views/:id', { schema: { ...views, params: IdParams, response: { 200: SavedView } } }, (req) => getSavedView(ctx, req.params.id));
-  app.patch('/api/views/:id', { schema: { ...views, params: IdParams, body: SavedViewPatch, response: { 200: SavedView } } }, (req) =>
-    updateSavedView(ctx, req.params.id, { ...req.body, filter: filterOfBody(req.body.filter) }),
+  app.get('/api/views', { config: READ, schema: { ...views, response: { 200: Type.Array(SavedView) } } }, (req) => listSavedViews(req.ctx));
+  app.get('/api/views/:id', { config: READ, schema: { ...views, params: IdParams, response: { 200: SavedView } } }, (req) => getSavedView(req.ctx, req.params.id));
+  app.patch('/api/views/:id', { config: EDIT, schema: { ...views, params: IdParams, body: SavedViewPatch, response: { 200: SavedView } } }, (req) =>
+    updateSavedView(req.ctx, req.params.id, { ...req.body, filter: filterOfBody(req.body.filter) }),
   );
-  app.delete('/api/views/:id', { schema: { ...views, params: IdParams } }, async (req, reply) => {
-    await deleteSavedView(ctx, req.params.id);
+  app.delete('/api/views/:id', { config: EDIT, schema: { ...views, params: IdParams } }, async (req, reply) => {
+    await deleteSavedView(req.ctx, req.params.id);
     return reply.status(204).send();
   });
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { campaignRow } from '../campaigns/campaigns.js';
 import type { CampaignRow, Database } from '../db/schema.js';
-import type { AppContext } from '../context.js';
+import type { WorkspaceContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { compileFilter } from './compile.js';
 import type { FilterNode, FilterReference, ParsedFilter } from './filter.js';
@@ -29,6 +29,10 @@ export type AudienceView = { human: boolean } & (
 export interface View {
   campaign: CampaignRow;
   human: boolean;
+  /** What the view applies, a saved view's included: the audit log records it with each action. */
+  segment: Segment | null;
+  filter: FilterNode | null;
+  savedViewId: number | null;
   /** Who the view holds, as a relaunch names it: the segment, `active view` or `all`. */
   label: string;
   where: RawBuilder<SqlBool>;
@@ -43,7 +47,9 @@ export interface View {
  */
 const recipientsOf = (campaignId: number) => sql<SqlBool>`m.campaign_id = ${campaignId} and m.status <> 'skipped' and m.contact_state <> 2`;
 
-async function checkReferences(db: Kysely<Database>, campaignId: number, references: FilterReference[]) {
+/** Ids a filter names must be the workspace's (links: the campaign's): another workspace's id is answered as a missing one. */
+async function checkReferences(ctx: WorkspaceContext, campaignId: number, references: FilterReference[]) {
+  const db = ctx.store.db;
   const ids = (kind: FilterReference['kind']) => [...new Set(references.filter((r) => r.kind === kind).map((r) => r.id))];
   const found = new Set<string>();
   const links = ids('link');
@@ -52,11 +58,11 @@ async function checkReferences(db: Kysely<Database>, campaignId: number, referen
   }
   const campaigns = ids('campaign');
   if (campaigns.length) {
-    for (const c of await db.selectFrom('campaigns').select('id').where('id', 'in', campaigns).execute()) found.add(`campaign:${c.id}`);
+    for (const c of await db.selectFrom('campaigns').select('id').where('workspace_id', '=', ctx.workspaceId).where('id', 'in', campaigns).execute()) found.add(`campaign:${c.id}`);
   }
   const lists = ids('list');
   if (lists.length) {
-    for (const l of await db.selectFrom('lists').select('id').where('id', 'in', lists).execute()) found.add(`list:${l.id}`);
+    for (const l of await db.selectFrom('lists').select('id').where('workspace_id', '=', ctx.workspaceId).where('id', 'in', lists).execute()) found.add(`list:${l.id}`);
   }
   const missing = references.find((r) => !found.has(`${r.kind}:${r.id}`));
   if (missing) {
@@ -65,7 +71,7 @@ async function checkReferences(db: Kysely<Database>, campaignId: number, referen
   }
 }
 
-export async function resolveView(ctx: AppContext, campaignId: number, requested: AudienceView): Promise<View> {
+export async function resolveView(ctx: WorkspaceContext, campaignId: number, requested: AudienceView): Promise<View> {
   const campaign = await campaignRow(ctx, campaignId);
   let { segment, filter: parsed } = requested;
   if (requested.savedView) {
@@ -79,13 +85,16 @@ export async function resolveView(ctx: AppContext, campaignId: number, requested
   const parts: FilterNode[] = [];
   if (segment) parts.push(segmentFilter(segment.name, campaign.channel, segment.path));
   if (parsed) {
-    await checkReferences(ctx.store.db, campaign.id, parsed.references);
+    await checkReferences(ctx, campaign.id, parsed.references);
     parts.push(parsed.filter);
   }
   const compiled = compileFilter({ match: 'all', conditions: parts }, { dialect: ctx.store.dialect, human, now: ctx.now() });
   return {
     campaign,
     human,
+    segment: segment?.name ?? null,
+    filter: parsed?.filter ?? null,
+    savedViewId: requested.savedView?.id ?? null,
     label: parsed ? 'active view' : (segment?.name ?? 'all'),
     where: sql<SqlBool>`${recipientsOf(campaign.id)} and ${compiled.where}`,
     usesContacts: compiled.usesContacts,
@@ -102,3 +111,11 @@ export async function countView(db: Kysely<Database>, view: View): Promise<numbe
   const row = await viewRows(db, view).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The view as the audit log records it with an action: what was applied, so that a reader can tell who was reached. */
+export const viewDetails = (view: View) => ({
+  segment: view.segment,
+  filter: view.filter,
+  human: view.human,
+  ...(view.savedViewId !== null && { viewId: view.savedViewId }),
+});
