@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/context.js';
+import { createContext, inWorkspace } from '../src/context.js';
 import { getImport, queueImport } from '../src/contacts/importJobs.js';
 
 const [mode, databaseUrl, csvPath, dataDir] = process.argv.slice(2);
@@ -12,7 +12,7 @@ if (mode === 'parse') {
   for await (const _ of createReadStream(csvPath!).pipe(parse({ from_line: 2 }))) rows++;
   console.log(JSON.stringify({ rows, seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 } else {
-  const ctx = await createContext(loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+  const ctx = inWorkspace(await createContext(loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' })), 1);
   const list = await ctx.store.db.insertInto('lists').values({ workspace_id: 1, name: 'bench', created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
   // A copy, because a finished import deletes its file.
   const { copyFileSync } = await import('node:fs');

@@ -73,10 +73,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.get('/healthz', { config: PUBLIC, schema: { hide: true } }, async (_req, reply) =>
     (await databaseAnswers(ctx.store)) ? { ok: true, database: 'available' } : reply.code(503).send({ ok: false, database: 'unavailable' }),
   );
-  contactRoutes(app, ctx);
-  erasureRoutes(app, ctx);
-  listRoutes(app, ctx);
-  importRoutes(app, ctx);
+  contactRoutes(app);
+  erasureRoutes(app);
+  listRoutes(app);
+  importRoutes(app);
   campaignRoutes(app, ctx);
   deliveryRoutes(app, ctx);
   trackingRoutes(app, ctx);
