@@ -5,7 +5,8 @@ import type { CampaignRow, CampaignsTable, CampaignStatus } from '../db/schema.j
 import { normalizeEmail } from '../contacts/normalize.js';
 import { htmlLiquid, parseTemplate, plainLiquid } from '../delivery/render/liquid.js';
 import { assertSenderId, assertSmsFits, smsPreview, type SmsPreview } from '../delivery/sms/preview.js';
-import type { AppContext } from '../context.js';
+import type { WorkspaceContext } from '../context.js';
+import { assertSenderAllowed } from '../domains/domains.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import type { Campaign, CampaignCreate, CampaignPatch, CampaignQuery } from './schemas.js';
@@ -37,13 +38,14 @@ export function toCampaign(row: CampaignRow, store: Store): Campaign {
   };
 }
 
-export async function campaignRow(ctx: AppContext, id: number): Promise<CampaignRow> {
-  const row = await ctx.store.db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+/** The campaign in the context's workspace: another workspace's is as missing as one that does not exist. */
+export async function campaignRow(ctx: WorkspaceContext, id: number): Promise<CampaignRow> {
+  const row = await ctx.store.db.selectFrom('campaigns').selectAll().where('id', '=', id).where('workspace_id', '=', ctx.workspaceId).executeTakeFirst();
   if (!row) throw notFound('Campaign');
   return row;
 }
 
-export async function getCampaign(ctx: AppContext, id: number): Promise<Campaign> {
+export async function getCampaign(ctx: WorkspaceContext, id: number): Promise<Campaign> {
   return toCampaign(await campaignRow(ctx, id), ctx.store);
 }
 
@@ -91,10 +93,12 @@ function checkedContent(content: Content) {
   };
 }
 
-async function checkedListIds(ctx: AppContext, listIds: number[]): Promise<number[]> {
+async function checkedListIds(ctx: WorkspaceContext, listIds: number[]): Promise<number[]> {
   const wanted = [...new Set(listIds)];
   if (!wanted.length) return [];
-  const found = new Set((await ctx.store.db.selectFrom('lists').select('id').where('id', 'in', wanted).execute()).map((l) => l.id));
+  const found = new Set(
+    (await ctx.store.db.selectFrom('lists').select('id').where('workspace_id', '=', ctx.workspaceId).where('id', 'in', wanted).execute()).map((l) => l.id),
+  );
   const missing = wanted.filter((id) => !found.has(id));
   if (missing.length) throw badRequest(`$.listIds names lists that do not exist: ${missing.join(', ')}`, '$.listIds');
   return wanted;
@@ -103,17 +107,21 @@ async function checkedListIds(ctx: AppContext, listIds: number[]): Promise<numbe
 /** Columns the API does not write but other features set when they create a campaign (relaunches). */
 export type CampaignOrigin = Pick<Insertable<CampaignsTable>, 'parent_campaign_id' | 'audience_label' | 'audience_snapshot'>;
 
-export async function createCampaign(ctx: AppContext, input: CampaignCreate, origin: CampaignOrigin = {}): Promise<Campaign> {
+export async function createCampaign(ctx: WorkspaceContext, input: CampaignCreate, origin: CampaignOrigin = {}): Promise<Campaign> {
   const content = checkedContent({ ...input, channel: input.channel ?? 'email' });
   if (input.channel === 'sms') {
     assertSenderId(content.sender_id!);
     assertSmsFits(ctx, content.body!);
   }
+  if (content.from_email) await assertSenderAllowed(ctx, content.from_email);
   const listIds = await checkedListIds(ctx, input.listIds);
+  // A relaunch names its parent: it must be a campaign of this workspace too.
+  if (origin.parent_campaign_id != null) await campaignRow(ctx, origin.parent_campaign_id);
   const now = ctx.now();
   const row = await ctx.store.db
     .insertInto('campaigns')
     .values({
+      workspace_id: ctx.workspaceId,
       channel: input.channel ?? 'email',
       ...content,
       list_ids: ctx.store.dialect.writeJson(listIds),
@@ -128,7 +136,7 @@ export async function createCampaign(ctx: AppContext, input: CampaignCreate, ori
 
 const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
 
-export async function updateCampaign(ctx: AppContext, id: number, patch: CampaignPatch): Promise<Campaign> {
+export async function updateCampaign(ctx: WorkspaceContext, id: number, patch: CampaignPatch): Promise<Campaign> {
   const current = toCampaign(await campaignRow(ctx, id), ctx.store);
   if (!EDITABLE.includes(current.status)) {
     throw conflict(`A ${current.status} campaign cannot be edited; only drafts and scheduled campaigns can`, { status: current.status });
@@ -138,11 +146,13 @@ export async function updateCampaign(ctx: AppContext, id: number, patch: Campaig
     assertSenderId(content.sender_id!);
     assertSmsFits(ctx, content.body!);
   }
+  if (patch.fromEmail !== undefined && content.from_email) await assertSenderAllowed(ctx, content.from_email);
   const listIds = patch.listIds ? await checkedListIds(ctx, patch.listIds) : current.listIds;
   const row = await ctx.store.db
     .updateTable('campaigns')
     .set({ ...content, list_ids: ctx.store.dialect.writeJson(listIds), updated_at: ctx.now() })
     .where('id', '=', id)
+    .where('workspace_id', '=', ctx.workspaceId)
     .where('status', 'in', EDITABLE)
     .returningAll()
     .executeTakeFirst();
@@ -150,9 +160,14 @@ export async function updateCampaign(ctx: AppContext, id: number, patch: Campaig
   return toCampaign(row, ctx.store);
 }
 
-export async function deleteCampaign(ctx: AppContext, id: number): Promise<void> {
+export async function deleteCampaign(ctx: WorkspaceContext, id: number): Promise<void> {
   const current = await campaignRow(ctx, id);
-  const result = await ctx.store.db.deleteFrom('campaigns').where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  const result = await ctx.store.db
+    .deleteFrom('campaigns')
+    .where('id', '=', id)
+    .where('workspace_id', '=', ctx.workspaceId)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
   if (!result.numDeletedRows) {
     throw conflict(`Only drafts can be deleted; this campaign is ${current.status}`, { status: current.status });
   }
@@ -162,10 +177,10 @@ const isIdCursor = (v: unknown): v is { before: number } =>
   typeof v === 'object' && v !== null && typeof (v as { before: unknown }).before === 'number';
 
 /** Newest first. */
-export async function listCampaigns(ctx: AppContext, query: CampaignQuery) {
+export async function listCampaigns(ctx: WorkspaceContext, query: CampaignQuery) {
   const limit = query.limit ?? 50;
   const before = decodeCursor(query.cursor, isIdCursor)?.before;
-  let base = ctx.store.db.selectFrom('campaigns');
+  let base = ctx.store.db.selectFrom('campaigns').where('workspace_id', '=', ctx.workspaceId);
   if (query.status) base = base.where('status', '=', query.status);
   if (query.channel) base = base.where('channel', '=', query.channel);
   if (query.search?.trim()) base = base.where(ctx.store.dialect.ilike('name', `%${likeEscape(query.search.trim())}%`));
@@ -181,6 +196,6 @@ export async function listCampaigns(ctx: AppContext, query: CampaignQuery) {
 }
 
 /** Characters, encoding and parts of an SMS campaign: a sample recipient and the longest over its audience. */
-export async function campaignSmsPreview(ctx: AppContext, id: number): Promise<SmsPreview> {
+export async function campaignSmsPreview(ctx: WorkspaceContext, id: number): Promise<SmsPreview> {
   return smsPreview(ctx, await campaignRow(ctx, id));
 }

@@ -7,8 +7,11 @@ import type { CampaignRow, Database } from '../db/schema.js';
  * deduplicated by the (campaign, contact) key. Contacts that cannot or must not
  * receive the message get a skipped row with its reason, so they are counted.
  * One INSERT … SELECT: the database does the work, nothing passes through JS.
+ * Only contacts of the campaign's workspace: list members and snapshots are the
+ * workspace's by construction, and the query holds to it all the same.
+ * Answers how many rows it wrote (the audience, skipped ones included).
  */
-export async function materializeAudience(db: Kysely<Database>, store: Store, campaign: CampaignRow): Promise<void> {
+export async function materializeAudience(db: Kysely<Database>, store: Store, campaign: CampaignRow): Promise<number> {
   const email = campaign.channel === 'email';
   const address = sql.ref(email ? 'c.email' : 'c.phone');
   const subscription = sql.ref(email ? 'c.email_status' : 'c.sms_status');
@@ -19,7 +22,7 @@ export async function materializeAudience(db: Kysely<Database>, store: Store, ca
         .select('contact_id')
         .where('list_id', 'in', [...((store.dialect.readJson(campaign.list_ids) as number[] | null) ?? []), -1]);
   const erased = sql.ref('c.erased_at');
-  await db
+  const result = await db
     .insertInto('messages')
     .columns(['campaign_id', 'contact_id', 'status', 'skip_reason'])
     .expression(
@@ -31,8 +34,10 @@ export async function materializeAudience(db: Kysely<Database>, store: Store, ca
           sql<string>`case when ${erased} is not null or ${address} is null or ${subscription} <> 'subscribed' then 'skipped' else 'queued' end`.as('status'),
           sql<string | null>`case when ${erased} is not null then 'erased' when ${address} is null then 'no_address' when ${subscription} <> 'subscribed' then ${subscription} end`.as('skip_reason'),
         ])
+        .where('c.workspace_id', '=', campaign.workspace_id)
         .where('c.id', 'in', audience)
         .orderBy('c.id'),
     )
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
 }

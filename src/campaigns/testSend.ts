@@ -2,7 +2,8 @@ import { normalizeEmail } from '../contacts/normalize.js';
 import { createOutboxChannel } from '../delivery/channels/outbox.js';
 import { createSmtpChannel } from '../delivery/channels/smtp.js';
 import { compileEmailTemplate, renderEmail } from '../delivery/render/email.js';
-import type { AppContext } from '../context.js';
+import type { WorkspaceContext } from '../context.js';
+import { assertSenderAllowed, signingKeyFor } from '../domains/domains.js';
 import { badRequest } from '../http/errors.js';
 import { campaignRow } from './campaigns.js';
 
@@ -11,16 +12,25 @@ import { campaignRow } from './campaigns.js';
  * address belongs to a contact), but untracked — links left as written, no
  * pixel, no token — and marked [TEST] in the subject.
  */
-export async function sendTestEmails(ctx: AppContext, id: number, emails: string[]) {
+export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: string[]) {
   const campaign = await campaignRow(ctx, id);
   if (campaign.channel !== 'email') throw badRequest('Test sends are for email campaigns', '$');
+  // Sent as the real thing would be: from an allowed address, signed with its domain's key.
+  if (campaign.from_email) await assertSenderAllowed(ctx, campaign.from_email);
+  const dkim = campaign.from_email ? await signingKeyFor(ctx.store, ctx.workspaceId, campaign.from_email) : undefined;
   const addresses = emails.map((raw, i) => {
     const email = normalizeEmail(raw);
     if (!email) throw badRequest(`$.emails[${i}] "${raw}" is not a valid email address`, `$.emails[${i}]`);
     return email;
   });
   const template = compileEmailTemplate(campaign, { track: false });
-  const contacts = await ctx.store.db.selectFrom('contacts').selectAll().where('email', 'in', addresses).where('erased_at', 'is', null).execute();
+  const contacts = await ctx.store.db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', ctx.workspaceId)
+    .where('email', 'in', addresses)
+    .where('erased_at', 'is', null)
+    .execute();
   const channel = ctx.config.smtpUrl ? createSmtpChannel(ctx.config) : createOutboxChannel(ctx.config);
   const untracked = { click: () => '#', honeypot: () => '#', open: () => '', unsubscribe: () => '#', view: () => '#' };
   const result = { sent: [] as string[], failed: [] as Array<{ email: string; reason: string }> };
@@ -40,7 +50,7 @@ export async function sendTestEmails(ctx: AppContext, id: number, emails: string
         to: email,
         urls: untracked,
       });
-      const outcome = await channel.send({ ...rendered, subject: `[TEST] ${rendered.subject}`, headers: {} });
+      const outcome = await channel.send({ ...rendered, subject: `[TEST] ${rendered.subject}`, headers: {}, ...(dkim && { dkim }) });
       if (outcome.status === 'delivered' || outcome.status === 'sent') result.sent.push(email);
       else result.failed.push({ email, reason: 'reason' in outcome ? outcome.reason : outcome.status });
     }

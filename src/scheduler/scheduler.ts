@@ -1,6 +1,6 @@
 import { runDueAutoRelaunches } from '../audience/autoRelaunch.js';
-import { reclaimExpiredLeases, sendingCampaignIds, startDueCampaigns } from '../campaigns/sending.js';
-import type { AppContext } from '../context.js';
+import { reclaimExpiredLeases, sendingCampaigns, startDueCampaigns } from '../campaigns/sending.js';
+import { inWorkspace, type AppContext } from '../context.js';
 import type { PipelineOptions } from '../delivery/pipeline.js';
 import { RETRY_POLICY } from '../delivery/retry.js';
 import { Sender } from './sender.js';
@@ -8,7 +8,8 @@ import { Sender } from './sender.js';
 /**
  * What runs by itself (`ricochet worker`, and `ricochet serve` unless --no-worker):
  * one loop that starts scheduled campaigns when due, puts messages whose lease
- * expired back in the queue, runs due auto-relaunches, and sends (./sender.ts).
+ * expired back in the queue, runs due auto-relaunches, and sends (./sender.ts),
+ * for every workspace: each campaign is worked on in its own workspace.
  * A database that goes away (a restart, a failover) does not end it: a failed
  * round is reported once and tried again shortly, until it works.
  */
@@ -42,7 +43,7 @@ export function startScheduler(ctx: AppContext, overrides: Partial<SchedulerOpti
     if (Date.now() >= nextHousekeeping) {
       nextHousekeeping = Date.now() + HOUSEKEEPING_MS;
       await startDueCampaigns(ctx);
-      for (const id of await sendingCampaignIds(ctx)) await reclaimExpiredLeases(ctx, id);
+      for (const { id, workspaceId } of await sendingCampaigns(ctx)) await reclaimExpiredLeases(inWorkspace(ctx, workspaceId), id);
     }
     if (Date.now() >= nextAutoRelaunch) {
       nextAutoRelaunch = Date.now() + AUTO_RELAUNCH_MS;

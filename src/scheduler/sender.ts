@@ -1,7 +1,7 @@
 import { campaignRow } from '../campaigns/campaigns.js';
-import { finishIfDone, isSending, pauseWithReason, sendingCampaignIds, setHoldReason } from '../campaigns/sending.js';
+import { finishIfDone, isSending, pauseWithReason, sendingCampaigns, setHoldReason } from '../campaigns/sending.js';
 import type { CampaignRow } from '../db/schema.js';
-import type { AppContext } from '../context.js';
+import { inWorkspace, type AppContext, type WorkspaceContext } from '../context.js';
 import { DeliveryPipeline, type Batch, type PipelineOptions } from '../delivery/pipeline.js';
 import { smsSendHold } from '../delivery/sms/window.js';
 
@@ -13,7 +13,8 @@ import { smsSendHold } from '../delivery/sms/window.js';
  * says until when, a campaign with no queued message left becomes sent, and one
  * that cannot go on pauses with the reason. While one batch is on the wire the
  * next one is leased and rendered, so the channel never waits for the database
- * or the renderer.
+ * or the renderer. It serves every workspace, and works on each campaign in the
+ * campaign's own workspace.
  */
 export class Sender {
   private readonly pipeline: DeliveryPipeline;
@@ -36,8 +37,9 @@ export class Sender {
     this.prefetched = undefined;
     const batch = await next;
     if (!batch) return false;
+    const ctx = this.within(batch.campaign);
     const paused = await this.pipeline.send(batch, {
-      stillSending: () => isSending(this.ctx, batch.campaign.id),
+      stillSending: () => isSending(ctx, batch.campaign.id),
       halfway: () => {
         if (this.stopping || this.prefetched) return;
         this.prefetched = this.prepare();
@@ -45,7 +47,7 @@ export class Sender {
         this.prefetched.catch(() => {});
       },
     });
-    if (paused) await pauseWithReason(this.ctx, batch.campaign.id, paused.pause);
+    if (paused) await pauseWithReason(ctx, batch.campaign.id, paused.pause);
     return true;
   }
 
@@ -76,10 +78,11 @@ export class Sender {
 
   /** Leases and renders the next batch of the next sending campaign that has one due. */
   private async prepare(): Promise<Batch | undefined> {
-    const sending = await sendingCampaignIds(this.ctx);
+    const sending = await sendingCampaigns(this.ctx);
     for (let i = 0; i < sending.length && !this.stopping; i++) {
       const index = (this.turn + i) % sending.length;
-      const batch = await this.prepareFor(sending[index]!);
+      const { id, workspaceId } = sending[index]!;
+      const batch = await this.prepareFor(inWorkspace(this.ctx, workspaceId), id);
       if (batch) {
         this.turn = index + 1;
         return batch;
@@ -88,24 +91,29 @@ export class Sender {
     return undefined;
   }
 
-  private async prepareFor(campaignId: number): Promise<Batch | undefined> {
-    const campaign = await campaignRow(this.ctx, campaignId);
-    if (campaign.status !== 'sending' || !(await this.maySend(campaign))) return undefined;
+  private async prepareFor(ctx: WorkspaceContext, campaignId: number): Promise<Batch | undefined> {
+    const campaign = await campaignRow(ctx, campaignId);
+    if (campaign.status !== 'sending' || !(await this.maySend(ctx, campaign))) return undefined;
     const leased = await this.pipeline.lease(campaign);
     if (!leased) {
-      if (await finishIfDone(this.ctx, campaign.id)) this.pipeline.forget(campaign);
+      if (await finishIfDone(ctx, campaign.id)) this.pipeline.forget(campaign);
       return undefined;
     }
     const rendered = await this.pipeline.render(leased);
-    if ('pause' in rendered) return void (await pauseWithReason(this.ctx, campaign.id, rendered.pause));
+    if ('pause' in rendered) return void (await pauseWithReason(ctx, campaign.id, rendered.pause));
     return rendered;
   }
 
   /** SMS campaigns wait for the legal send window, saying so in their status reason; answers whether this campaign may send now. */
-  private async maySend(campaign: CampaignRow): Promise<boolean> {
+  private async maySend(ctx: WorkspaceContext, campaign: CampaignRow): Promise<boolean> {
     if (campaign.channel !== 'sms') return true;
-    const hold = smsSendHold(this.ctx.config.smsSendWindow, this.ctx.now());
-    if ((hold?.reason ?? null) !== campaign.status_reason) await setHoldReason(this.ctx, campaign.id, hold?.reason ?? null);
+    const hold = smsSendHold(ctx.config.smsSendWindow, ctx.now());
+    if ((hold?.reason ?? null) !== campaign.status_reason) await setHoldReason(ctx, campaign.id, hold?.reason ?? null);
     return !hold;
+  }
+
+  /** The campaign's own workspace, as Ricochet itself. */
+  private within(campaign: CampaignRow): WorkspaceContext {
+    return inWorkspace(this.ctx, campaign.workspace_id);
   }
 }

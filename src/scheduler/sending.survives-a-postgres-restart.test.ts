@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../../test/support/privatePostgres.js';
 import { startServerProcess, type ServerProcess } from '../../test/support/serverProcess.js';
 import { createApiKey } from '../auth/apiKeys.js';
+import { firstWorkspaceId } from '../auth/members.js';
 import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
@@ -50,10 +51,11 @@ describeRestart(`sending while PostgreSQL restarts [postgres]${skipped ? ` — s
       await migrate(store);
       const { key } = await createApiKey(store, 'test');
       const now = Date.now();
-      const list = await store.db.insertInto('lists').values({ name: 'All', created_at: now }).returning('id').executeTakeFirstOrThrow();
+      const workspace_id = await firstWorkspaceId(store);
+      const list = await store.db.insertInto('lists').values({ workspace_id, name: 'All', created_at: now }).returning('id').executeTakeFirstOrThrow();
       const contacts = await store.db
         .insertInto('contacts')
-        .values(Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `c${i}@example.test`, fields: store.dialect.writeJson({}), created_at: now, updated_at: now })))
+        .values(Array.from({ length: RECIPIENTS }, (_, i) => ({ workspace_id, email: `c${i}@example.test`, fields: store.dialect.writeJson({}), created_at: now, updated_at: now })))
         .returning('id')
         .execute();
       await store.db.insertInto('list_members').values(contacts.map((c) => ({ list_id: list.id, contact_id: c.id, added_at: now }))).execute();

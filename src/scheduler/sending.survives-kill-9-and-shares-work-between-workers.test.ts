@@ -36,7 +36,7 @@ async function campaignOf(t: TestApp, recipients: number): Promise<number> {
   const now = Date.now();
   const contacts = await t.ctx.store.db
     .insertInto('contacts')
-    .values(Array.from({ length: recipients }, (_, i) => ({ email: `c${i}@example.test`, fields: t.ctx.store.dialect.writeJson({}), created_at: now, updated_at: now })))
+    .values(Array.from({ length: recipients }, (_, i) => ({ workspace_id: t.ctx.workspaceId, email: `c${i}@example.test`, fields: t.ctx.store.dialect.writeJson({}), created_at: now, updated_at: now })))
     .returning('id')
     .execute();
   await t.ctx.store.db.insertInto('list_members').values(contacts.map((c) => ({ list_id: list, contact_id: c.id, added_at: now }))).execute();
