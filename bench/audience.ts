@@ -17,7 +17,7 @@ import { relaunch } from '../src/audience/actions.js';
 import type { FilterNode } from '../src/audience/filter.js';
 import { listRecipients, viewSummary } from '../src/audience/recipients.js';
 import { viewOfBody, viewOfQuery } from '../src/audience/viewRequest.js';
-import { Jobs, type AppContext } from '../src/context.js';
+import { inWorkspace, Jobs, type WorkspaceContext } from '../src/context.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
 
 const HOUR = 3_600_000;
@@ -125,7 +125,7 @@ async function median(runs: number, work: () => Promise<unknown>): Promise<numbe
   return times[Math.floor(times.length / 2)]!;
 }
 
-async function measure(ctx: AppContext, campaignId: number, firstLink: number, runs: number, setting: string) {
+async function measure(ctx: WorkspaceContext, campaignId: number, firstLink: number, runs: number, setting: string) {
   const db = ctx.store.db;
   const baseline = await median(runs, () => sql`select count(*) from messages where campaign_id = ${campaignId}`.execute(db));
   const filter: FilterNode = {
@@ -165,7 +165,7 @@ async function measure(ctx: AppContext, campaignId: number, firstLink: number, r
 async function benchOne(kind: DatabaseKind, recipients: number, runs: number) {
   const database = await freshDatabase(kind);
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', SECRET: 'bench-secret-bench-secret-bench-secret-0123' });
-  const context = (store: Store): AppContext => ({ store, config, now: () => NOW, secret: Buffer.from(config.secret!), jobs: new Jobs() });
+  const context = (store: Store): WorkspaceContext => inWorkspace({ store, config, now: () => NOW, secret: Buffer.from(config.secret!), jobs: new Jobs() }, 1);
   let store = openStore(database.url);
   try {
     await migrate(store);

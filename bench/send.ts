@@ -24,7 +24,7 @@ import { openStore, type Store } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { mailOptions } from '../src/delivery/channels/smtp.js';
 import { compileEmailTemplate, renderEmail, trackedUrls } from '../src/delivery/render/email.js';
-import { Jobs, type AppContext } from '../src/context.js';
+import { inWorkspace, Jobs } from '../src/context.js';
 import { signer } from '../src/tracking/tokens.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
 import { ensureServerBuild } from '../web/build.js';
@@ -121,7 +121,7 @@ async function context(kind: DatabaseKind, env: Record<string, string> = {}) {
   const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: join(process.cwd(), 'scratch', 'bench-data'), SECRET: 'bench-secret-bench-secret-bench-secret-0', PUBLIC_URL: 'https://go.shop.example', ...env });
   const store = openStore(config.databaseUrl);
   await migrate(store);
-  const ctx: AppContext = { store, config, now: Date.now, secret: Buffer.from(config.secret!), jobs: new Jobs() };
+  const ctx = inWorkspace({ store, config, now: Date.now, secret: Buffer.from(config.secret!), jobs: new Jobs() }, 1);
   return { ctx, env: { DATABASE_URL: database.url, DATA_DIR: config.dataDir, SECRET: config.secret!, PUBLIC_URL: config.publicUrl, ...env }, drop: async () => (await store.close(), await database.drop()) };
 }
 

@@ -84,7 +84,7 @@ export default async function (args: string[]): Promise<void> {
   );
   const channel = createSmsChannel(ctx);
   try {
-    const sms = (i: number): RenderedSms => ({ kind: 'sms', messageId: i + 1, to: `+336${String(10_000_000 + i).slice(-8)}`, from: 'SHOP', text: `Bonjour Client${i}, -30% : https://go.shop.test/s/AbCdEfGh\nSTOP au 36111` });
+    const sms = (i: number): RenderedSms => ({ kind: 'sms', workspaceId: 1, messageId: i + 1, to: `+336${String(10_000_000 + i).slice(-8)}`, from: 'SHOP', text: `Bonjour Client${i}, -30% : https://go.shop.test/s/AbCdEfGh\nSTOP au 36111` });
     const generated = function* (n: number) {
       for (let i = 0; i < n; i++) yield sms(i);
     };
