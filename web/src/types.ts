@@ -4,37 +4,48 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { CreateListResult, Lineage, Recipient, RelaunchResult, SavedView, SegmentName, Summary } from '../../src/audience/schemas.js';
-import type { Session as ServerSession } from '../../src/auth/schemas.js';
-import type { Right } from '../../src/http/access.js';
-import type { Role } from '../../src/db/schema.js';
+import type { Session } from '../../src/auth/schemas.js';
 import type { Campaign, CampaignStatus, ChannelName, Progress, TestSendResult } from '../../src/campaigns/schemas.js';
 import type { Contact, ImportStatus, List } from '../../src/contacts/schemas.js';
+import type { Role } from '../../src/db/schema.js';
 import type { SmsPreview } from '../../src/delivery/sms/schemas.js';
 import type { OutboxEntry } from '../../src/delivery/schemas.js';
+import type { SendingDomain } from '../../src/domains/schemas.js';
+import type { Right } from '../../src/http/access.js';
 import type { ErrorResponse, Page as PageSchema } from '../../src/http/schemas.js';
 import type { CampaignStats } from '../../src/tracking/schemas.js';
+import type { ApiKey, CreatedApiKey, Invitation, InvitationCreated, InvitationPreview, Member, Workspace } from '../../src/workspaces/schemas.js';
 
 export type {
+  ApiKey,
   Campaign,
   CampaignStatus,
   CampaignStats,
   Contact,
+  CreatedApiKey,
   CreateListResult,
   ErrorResponse,
   ImportStatus,
+  Invitation,
+  InvitationCreated,
+  InvitationPreview,
   Lineage,
   List,
+  Member,
   OutboxEntry,
   Progress,
   Recipient,
   RelaunchResult,
   SavedView,
   SegmentName,
+  SendingDomain,
   Right,
   Role,
+  Session,
   SmsPreview,
   Summary,
   TestSendResult,
+  Workspace,
 };
 
 export type Channel = ChannelName;
@@ -46,72 +57,9 @@ export type Page<T> = Omit<Static<ReturnType<typeof PageSchema>>, 'items'> & { i
 export type Rates = CampaignStats['rates'];
 export type Breakdown = CampaignStats['breakdown']['devices'];
 
-/** A workspace the user belongs to, with their role there. */
-export interface WorkspaceSummary {
-  id: number;
-  name: string;
-  role: Role;
-}
+export type RecordStatus = SendingDomain['records'][number]['status'];
 
-/** The signed-in user, the workspace the request acted in (with the rights the role gives) and all of theirs. */
-export type Session = Omit<ServerSession, 'workspace' | 'workspaces'> & {
-  workspace: (WorkspaceSummary & { rights: Right[] }) | null;
-  workspaces: WorkspaceSummary[];
-};
-
-export interface Member {
-  userId: number;
-  email: string;
-  role: Role;
-  joinedAt: string;
-}
-
-export interface Invitation {
-  id: number;
-  email: string;
-  role: Role;
-  expiresAt: string;
-  invitedBy: string | null;
-}
-
-export interface InvitationCreated {
-  invitation: Omit<Invitation, 'invitedBy'>;
-  inviteUrl: string;
-}
-
-/** What an invitation link shows before it is accepted. */
-export interface InvitationInfo {
-  workspace: { id: number; name: string };
-  email: string;
-  role: Role;
-  accountExists: boolean;
-  expiresAt: string;
-}
-
-export interface ApiKey {
-  id: number;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export type RecordStatus = 'unchecked' | 'valid' | 'missing' | 'mismatch' | 'unreachable';
-
-export interface SendingDomain {
-  id: number;
-  domain: string;
-  selector: string;
-  createdAt: string;
-  checkedAt: string | null;
-  verified: boolean;
-  records: { purpose: 'dkim' | 'spf' | 'dmarc'; type: 'TXT'; name: string; value: string; status: RecordStatus; found?: string[] }[];
-  check?: { ok: boolean; message: string };
-}
-
-/** One line of the workspace's activity (GET /api/audit), newest first. */
+/** One line of the workspace's activity (GET /api/audit), newest first. The server's schema (AuditEntry in src/audit/routes.ts) is not exported. */
 export interface AuditEntry {
   id: number;
   at: string;

@@ -2,7 +2,7 @@ import { Anchor, Button, Group, Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { get } from '../api';
-import { ErrorAlert, Loading, PageHeader, StatusBadge } from '../components/common';
+import { Loading, ObjectError, PageHeader, StatusBadge } from '../components/common';
 import { useCan } from '../session';
 import type { Campaign } from '../types';
 import { CampaignEditor } from './CampaignEditor';
@@ -19,7 +19,7 @@ export function CampaignPage() {
     refetchInterval: (q) => (['sending', 'scheduled'].includes(q.state.data?.status ?? '') ? 2000 : false),
   });
   if (campaign.isLoading) return <Loading />;
-  if (!campaign.data) return <ErrorAlert error={campaign.error} />;
+  if (!campaign.data) return <ObjectError error={campaign.error} />;
   const c = campaign.data;
   return (
     <>

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api';
 import { useSwitchWorkspace } from '../session';
-import type { Session, WorkspaceSummary } from '../types';
+import type { Session, Workspace } from '../types';
 import { ErrorAlert } from './common';
 import { roleLabel } from './roles';
 
@@ -56,7 +56,7 @@ export function WorkspaceSwitcher({ session }: { session: Session }) {
   );
 }
 
-function NewWorkspaceDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (workspace: WorkspaceSummary) => void }) {
+function NewWorkspaceDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (workspace: Workspace) => void }) {
   return (
     <Modal opened onClose={onClose} title="New workspace">
       <NewWorkspaceForm
@@ -71,10 +71,10 @@ function NewWorkspaceDialog({ onClose, onCreated }: { onClose: () => void; onCre
 }
 
 /** Creates a workspace (the user becomes its owner). */
-export function NewWorkspaceForm({ onCreated, onCancel }: { onCreated: (workspace: WorkspaceSummary) => void; onCancel?: () => void }) {
+export function NewWorkspaceForm({ onCreated, onCancel }: { onCreated: (workspace: Workspace) => void; onCancel?: () => void }) {
   const [name, setName] = useState('');
   const create = useMutation({
-    mutationFn: () => api<WorkspaceSummary>('POST', '/api/workspaces', { name }),
+    mutationFn: () => api<Workspace>('POST', '/api/workspaces', { name }),
     onSuccess: onCreated,
   });
   return (

@@ -1,5 +1,6 @@
 import { Alert, Badge, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { ApiError } from '../api';
 import type { CampaignStatus } from '../types';
 
 export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
@@ -23,6 +24,18 @@ export function ErrorAlert({ error }: { error: unknown }) {
   return (
     <Alert color="red" role="alert" title="Something went wrong">
       {error instanceof Error ? error.message : String(error)}
+    </Alert>
+  );
+}
+
+/** The error of a page about one object: one of another workspace is not found here, so say where to look. */
+export function ObjectError({ error }: { error: unknown }) {
+  if (!error) return null;
+  const missing = error instanceof ApiError && error.status === 404;
+  return (
+    <Alert color="red" role="alert" title={missing ? 'Not found in this workspace' : 'Something went wrong'}>
+      {error instanceof Error ? error.message : String(error)}
+      {missing && '. It may belong to another workspace: switch workspace in the header to open it.'}
     </Alert>
   );
 }

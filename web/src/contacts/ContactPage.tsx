@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Table, T
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, get, query } from '../api';
-import { ErrorAlert, Loading, PageHeader, StatusBadge } from '../components/common';
+import { ErrorAlert, Loading, ObjectError, PageHeader, StatusBadge } from '../components/common';
 import { formatDate, fullName } from '../format';
 import { useCan } from '../session';
 import type { Campaign, Contact, Page, Recipient } from '../types';
@@ -53,7 +53,7 @@ export function ContactPage() {
     },
   });
   if (contact.isLoading) return <Loading />;
-  if (!contact.data) return <ErrorAlert error={contact.error} />;
+  if (!contact.data) return <ObjectError error={contact.error} />;
   const c = contact.data;
   return (
     <>

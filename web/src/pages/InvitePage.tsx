@@ -6,7 +6,7 @@ import { ApiError, api, get } from '../api';
 import { roleLabel } from '../components/roles';
 import { formatDate } from '../format';
 import { useStartSession } from '../session';
-import type { InvitationInfo, Session } from '../types';
+import type { InvitationPreview, Session } from '../types';
 
 const MIN_PASSWORD = 10;
 
@@ -18,7 +18,7 @@ export function InvitePage() {
   const token = useParams().token ?? '';
   const invitation = useQuery({
     queryKey: ['invitation', token],
-    queryFn: () => get<InvitationInfo>(`/api/invitations/${encodeURIComponent(token)}`),
+    queryFn: () => get<InvitationPreview>(`/api/invitations/${encodeURIComponent(token)}`),
     retry: false,
   });
   return (
@@ -53,7 +53,7 @@ function InvalidInvitation({ error }: { error: unknown }) {
   );
 }
 
-function AcceptForm({ token, invitation }: { token: string; invitation: InvitationInfo }) {
+function AcceptForm({ token, invitation }: { token: string; invitation: InvitationPreview }) {
   const navigate = useNavigate();
   const startSession = useStartSession();
   const [password, setPassword] = useState('');

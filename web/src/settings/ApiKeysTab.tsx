@@ -9,7 +9,7 @@ import { ErrorAlert } from '../components/common';
 import { ROLE_DESCRIPTIONS, assignableRoles, roleLabel } from '../components/roles';
 import { formatDate } from '../format';
 import { useSession } from '../session';
-import type { ApiKey, Role } from '../types';
+import type { ApiKey, CreatedApiKey, Role } from '../types';
 
 /** The workspace's API keys for scripts and integrations: each with a role, shown once when created, revocable. */
 export function ApiKeysTab() {
@@ -72,7 +72,7 @@ function NewKeyForm({ myRole, onCreated }: { myRole: Role | undefined; onCreated
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('admin');
   const create = useMutation({
-    mutationFn: () => api<ApiKey & { key: string }>('POST', '/api/api-keys', { name, role }),
+    mutationFn: () => api<CreatedApiKey>('POST', '/api/api-keys', { name, role }),
     onSuccess: () => {
       setName('');
       onCreated();
@@ -109,7 +109,9 @@ function NewKeyForm({ myRole, onCreated }: { myRole: Role | undefined; onCreated
           {create.data && (
             <Alert color="yellow" role="status" title={`Key "${create.data.name}" created`} withCloseButton onClose={() => create.reset()} closeButtonLabel="Done">
               <Stack gap={6}>
-                <Text size="sm">Copy it now: it is not shown again. Scripts send it as `Authorization: Bearer …`.</Text>
+                <Text size="sm">
+                  Copy it now: it is not shown again. Scripts send it in the header <Code>Authorization: Bearer …</Code>.
+                </Text>
                 <CopyValue value={create.data.key} label="API key" />
               </Stack>
             </Alert>

@@ -160,9 +160,15 @@ function InviteForm({ myRole, onInvited }: { myRole: Role | undefined; onInvited
           </Text>
           <ErrorAlert error={invite.error} />
           {invite.data && (
-            <Alert color="green" role="status" title={`Invitation sent to ${invite.data.invitation.email}`}>
+            <Alert
+              color={invite.data.emailSent ? 'green' : 'yellow'}
+              role="status"
+              title={invite.data.emailSent ? `Invitation sent to ${invite.data.invitation.email}` : `Invitation to ${invite.data.invitation.email} created, but its email could not be sent`}
+            >
               <Stack gap={6}>
-                <Text size="sm">It joins as {roleLabel(invite.data.invitation.role)}. You can also pass the link on yourself:</Text>
+                <Text size="sm">
+                  They join as {roleLabel(invite.data.invitation.role)}. {invite.data.emailSent ? 'You can also pass the link on yourself:' : 'Pass the link on yourself:'}
+                </Text>
                 <CopyValue value={invite.data.inviteUrl} label="Invitation link" />
               </Stack>
             </Alert>

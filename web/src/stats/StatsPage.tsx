@@ -2,7 +2,7 @@ import { Anchor, Group, Tabs } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { get } from '../api';
-import { ErrorAlert, Loading, PageHeader, StatusBadge } from '../components/common';
+import { ErrorAlert, Loading, ObjectError, PageHeader, StatusBadge } from '../components/common';
 import { useCampaignStats } from '../campaigns/useCampaignStats';
 import { formatDate } from '../format';
 import type { Campaign } from '../types';
@@ -20,7 +20,7 @@ export function StatsPage() {
   const campaign = useQuery({ queryKey: ['campaign', id], queryFn: () => get<Campaign>(`/api/campaigns/${id}`) });
   const stats = useCampaignStats(campaign.data, { live: true });
   if (campaign.isLoading) return <Loading />;
-  if (!campaign.data) return <ErrorAlert error={campaign.error} />;
+  if (!campaign.data) return <ObjectError error={campaign.error} />;
   const c = campaign.data;
   return (
     <>
