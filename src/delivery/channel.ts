@@ -1,4 +1,5 @@
 import type { CampaignRow } from '../db/schema.js';
+import type { DkimKey } from '../domains/domains.js';
 
 /**
  * The seam between the sender and the ways a message leaves Ricochet
@@ -22,6 +23,8 @@ export interface Recipient {
 
 export interface RenderedEmail {
   kind: 'email';
+  /** The workspace it is sent for: its outbox copy is shown to that workspace only. */
+  workspaceId: number;
   messageId: number;
   to: string;
   from: { name: string | null; address: string };
@@ -30,10 +33,16 @@ export interface RenderedEmail {
   html: string;
   text: string;
   headers: Record<string, string>;
+  /** Mail whose outbox copy only those with the manage right may read (an invitation: its link grants a role). */
+  managersOnly?: boolean;
+  /** The key of the workspace's sending domain of the From address; without one, the instance's DKIM_* key signs (if set). */
+  dkim?: DkimKey;
 }
 
 export interface RenderedSms {
   kind: 'sms';
+  /** The workspace it is sent for: its outbox copy is shown to that workspace only. */
+  workspaceId: number;
   messageId: number;
   /** E.164 */
   to: string;

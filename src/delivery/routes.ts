@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { PUBLIC } from '../http/access.js';
+import { PUBLIC, READ } from '../http/access.js';
 import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
 import { listOutbox, outboxMessage, readOutboxMessage } from './outboxListing.js';
@@ -30,18 +30,20 @@ export function deliveryRoutes(app: Api, ctx: AppContext): void {
   app.get(
     '/api/outbox',
     {
+      config: READ,
       schema: {
         tags,
-        description: 'Mail captured while SMTP_URL is unset, newest first.',
+        description: "The workspace's mail captured while SMTP_URL is unset, newest first.",
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }),
         response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(OutboxEntry) }) },
       },
     },
-    (req) => listOutbox(ctx.config, req.query.limit ?? 50),
+    (req) => listOutbox(req.ctx, req.query.limit ?? 50),
   );
   app.get(
     '/api/outbox/:name',
     {
+      config: READ,
       schema: {
         tags,
         description: 'One captured message: the raw .eml, or with ?format=json its headers, HTML and text to show, in which nothing records an event (the open pixel is blank, tracked links point straight at their destination).',
@@ -50,8 +52,8 @@ export function deliveryRoutes(app: Api, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
-      if (req.query.format === 'json') return reply.headers(MESSAGE_HEADERS).send(await outboxMessage(ctx, req.params.name));
-      const raw = readOutboxMessage(ctx.config, req.params.name);
+      if (req.query.format === 'json') return reply.headers(MESSAGE_HEADERS).send(await outboxMessage(req.ctx, req.params.name));
+      const raw = await readOutboxMessage(req.ctx, req.params.name);
       return reply.headers(MESSAGE_HEADERS).type('message/rfc822').header('content-disposition', `attachment; filename="${req.params.name}"`).send(raw);
     },
   );

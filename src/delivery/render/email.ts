@@ -184,6 +184,7 @@ export function renderEmail(template: EmailTemplate, campaign: CampaignRow, inpu
   const unsubscribe = input.urls.unsubscribe();
   return {
     kind: 'email',
+    workspaceId: campaign.workspace_id,
     messageId: input.recipient.messageId,
     to: input.to,
     from: { name: campaign.from_name, address: campaign.from_email ?? '' },

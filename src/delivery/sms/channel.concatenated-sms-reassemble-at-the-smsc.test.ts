@@ -21,7 +21,7 @@ describeEachDatabase('SMS over SMPP: encoding and concatenation seen by the SMSC
     await smsc.close();
   });
 
-  const sms = (messageId: number, text: string, from = 'SHOP'): RenderedSms => ({ kind: 'sms', messageId, to: '+33612345678', from, text });
+  const sms = (messageId: number, text: string, from = 'SHOP'): RenderedSms => ({ kind: 'sms', workspaceId: 1, messageId, to: '+33612345678', from, text });
 
   it('sends a single GSM part with a receipt requested, from an alphanumeric sender', async () => {
     const outcome = await channel.send(sms(1, 'Hello @ home: 5€ [today] only!'));

@@ -120,7 +120,7 @@ export function createSmsOutboxChannel(config: Config): Channel<RenderedSms> {
     async send(message) {
       const { encoding, characters, parts } = splitSms(message.text);
       const now = new Date();
-      const name = `${now.toISOString().replace(/[:.]/g, '-')}-${message.messageId}-${randomBytes(3).toString('hex')}.sms.txt`;
+      const name = `${now.toISOString().replace(/[:.]/g, '-')}-w${message.workspaceId}-${message.messageId}-${randomBytes(3).toString('hex')}.sms.txt`;
       const head = [`To: ${message.to}`, `From: ${message.from}`, `Date: ${now.toISOString()}`, `Encoding: ${encoding}, ${characters} characters, ${parts.length} part(s)`];
       // Written aside then renamed: whoever lists the outbox never sees half a file.
       await writeFile(join(dir, `.${name}`), `${head.join('\n')}\n\n${message.text}\n`);

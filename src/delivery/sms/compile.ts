@@ -164,7 +164,7 @@ export async function compileSmsCampaign(ctx: AppContext, campaign: CampaignRow)
         if (size.parts > ctx.config.smsMaxParts) {
           return { skip: `too_many_parts: the SMS would take ${size.parts} parts (${size.characters} ${size.encoding} characters), over the maximum of ${ctx.config.smsMaxParts}` };
         }
-        return { kind: 'sms', messageId: r.messageId, to, from, text };
+        return { kind: 'sms', workspaceId: campaign.workspace_id, messageId: r.messageId, to, from, text };
       });
     },
   };
