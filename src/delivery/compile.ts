@@ -1,5 +1,6 @@
 import type { CampaignRow } from '../db/schema.js';
 import type { AppContext } from '../context.js';
+import { signingKeyFor } from '../domains/domains.js';
 import { signer, type Signer, type TokenPurpose } from '../tracking/tokens.js';
 import type { CompiledCampaign, Recipient } from './channel.js';
 import { compileEmailTemplate, renderEmail, trackedUrls, type EmailTemplate } from './render/email.js';
@@ -26,7 +27,8 @@ function memoized(inner: Signer): Signer {
 /**
  * Compiles an email campaign once and stores its links (positions 1..n and the
  * honeypot). Storing is idempotent: every worker compiles the same template to
- * the same positions.
+ * the same positions. The DKIM key of the From address's sending domain (in the
+ * campaign's workspace) is looked up here, once, and signs every message.
  */
 export async function compileEmailCampaign(ctx: AppContext, campaign: CampaignRow): Promise<CompiledEmail> {
   const template = compileEmailTemplate(campaign, { track: true });
@@ -46,12 +48,16 @@ export async function compileEmailCampaign(ctx: AppContext, campaign: CampaignRo
     .execute();
   const honeypot = template.links.find((l) => l.kind === 'honeypot')!.position;
   const anonymous = memoized(signer(ctx.secret, campaign.id, true));
-  const render = (recipient: Recipient) =>
-    renderEmail(template, campaign, {
+  const dkim = campaign.from_email ? await signingKeyFor(ctx.store, campaign.workspace_id, campaign.from_email) : undefined;
+  const render = (recipient: Recipient) => {
+    const rendered = renderEmail(template, campaign, {
       recipient,
       to: recipient.email!,
       urls: trackedUrls(publicUrl, signer(ctx.secret, recipient.messageId), recipient.trackingConsent ? undefined : anonymous, honeypot),
     });
+    if (dkim) rendered.dkim = dkim;
+    return rendered;
+  };
   return {
     campaign,
     template,

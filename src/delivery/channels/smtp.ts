@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import { dkimKeyText, smtpSettings } from '../../settings/smtp.js';
 import type { Channel, RenderedEmail, SendOutcome } from '../channel.js';
 
-/** nodemailer's DKIM options from DKIM_* settings. */
+/** nodemailer's DKIM options from DKIM_* settings: the instance's default key, for mail whose message carries none (mailOptions). */
 export function dkimOptions(config: Config) {
   if (!config.dkim) return undefined;
   const { domain, selector } = config.dkim;
@@ -21,6 +21,7 @@ export function messageIdHeader(message: RenderedEmail): string | undefined {
   return `<ricochet.${message.messageId}.${randomBytes(12).toString('base64url')}@${domain}>`;
 }
 
+/** A message's own DKIM key (its workspace's sending domain) takes the place of the transport's default. */
 export function mailOptions(message: RenderedEmail): SendMailOptions {
   return {
     from: message.from.name ? { name: message.from.name, address: message.from.address } : message.from.address,
@@ -31,6 +32,7 @@ export function mailOptions(message: RenderedEmail): SendMailOptions {
     text: message.text,
     headers: message.headers,
     messageId: messageIdHeader(message),
+    ...(message.dkim && { dkim: message.dkim }),
   };
 }
 
