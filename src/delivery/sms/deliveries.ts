@@ -182,26 +182,39 @@ async function applyReceipts(ctx: AppContext, batch: Pending[]): Promise<Set<Pen
   });
 }
 
-/** A STOP reply: the contact is unsubscribed from SMS, and the latest SMS it was sent records the unsubscribe. */
+/**
+ * A STOP reply answers the latest SMS sent to that phone: its contact (in that SMS's workspace)
+ * is unsubscribed from SMS and the SMS records the unsubscribe. The same phone can be a contact
+ * of several workspaces; one that never texted it is not touched. A phone no SMS was ever sent
+ * to is unsubscribed wherever it is a contact, as it asks.
+ */
 async function unsubscribeByReply(ctx: AppContext, phone: string, reply: string): Promise<void> {
   const now = ctx.now();
   await ctx.store.db.transaction().execute(async (trx) => {
-    const contact = await trx.selectFrom('contacts').select(['id', 'sms_status']).where('phone', '=', phone).where('erased_at', 'is', null).executeTakeFirst();
-    if (!contact) return;
-    if (contact.sms_status !== 'unsubscribed') {
-      await trx.updateTable('contacts').set({ sms_status: 'unsubscribed', updated_at: now }).where('id', '=', contact.id).execute();
-    }
+    // Led by the workspace, as the (workspace_id, phone) index is.
+    const contacts = trx
+      .selectFrom('contacts')
+      .select('id')
+      .where('workspace_id', 'in', trx.selectFrom('workspaces').select('id'))
+      .where('phone', '=', phone)
+      .where('erased_at', 'is', null);
     const message = await trx
       .selectFrom('messages as m')
       .innerJoin('campaigns as c', 'c.id', 'm.campaign_id')
-      .select(['m.id', 'm.campaign_id', 'm.unsubscribed_at'])
-      .where('m.contact_id', '=', contact.id)
+      .select(['m.id', 'm.campaign_id', 'm.contact_id', 'm.unsubscribed_at'])
+      .where('m.contact_id', 'in', contacts)
       .where('c.channel', '=', 'sms')
       .where('m.sent_at', 'is not', null)
       .orderBy('m.sent_at', 'desc')
       .orderBy('m.id', 'desc')
       .limit(1)
       .executeTakeFirst();
+    await trx
+      .updateTable('contacts')
+      .set({ sms_status: 'unsubscribed', updated_at: now })
+      .where('id', 'in', message ? [message.contact_id] : contacts)
+      .where('sms_status', '<>', 'unsubscribed')
+      .execute();
     if (!message || message.unsubscribed_at !== null) return;
     await trx.updateTable('messages').set({ unsubscribed_at: now }).where('id', '=', message.id).execute();
     await trx

@@ -77,6 +77,7 @@ export async function smsPreview(ctx: AppContext, campaign: CampaignRow): Promis
     const contacts = await db
       .selectFrom('contacts')
       .select(['id', 'email', 'phone', 'first_name', 'last_name', 'fields'])
+      .where('workspace_id', '=', campaign.workspace_id)
       .where('id', 'in', members)
       .where('id', '>', after)
       .where('phone', 'is not', null)

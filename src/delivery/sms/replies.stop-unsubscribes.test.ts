@@ -8,6 +8,9 @@ import { compileSmsCampaign } from './compile.js';
 import { isStopReply } from './deliveries.js';
 import { sendQueued, smsCampaign } from '../../../test/support/smsFixtures.js';
 import { startTestSmsc, type TestSmsc } from '../../../test/support/smsc.js';
+import { createScenario } from '../../../test/support/trackingScenario.js';
+import { addWorkspace } from '../../../test/support/workspaces.js';
+import type { WorkspaceContext } from '../../context.js';
 
 describeEachDatabase('SMS replies: STOP unsubscribes', (kind) => {
   let smsc: TestSmsc;
@@ -51,5 +54,36 @@ describeEachDatabase('SMS replies: STOP unsubscribes', (kind) => {
       { message_id: messages[0]!.id, type: 'unsubscribe', reason: 'SMS reply "Stop"' },
       { message_id: messages[1]!.id, type: 'unsubscribe', reason: 'SMS reply "ARRÊT"' },
     ]);
+  });
+
+  it('unsubscribes a phone that is a contact of two workspaces only in the one whose SMS it answers', async () => {
+    const b = await addWorkspace(t, 'Brand B');
+    const now = t.ctx.now();
+    const contactIn = async (ctx: WorkspaceContext, phone: string) =>
+      (
+        await ctx.store.db
+          .insertInto('contacts')
+          .values({ workspace_id: ctx.workspaceId, phone, fields: ctx.store.dialect.writeJson({}), created_at: now, updated_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const smsStatus = async (id: number) => (await t.ctx.store.db.selectFrom('contacts').select('sms_status').where('id', '=', id).executeTakeFirstOrThrow()).sms_status;
+
+    // A texted this phone yesterday, B an hour ago: STOP answers B.
+    const [inA, inB] = [await contactIn(t.ctx, '+33612345660'), await contactIn(b.ctx, '+33612345660')];
+    const fromA = await createScenario(t.ctx, { channel: 'sms', contactIds: [inA], deliveredAt: now - 86_400_000 });
+    const fromB = await createScenario(b.ctx, { channel: 'sms', contactIds: [inB], deliveredAt: now - 3_600_000 });
+    expect(await smsc.reply('33612345660', 'STOP')).toBe(smpp.ESME_ROK);
+    expect([await smsStatus(inA), await smsStatus(inB)]).toEqual(['subscribed', 'unsubscribed']);
+    const unsubscribedAt = async (messageId: number) => (await t.ctx.store.db.selectFrom('messages').select('unsubscribed_at').where('id', '=', messageId).executeTakeFirstOrThrow()).unsubscribed_at;
+    expect(await unsubscribedAt(fromA.messages[0]!.id)).toBeNull();
+    expect(await unsubscribedAt(fromB.messages[0]!.id)).not.toBeNull();
+    const events = await t.ctx.store.db.selectFrom('events').select(['campaign_id', 'type']).where('campaign_id', 'in', [fromA.campaignId, fromB.campaignId]).execute();
+    expect(events).toEqual([{ campaign_id: fromB.campaignId, type: 'unsubscribe' }]);
+
+    // A phone nobody ever texted asks for no SMS from anyone.
+    const [neverA, neverB] = [await contactIn(t.ctx, '+33612345661'), await contactIn(b.ctx, '+33612345661')];
+    expect(await smsc.reply('33612345661', 'ARRET')).toBe(smpp.ESME_ROK);
+    expect([await smsStatus(neverA), await smsStatus(neverB)]).toEqual(['unsubscribed', 'unsubscribed']);
   });
 });
