@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { normalizeEmail } from '../contacts/normalize.js';
 import type { Channel, Database, EmailStatus, UnmatchedReportsTable } from '../db/schema.js';
-import type { AppContext } from '../context.js';
+import type { AppContext, WorkspaceContext } from '../context.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { parseReport, type Report } from './reports.js';
@@ -62,15 +62,17 @@ interface MessageRef {
   channel: 'email' | 'sms';
 }
 
-function messages(ctx: AppContext) {
+/** Messages of the workspace's campaigns: a report reaches no other workspace's, whatever it names. */
+function messages(ctx: WorkspaceContext) {
   return ctx.store.db
     .selectFrom('messages')
     .innerJoin('campaigns', 'campaigns.id', 'messages.campaign_id')
-    .select(['messages.id', 'messages.campaign_id', 'messages.contact_id', 'campaigns.channel']);
+    .select(['messages.id', 'messages.campaign_id', 'messages.contact_id', 'campaigns.channel'])
+    .where('campaigns.workspace_id', '=', ctx.workspaceId);
 }
 
 /** The newest email a contact was sent (in the given campaign when known). */
-function latestEmailTo(ctx: AppContext, contactId: number, campaignId?: number): Promise<MessageRef | undefined> {
+function latestEmailTo(ctx: WorkspaceContext, contactId: number, campaignId?: number): Promise<MessageRef | undefined> {
   let query = messages(ctx)
     .where('messages.contact_id', '=', contactId)
     .where('campaigns.channel', '=', 'email')
@@ -79,8 +81,14 @@ function latestEmailTo(ctx: AppContext, contactId: number, campaignId?: number):
   return query.orderBy('messages.id', 'desc').limit(1).executeTakeFirst();
 }
 
-async function contactByEmail(ctx: AppContext, email: string) {
-  return ctx.store.db.selectFrom('contacts').select('id').where('email', '=', email).where('erased_at', 'is', null).executeTakeFirst();
+async function contactByEmail(ctx: WorkspaceContext, email: string) {
+  return ctx.store.db
+    .selectFrom('contacts')
+    .select('id')
+    .where('workspace_id', '=', ctx.workspaceId)
+    .where('email', '=', email)
+    .where('erased_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /**
@@ -152,11 +160,12 @@ interface UnmatchedReport {
   originalIds: string[];
 }
 
-/** A report that names no message we sent is kept for review and changes nothing. */
-async function keepUnmatched(ctx: AppContext, report: UnmatchedReport): Promise<BounceResult> {
+/** A report that names no message we sent (for this workspace) is kept for review, in the workspace that received it, and changes nothing. */
+async function keepUnmatched(ctx: WorkspaceContext, report: UnmatchedReport): Promise<BounceResult> {
   await ctx.store.db
     .insertInto('unmatched_reports')
     .values({
+      workspace_id: ctx.workspaceId,
       kind: report.kind,
       type: report.type,
       recipient: report.recipient?.slice(0, 320) ?? null,
@@ -172,9 +181,10 @@ async function keepUnmatched(ctx: AppContext, report: UnmatchedReport): Promise<
 /**
  * POST /api/webhooks/bounces: a bounce or complaint named by message id, or by
  * address: then it applies to the newest email sent to that address (in the
- * given campaign), and to nobody when there is none.
+ * given campaign), and to nobody when there is none. Only the workspace's own
+ * messages and contacts: another's message id is not found, as a missing one.
  */
-export async function recordBounce(ctx: AppContext, input: BounceWebhook): Promise<BounceResult> {
+export async function recordBounce(ctx: WorkspaceContext, input: BounceWebhook): Promise<BounceResult> {
   if (input.messageId !== undefined) {
     const message = await messages(ctx).where('messages.id', '=', input.messageId).executeTakeFirst();
     if (!message) throw notFound('Message');
@@ -191,21 +201,25 @@ export async function recordBounce(ctx: AppContext, input: BounceWebhook): Promi
   return applyBounce(ctx, message, input.type, input.reason ?? '');
 }
 
+const campaignInWorkspace = async (ctx: WorkspaceContext, id: number) =>
+  (await ctx.store.db.selectFrom('campaigns').select('id').where('id', '=', id).where('workspace_id', '=', ctx.workspaceId).executeTakeFirst()) !== undefined;
+
 /**
  * The message a report is about, only from what ties it to a message we sent:
  * a personal tracking token in the original (signed, so it cannot point
  * elsewhere), our Message-ID or the relay's id for it; or its recipient, when a
  * campaign-level token names a campaign that was sent to that address. An
  * address alone proves nothing (anyone can write a report naming anyone), so
- * it matches nothing. Also answers the campaign a token named.
+ * it matches nothing. Also answers the campaign a token named. Only messages and
+ * campaigns of the workspace the report was posted to are ever matched.
  */
-async function matchReport(ctx: AppContext, report: Report): Promise<{ message?: MessageRef; campaignId?: number }> {
+async function matchReport(ctx: WorkspaceContext, report: Report): Promise<{ message?: MessageRef; campaignId?: number }> {
   let campaignId: number | undefined;
   for (const token of report.tokens) {
     const claims = verifyToken(ctx.secret, token);
     if (!claims) continue;
     if (claims.anonymous) {
-      campaignId ??= claims.subjectId;
+      if (campaignId === undefined && (await campaignInWorkspace(ctx, claims.subjectId))) campaignId = claims.subjectId;
       continue;
     }
     const message = await messages(ctx).where('messages.id', '=', claims.subjectId).executeTakeFirst();
@@ -229,7 +243,7 @@ async function matchReport(ctx: AppContext, report: Report): Promise<{ message?:
 }
 
 /** POST /api/webhooks/inbound-email: a raw DSN or feedback report, matched and applied, or kept as unmatched. */
-export async function recordInboundEmail(ctx: AppContext, raw: Buffer | string): Promise<BounceResult & { report: Report['kind']; recipient: string | null }> {
+export async function recordInboundEmail(ctx: WorkspaceContext, raw: Buffer | string): Promise<BounceResult & { report: Report['kind']; recipient: string | null }> {
   const report = await parseReport(raw);
   if (!report) throw badRequest('The message is neither a delivery status notification (RFC 3464) nor a feedback report (RFC 5965)', '$');
   const { message, campaignId } = await matchReport(ctx, report);
@@ -247,11 +261,11 @@ export async function recordInboundEmail(ctx: AppContext, raw: Buffer | string):
 const isIdCursor = (v: unknown): v is { before: number } =>
   typeof v === 'object' && v !== null && typeof (v as { before: unknown }).before === 'number';
 
-/** GET /api/reports/unmatched: newest first. */
-export async function listUnmatchedReports(ctx: AppContext, query: UnmatchedQuery) {
+/** GET /api/reports/unmatched: the workspace's, newest first. */
+export async function listUnmatchedReports(ctx: WorkspaceContext, query: UnmatchedQuery) {
   const limit = query.limit ?? 50;
   const before = decodeCursor(query.cursor, isIdCursor)?.before;
-  const base = ctx.store.db.selectFrom('unmatched_reports');
+  const base = ctx.store.db.selectFrom('unmatched_reports').where('workspace_id', '=', ctx.workspaceId);
   let page = base.selectAll().orderBy('id', 'desc').limit(limit + 1);
   if (before !== undefined) page = page.where('id', '<', before);
   const [rows, count] = await Promise.all([page.execute(), base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()]);

@@ -8,7 +8,7 @@ import { describeEachDatabase } from '../../test/support/databases.js';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
-import { Jobs, type AppContext } from '../context.js';
+import { inWorkspace, Jobs } from '../context.js';
 import { createScenario, type Scenario } from '../../test/support/trackingScenario.js';
 import { freePort } from '../../test/support/ports.js';
 
@@ -30,7 +30,7 @@ describeEachDatabase('kill -9 of the server during a click load', (kind) => {
     const config = loadConfig(env);
     store = openStore(config.databaseUrl);
     await migrate(store);
-    const ctx: AppContext = { store, config, now: Date.now, secret: Buffer.from(SECRET), jobs: new Jobs() };
+    const ctx = inWorkspace({ store, config, now: Date.now, secret: Buffer.from(SECRET), jobs: new Jobs() }, 1);
     s = await createScenario(ctx, { recipients: CLICKS, links: ['https://shop.example/sale'] });
   });
   afterAll(async () => {

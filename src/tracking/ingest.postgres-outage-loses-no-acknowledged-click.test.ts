@@ -8,7 +8,7 @@ import { createApiKey } from '../auth/apiKeys.js';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
-import { Jobs, type AppContext } from '../context.js';
+import { inWorkspace, Jobs } from '../context.js';
 import { createScenario, type Scenario } from '../../test/support/trackingScenario.js';
 
 const SECRET = 'outage-secret-outage-secret-0123456789';
@@ -34,7 +34,7 @@ describeOutage(`a click load while PostgreSQL is stopped and started again [post
     const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
     store = openStore(config.databaseUrl);
     await migrate(store);
-    const ctx: AppContext = { store, config, now: Date.now, secret: Buffer.from(SECRET), jobs: new Jobs() };
+    const ctx = inWorkspace({ store, config, now: Date.now, secret: Buffer.from(SECRET), jobs: new Jobs() }, 1);
     s = await createScenario(ctx, { recipients: CLICKS, links: ['https://shop.example/sale'] });
     ({ key: apiKey } = await createApiKey(store, 'outage'));
   }, 120_000);

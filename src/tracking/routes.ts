@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PUBLIC } from '../http/access.js';
+import { EDIT, PUBLIC, READ } from '../http/access.js';
 import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
 import { badRequest } from '../http/errors.js';
@@ -18,7 +18,11 @@ const SHORT_CODE = /^[0-9A-Za-z]{7,32}$/;
 
 type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
 
-/** Public tracking routes (/t/o, /t/c, /s, /u), bounce/complaint webhooks and campaign stats. */
+/**
+ * Public tracking routes (/t/o, /t/c, /s, /u), which reach messages by signed token whatever
+ * their workspace; bounce/complaint webhooks and campaign stats, inside the caller's workspace
+ * (reports change delivery state: the edit right).
+ */
 export function trackingRoutes(app: Api, ctx: AppContext): void {
   const ingestion = startIngestion(ctx);
   // Fastify runs this on close (SIGTERM): every hit already received is committed before the process exits.
@@ -96,6 +100,7 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
     scope.post(
       '/api/webhooks/inbound-email',
       {
+        config: EDIT,
         schema: {
           tags: ['webhooks'],
           summary: 'A raw bounce (DSN, RFC 3464) or complaint (ARF, RFC 5965), sent as message/rfc822',
@@ -107,20 +112,24 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
         if (!(Buffer.isBuffer(raw) || typeof raw === 'string') || raw.length === 0) {
           throw badRequest('The body must be the raw message, sent as Content-Type: message/rfc822', '$');
         }
-        return recordInboundEmail(ctx, raw);
+        return recordInboundEmail(req.ctx, raw);
       },
     );
   });
 
   app.post(
     '/api/webhooks/bounces',
-    { schema: { tags: ['webhooks'], summary: 'A bounce or complaint named by message id or address', body: BounceWebhook, response: { 200: BounceResult } } },
-    (req) => recordBounce(ctx, req.body),
+    {
+      config: EDIT,
+      schema: { tags: ['webhooks'], summary: 'A bounce or complaint named by message id or address', body: BounceWebhook, response: { 200: BounceResult } },
+    },
+    (req) => recordBounce(req.ctx, req.body),
   );
 
   app.get(
     '/api/reports/unmatched',
     {
+      config: READ,
       schema: {
         tags: ['webhooks'],
         summary: 'Bounce and complaint reports that named no message we sent: kept, applied to nobody; newest first',
@@ -128,12 +137,12 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
         response: { 200: Page(UnmatchedReport) },
       },
     },
-    (req) => listUnmatchedReports(ctx, req.query),
+    (req) => listUnmatchedReports(req.ctx, req.query),
   );
 
   app.get(
     '/api/campaigns/:id/stats',
-    { schema: { tags: ['campaigns'], summary: 'Overview metrics, links, timeline and breakdown', params: IdParams, response: { 200: CampaignStats } } },
-    (req) => campaignStats(ctx, req.params.id),
+    { config: READ, schema: { tags: ['campaigns'], summary: 'Overview metrics, links, timeline and breakdown', params: IdParams, response: { 200: CampaignStats } } },
+    (req) => campaignStats(req.ctx, req.params.id),
   );
 }

@@ -26,7 +26,7 @@ describeEachDatabase('campaign stats', (kind) => {
     const s = await createScenario(t.ctx, { recipients: 5, withoutConsent: 1, deliveredAt: T0, links: ['https://shop.example/a', 'https://shop.example/b'] });
     const skipped = await t.ctx.store.db
       .insertInto('contacts')
-      .values({ email: `skipped.${s.campaignId}@example.org`, fields: t.ctx.store.dialect.writeJson({}), email_status: 'unsubscribed', created_at: T0, updated_at: T0 })
+      .values({ workspace_id: t.ctx.workspaceId, email: `skipped.${s.campaignId}@example.org`, fields: t.ctx.store.dialect.writeJson({}), email_status: 'unsubscribed', created_at: T0, updated_at: T0 })
       .returning('id')
       .executeTakeFirstOrThrow();
     await t.ctx.store.db.insertInto('messages').values({ campaign_id: s.campaignId, contact_id: skipped.id, status: 'skipped', skip_reason: 'unsubscribed' }).execute();

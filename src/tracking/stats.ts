@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../context.js';
+import type { AppContext, WorkspaceContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { describeUserAgent, type Device } from './devices.js';
@@ -18,11 +18,16 @@ const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
  * GET /api/campaigns/:id/stats — the overview (SPEC §2 and §7), per-link figures,
  * the timeline and the device/client/OS breakdown. Recipient counts come from the
  * counters on `messages`; anonymous opens and clicks (no tracking consent) from
- * `events`, in totals only.
+ * `events`, in totals only. A campaign of another workspace is not found.
  */
-export async function campaignStats(ctx: AppContext, campaignId: number): Promise<CampaignStats> {
+export async function campaignStats(ctx: WorkspaceContext, campaignId: number): Promise<CampaignStats> {
   const db = ctx.store.db;
-  const campaign = await db.selectFrom('campaigns').select(['id', 'channel', 'sent_at']).where('id', '=', campaignId).executeTakeFirst();
+  const campaign = await db
+    .selectFrom('campaigns')
+    .select(['id', 'channel', 'sent_at'])
+    .where('id', '=', campaignId)
+    .where('workspace_id', '=', ctx.workspaceId)
+    .executeTakeFirst();
   if (!campaign) throw notFound('Campaign');
   const sms = campaign.channel === 'sms';
 
