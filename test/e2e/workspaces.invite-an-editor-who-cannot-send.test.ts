@@ -73,7 +73,12 @@ describeInBrowser('Inviting an editor who prepares a campaign the owner sends, i
 
     it('invites editor@example.test as Editor from Settings → Members', async () => {
       await ownerPage.getByRole('tab', { name: 'Members' }).click();
-      await ownerPage.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: 'owner@example.test' }).waitFor();
+      const members = ownerPage.getByRole('table', { name: 'Members' });
+      await members.getByRole('row').filter({ hasText: 'owner@example.test' }).waitFor();
+      // The only owner cannot step down: the server's reason is shown and the role stays.
+      await members.getByLabel('Role of owner@example.test').selectOption('admin');
+      await ownerPage.getByRole('alert').filter({ hasText: 'The last owner of a workspace cannot be' }).waitFor();
+      expect(await members.getByLabel('Role of owner@example.test').inputValue()).toBe('owner');
       const form = ownerPage.getByRole('form', { name: 'Invite a member' });
       await form.getByLabel('Email').fill('editor@example.test');
       await form.getByLabel('Role').selectOption('editor');

@@ -3,7 +3,9 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { ContactPage } from '../contacts/ContactPage';
+import { ListsPage } from '../contacts/ListsPage';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ActionsMenu } from '../stats/ActionsMenu';
 import { renderInApp } from '../test/render';
@@ -41,7 +43,7 @@ const campaign = (status: Campaign['status']) =>
   }) as unknown as Campaign;
 
 /** Renders as a user of `role`: the session is in the cache as the app keeps it, and nothing is fetched. */
-function renderAs(role: Role, ui: React.ReactElement) {
+function renderAs(role: Role, ui: React.ReactElement, cache: Record<string, unknown> = {}, at = '/') {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false, enabled: false } } });
   const session: Session = {
     user: { id: 1, email: `${role}@example.test` },
@@ -52,11 +54,12 @@ function renderAs(role: Role, ui: React.ReactElement) {
     workspaces: [{ id: 1, name: 'Brand', role }],
   };
   client.setQueryData(['session'], session);
+  for (const [key, data] of Object.entries(cache)) client.setQueryData(JSON.parse(key), data);
   // env "test": menus and dialogs open without transitions.
   return renderInApp(
     <MantineProvider env="test">
       <QueryClientProvider client={client}>
-        <MemoryRouter>{ui}</MemoryRouter>
+        <MemoryRouter initialEntries={[at]}>{ui}</MemoryRouter>
       </QueryClientProvider>
     </MantineProvider>,
   );
@@ -123,5 +126,36 @@ describe('buttons a role may not use are not offered', () => {
 
     renderAs('viewer', <ActionsMenu campaign={campaign('sent')} audience={{}} count={2} />);
     expect(screen.queryByRole('button', { name: /^Actions/ })).toBeNull();
+  });
+
+  it('offers Erase on a contact only with the export right, and its statuses only with the edit right', () => {
+    const contact = { id: 3, email: 'ada@example.test', phone: null, firstName: 'Ada', lastName: null, emailStatus: 'subscribed', smsStatus: 'subscribed', trackingConsent: true, fields: {}, createdAt: '2025-04-01T10:00:00.000Z' };
+    const page = <Routes><Route path="/contacts/:id" element={<ContactPage />} /></Routes>;
+    const asRole = (role: Role) => renderAs(role, page, { '["contact",3]': contact }, '/contacts/3');
+    let view = asRole('admin');
+    expect(button('Erase')).not.toBeNull();
+    expect((screen.getByRole('textbox', { name: 'Email status' }) as HTMLInputElement).disabled).toBe(false);
+    view.unmount();
+    view = asRole('editor');
+    expect(button('Erase')).toBeNull();
+    expect((screen.getByRole('textbox', { name: 'Email status' }) as HTMLInputElement).disabled).toBe(false);
+    view.unmount();
+    asRole('viewer');
+    expect(button('Erase')).toBeNull();
+    expect((screen.getByRole('textbox', { name: 'Email status' }) as HTMLInputElement).disabled).toBe(true);
+  });
+
+  it('offers New list, Rename and Delete to an editor, not to a viewer', () => {
+    const lists = [{ id: 1, name: 'VIP', size: 2, createdAt: '2025-04-01T10:00:00.000Z' }];
+    const view = renderAs('editor', <ListsPage />, { '["lists"]': lists });
+    expect(button('New list')).not.toBeNull();
+    expect(button('Rename')).not.toBeNull();
+    expect(button('Delete VIP')).not.toBeNull();
+    view.unmount();
+    renderAs('viewer', <ListsPage />, { '["lists"]': lists });
+    expect(screen.getByRole('cell', { name: 'VIP' })).toBeTruthy();
+    expect(button('New list')).toBeNull();
+    expect(button('Rename')).toBeNull();
+    expect(button('Delete VIP')).toBeNull();
   });
 });
