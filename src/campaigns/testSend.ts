@@ -17,7 +17,7 @@ export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: 
   if (campaign.channel !== 'email') throw badRequest('Test sends are for email campaigns', '$');
   // Sent as the real thing would be: from an allowed address, signed with its domain's key.
   if (campaign.from_email) await assertSenderAllowed(ctx, campaign.from_email);
-  const dkim = campaign.from_email ? await signingKeyFor(ctx.store, ctx.workspaceId, campaign.from_email) : undefined;
+  const dkim = campaign.from_email ? await signingKeyFor(ctx, ctx.workspaceId, campaign.from_email) : undefined;
   const addresses = emails.map((raw, i) => {
     const email = normalizeEmail(raw);
     if (!email) throw badRequest(`$.emails[${i}] "${raw}" is not a valid email address`, `$.emails[${i}]`);
