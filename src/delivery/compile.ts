@@ -28,9 +28,11 @@ function memoized(inner: Signer): Signer {
  * Compiles an email campaign once and stores its links (positions 1..n and the
  * honeypot). Storing is idempotent: every worker compiles the same template to
  * the same positions. The DKIM key of the From address's sending domain (in the
- * campaign's workspace) is looked up here, once, and signs every message.
+ * campaign's workspace) is looked up here, once, and signs every message; a key
+ * that cannot be read fails the compile, so the campaign pauses saying why rather
+ * than going out unsigned. `dkim: false` for a rendering that is never sent.
  */
-export async function compileEmailCampaign(ctx: AppContext, campaign: CampaignRow): Promise<CompiledEmail> {
+export async function compileEmailCampaign(ctx: AppContext, campaign: CampaignRow, options: { dkim?: boolean } = {}): Promise<CompiledEmail> {
   const template = compileEmailTemplate(campaign, { track: true });
   const { publicUrl } = ctx.config;
   await ctx.store.db
@@ -48,7 +50,7 @@ export async function compileEmailCampaign(ctx: AppContext, campaign: CampaignRo
     .execute();
   const honeypot = template.links.find((l) => l.kind === 'honeypot')!.position;
   const anonymous = memoized(signer(ctx.secret, campaign.id, true));
-  const dkim = campaign.from_email ? await signingKeyFor(ctx.store, campaign.workspace_id, campaign.from_email) : undefined;
+  const dkim = options.dkim !== false && campaign.from_email ? await signingKeyFor(ctx, campaign.workspace_id, campaign.from_email) : undefined;
   const render = (recipient: Recipient) => {
     const rendered = renderEmail(template, campaign, {
       recipient,

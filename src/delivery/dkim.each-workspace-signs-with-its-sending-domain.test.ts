@@ -9,6 +9,7 @@ import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
 import { addWorkspace } from '../../test/support/workspaces.js';
 import type { WorkspaceContext } from '../context.js';
 import { signingKeyFor } from '../domains/domains.js';
+import { sealPrivateKey } from '../domains/keys.js';
 import type { RenderedEmail } from './channel.js';
 import { createOutboxChannel, outboxDir } from './channels/outbox.js';
 import { DeliveryPipeline } from './pipeline.js';
@@ -36,15 +37,23 @@ const resolver = async (name: string, type: string) => {
 const signatures = async (raw: Buffer) =>
   (await dkimVerify(raw, { resolver })).results.map((r: any) => ({ result: r.status.result, domain: r.signingDomain, selector: r.selector }));
 
-async function addSendingDomain(ctx: WorkspaceContext, domain: string, selector: string, key: { pem: string; p: string }) {
+/** A sending domain of the workspace, its private key stored as Ricochet stores it: sealed under the instance secret (or another). */
+async function addSendingDomain(ctx: WorkspaceContext, domain: string, selector: string, key: { pem: string; p: string }, secret = ctx.secret) {
   await ctx.store.db
     .insertInto('sending_domains')
-    .values({ workspace_id: ctx.workspaceId, domain, selector, private_key: key.pem, public_key: key.p, created_at: ctx.now() })
+    .values({
+      workspace_id: ctx.workspaceId,
+      domain,
+      selector,
+      private_key: sealPrivateKey(secret, { workspaceId: ctx.workspaceId, domain, selector }, key.pem),
+      public_key: key.p,
+      created_at: ctx.now(),
+    })
     .execute();
 }
 
-/** A campaign of the workspace from `fromEmail`, with one queued message to `to`, sent through the delivery pipeline. */
-async function send(ctx: WorkspaceContext, fromEmail: string, to: string): Promise<void> {
+/** A campaign of the workspace from `fromEmail`, with one queued message to `to`, sent through the delivery pipeline; answers why it paused, if it did. */
+async function send(ctx: WorkspaceContext, fromEmail: string, to: string): Promise<string | undefined> {
   const { db, dialect } = ctx.store;
   const now = ctx.now();
   const contact = await db
@@ -60,10 +69,9 @@ async function send(ctx: WorkspaceContext, fromEmail: string, to: string): Promi
   await db.insertInto('messages').values({ campaign_id: campaign.id, contact_id: contact.id }).execute();
   const pipeline = new DeliveryPipeline(ctx, { ...RETRY_POLICY, batchSize: 10, writeEvery: 10 });
   try {
-    const leased = await pipeline.lease(campaign);
-    const batch = await pipeline.render(leased!);
-    if ('pause' in batch) throw new Error(batch.pause);
-    expect(await pipeline.send(batch, { stillSending: async () => true, halfway: () => {} })).toBeUndefined();
+    const batch = await pipeline.render((await pipeline.lease(campaign))!);
+    if ('pause' in batch) return batch.pause;
+    return (await pipeline.send(batch, { stillSending: async () => true, halfway: () => {} }))?.pause;
   } finally {
     await pipeline.close();
   }
@@ -74,6 +82,7 @@ const INSTANCE_DKIM = { DKIM_DOMAIN: 'ricochet.test', DKIM_SELECTOR: 'default', 
 describeEachDatabase('DKIM: each workspace signs with its sending domain', (kind) => {
   let t: TestApp;
   let sink: SmtpSink;
+  let unreadable: string | undefined;
   const received = (to: string) => sink.messages.find((m) => m.to === to)!.raw;
 
   beforeAll(async () => {
@@ -82,11 +91,13 @@ describeEachDatabase('DKIM: each workspace signs with its sending domain', (kind
     const b = await addWorkspace(t);
     await addSendingDomain(t.ctx, 'shop-a.test', 'a2026', shopA);
     await addSendingDomain(b.ctx, 'shop-b.test', 'b2026', shopB);
-    await send(t.ctx, 'news@shop-a.test', 'ada@example.test');
-    await send(b.ctx, 'news@Shop-B.test', 'bob@example.test');
+    await addSendingDomain(t.ctx, 'restored.test', 'r2026', shopA, Buffer.from('the SECRET of another instance, long enough'));
+    expect(await send(t.ctx, 'news@shop-a.test', 'ada@example.test')).toBeUndefined();
+    expect(await send(b.ctx, 'news@Shop-B.test', 'bob@example.test')).toBeUndefined();
     // shop-a.test is not B's domain: A's key never signs B's mail.
-    await send(b.ctx, 'news@shop-a.test', 'carol@example.test');
-    await send(t.ctx, 'news@elsewhere.test', 'dan@example.test');
+    expect(await send(b.ctx, 'news@shop-a.test', 'carol@example.test')).toBeUndefined();
+    expect(await send(t.ctx, 'news@elsewhere.test', 'dan@example.test')).toBeUndefined();
+    unreadable = await send(t.ctx, 'news@restored.test', 'eve@example.test');
     await sink.waitFor(4);
   });
   afterAll(async () => {
@@ -104,6 +115,11 @@ describeEachDatabase('DKIM: each workspace signs with its sending domain', (kind
     expect(await signatures(received('dan@example.test'))).toEqual([{ result: 'pass', domain: 'ricochet.test', selector: 'default' }]);
   });
 
+  it('sends nothing unsigned when the domain has a key that cannot be read: the campaign pauses, saying why', async () => {
+    expect(unreadable).toMatch(/^The campaign could not be prepared: The DKIM key of restored\.test \(selector r2026\) cannot be read/);
+    expect(sink.messages.map((m) => m.to)).not.toContain('eve@example.test');
+  });
+
   it("signs an outbox copy with the message's key, else the instance's", async () => {
     const channel = createOutboxChannel(t.ctx.config);
     const message = (to: string, dkim?: RenderedEmail['dkim']): RenderedEmail => ({
@@ -119,7 +135,7 @@ describeEachDatabase('DKIM: each workspace signs with its sending domain', (kind
       headers: {},
       dkim,
     });
-    await channel.send(message('signed@example.test', await signingKeyFor(t.ctx.store, t.ctx.workspaceId, 'news@shop-a.test')));
+    await channel.send(message('signed@example.test', await signingKeyFor(t.ctx, t.ctx.workspaceId, 'news@shop-a.test')));
     await channel.send(message('default@example.test'));
     const copies = readdirSync(outboxDir(t.ctx.config)).map((name) => readFileSync(join(outboxDir(t.ctx.config), name)));
     const copyTo = (to: string) => copies.find((raw) => raw.toString('latin1').includes(`To: ${to}`))!;

@@ -9,7 +9,7 @@ import { loadClaimed } from './queue.js';
  * message whose contact still exists.
  */
 export function viewOnline(ctx: AppContext) {
-  const compiled = new CompiledCache<CompiledEmail>((campaign) => compileEmailCampaign(ctx, campaign), 20);
+  const compiled = new CompiledCache<CompiledEmail>((campaign) => compileEmailCampaign(ctx, campaign, { dkim: false }), 20);
   return async (token: string): Promise<string | undefined> => {
     const claims = verifyToken(ctx.secret, token);
     if (!claims || claims.purpose !== 'view' || claims.anonymous) return undefined;
