@@ -83,6 +83,13 @@ describeEachDatabase('audience actions in the audit log', (kind) => {
       t.clock.now = SENT_AT + DAY;
       const auto = await b.api('POST', `/api/campaigns/${sb.campaignId}/auto-relaunch`, { afterDays: 2, segment: 'inactive' });
       expect(auto.status).toBe(201);
+      expect(await latest(b.api)).toMatchObject({
+        actor: { type: 'apikey' },
+        action: 'autoRelaunch.create',
+        objectType: 'campaign',
+        objectId: sb.campaignId,
+        details: { autoRelaunchId: auto.body.id, afterDays: 2, segment: 'inactive' },
+      });
       const aBefore = await latest();
       t.clock.now = SENT_AT + 3 * DAY;
       expect(await runDueAutoRelaunches(t.ctx)).toBe(1);
@@ -102,6 +109,12 @@ describeEachDatabase('audience actions in the audit log', (kind) => {
       });
       // Workspace A's log did not see it.
       expect(await latest()).toEqual(aBefore);
+    });
+
+    it('records a cancelled auto-relaunch', async () => {
+      const auto = await b.api('POST', `/api/campaigns/${sb.campaignId}/auto-relaunch`, { afterDays: 30, segment: 'openers' });
+      expect((await b.api('POST', `/api/campaigns/${sb.campaignId}/auto-relaunch/${auto.body.id}/cancel`)).status).toBe(200);
+      expect(await latest(b.api)).toMatchObject({ action: 'autoRelaunch.cancel', objectId: sb.campaignId, details: { autoRelaunchId: auto.body.id } });
     });
   });
 });

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.js';
 import { campaignRow } from '../campaigns/campaigns.js';
 import { inWorkspace, type AppContext, type WorkspaceContext } from '../context.js';
 import { AppError, badRequest, conflict, notFound } from '../http/errors.js';
@@ -59,6 +60,7 @@ export async function createAutoRelaunch(ctx: WorkspaceContext, campaignId: numb
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await recordAudit(ctx, { action: 'autoRelaunch.create', objectType: 'campaign', objectId: campaignId, details: { autoRelaunchId: row.id, afterDays: request.afterDays, segment: request.segment } });
   return toAutoRelaunch(row);
 }
 
@@ -78,7 +80,10 @@ export async function cancelAutoRelaunch(ctx: WorkspaceContext, campaignId: numb
     .where('status', '=', 'pending')
     .returningAll()
     .executeTakeFirst();
-  if (row) return toAutoRelaunch(row);
+  if (row) {
+    await recordAudit(ctx, { action: 'autoRelaunch.cancel', objectType: 'campaign', objectId: campaignId, details: { autoRelaunchId: id } });
+    return toAutoRelaunch(row);
+  }
   const current = await ctx.store.db.selectFrom('auto_relaunches').select('status').where('id', '=', id).where('campaign_id', '=', campaignId).executeTakeFirst();
   if (!current) throw notFound('Auto-relaunch');
   throw conflict(`This auto-relaunch is ${current.status}; only a pending one can be cancelled`, { status: current.status });

@@ -14,6 +14,8 @@ export type AuditAction =
   | 'campaign.resume'
   | 'campaign.cancel'
   | 'campaign.relaunch'
+  | 'autoRelaunch.create'
+  | 'autoRelaunch.cancel'
   | 'recipients.export'
   | 'list.createFromView'
   | 'import.start'

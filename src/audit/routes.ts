@@ -1,10 +1,11 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { MANAGE } from '../http/access.js';
 import type { Api } from '../http/api.js';
 import { Nullable, PageQuery } from '../http/schemas.js';
 import { listAudit } from './audit.js';
 
-const AuditItem = Type.Object(
+/** One line of the activity as the API shows it. */
+export const AuditRecord = Type.Object(
   {
     id: Type.Integer(),
     at: Type.String({ format: 'date-time' }),
@@ -16,6 +17,7 @@ const AuditItem = Type.Object(
   },
   { $id: 'AuditEntry' },
 );
+export type AuditRecord = Static<typeof AuditRecord>;
 
 export function auditRoutes(app: Api): void {
   app.get(
@@ -26,7 +28,7 @@ export function auditRoutes(app: Api): void {
         tags: ['audit'],
         summary: "The workspace's activity, newest first",
         querystring: Type.Object(PageQuery),
-        response: { 200: Type.Object({ items: Type.Array(AuditItem), nextCursor: Nullable(Type.String()) }) },
+        response: { 200: Type.Object({ items: Type.Array(AuditRecord), nextCursor: Nullable(Type.String()) }) },
       },
     },
     (req) => listAudit(req.ctx, req.query),

@@ -4,6 +4,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { CreateListResult, Lineage, Recipient, RelaunchResult, SavedView, SegmentName, Summary } from '../../src/audience/schemas.js';
+import type { AuditRecord } from '../../src/audit/routes.js';
 import type { Session } from '../../src/auth/schemas.js';
 import type { Campaign, CampaignStatus, ChannelName, Progress, TestSendResult } from '../../src/campaigns/schemas.js';
 import type { Contact, ImportStatus, List } from '../../src/contacts/schemas.js';
@@ -59,13 +60,5 @@ export type Breakdown = CampaignStats['breakdown']['devices'];
 
 export type RecordStatus = SendingDomain['records'][number]['status'];
 
-/** One line of the workspace's activity (GET /api/audit), newest first. The server's schema (AuditEntry in src/audit/routes.ts) is not exported. */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: { type: string; id: number | null; name: string };
-  action: string;
-  objectType: string;
-  objectId: number | null;
-  details: Record<string, unknown>;
-}
+/** One line of the workspace's activity (GET /api/audit), newest first. */
+export type AuditEntry = AuditRecord;

@@ -8,6 +8,8 @@ export const ACTION_WORDS: Record<string, string> = {
   'campaign.resume': 'Resumed campaign',
   'campaign.cancel': 'Cancelled campaign',
   'campaign.relaunch': 'Relaunched campaign',
+  'autoRelaunch.create': 'Planned an auto-relaunch of campaign',
+  'autoRelaunch.cancel': 'Cancelled an auto-relaunch of campaign',
   'recipients.export': 'Exported the recipients of campaign',
   'list.createFromView': 'Created a list from a view',
   'import.start': 'Started an import',
