@@ -77,7 +77,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   erasureRoutes(app);
   listRoutes(app);
   importRoutes(app);
-  campaignRoutes(app, ctx);
+  campaignRoutes(app);
   deliveryRoutes(app, ctx);
   trackingRoutes(app, ctx);
   audienceRoutes(app, ctx);
