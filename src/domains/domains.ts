@@ -1,7 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { recordAudit } from '../audit/audit.js';
 import type { AppContext, WorkspaceContext } from '../context.js';
-import type { Store } from '../db/connection.js';
 import type { SendingDomainsTable } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
@@ -21,13 +20,9 @@ const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1
 /**
  * The key of the workspace's sending domain that `fromEmail` belongs to; undefined when it has none
  * (the instance's DKIM_* default then signs). Keys are stored encrypted under the instance secret,
- * which the context carries: pass `ctx`.
+ * which the context carries.
  */
-export function signingKeyFor(ctx: Pick<AppContext, 'store' | 'secret'>, workspaceId: number, fromEmail: string): Promise<DkimKey | undefined>;
-/** @deprecated Given the store alone, only a key stored as plain PEM can be handed out, and a sealed one throws saying so: pass `ctx`. */
-export function signingKeyFor(store: Store, workspaceId: number, fromEmail: string): Promise<DkimKey | undefined>;
-export async function signingKeyFor(source: Store | Pick<AppContext, 'store' | 'secret'>, workspaceId: number, fromEmail: string): Promise<DkimKey | undefined> {
-  const [store, secret] = 'db' in source ? [source, undefined] : [source.store, source.secret];
+export async function signingKeyFor({ store, secret }: Pick<AppContext, 'store' | 'secret'>, workspaceId: number, fromEmail: string): Promise<DkimKey | undefined> {
   const domain = domainOf(fromEmail);
   const row = await store.db
     .selectFrom('sending_domains')

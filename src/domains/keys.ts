@@ -45,12 +45,11 @@ export function sealPrivateKey(secret: Buffer, owner: KeyOwner, pem: string): st
 export class UnreadableKeyError extends Error {}
 
 /** The PEM back; a PEM stored as such (put in by hand) is taken as it is. */
-export function openPrivateKey(secret: Buffer | undefined, owner: KeyOwner, stored: string): string {
+export function openPrivateKey(secret: Buffer, owner: KeyOwner, stored: string): string {
   if (stored.startsWith('-----BEGIN')) return stored;
   const [format, iv, tag, sealed] = stored.split('.');
   const problem = (why: string) => new UnreadableKeyError(`The DKIM key of ${owner.domain} (selector ${owner.selector}) cannot be read: ${why}`);
   if (format !== FORMAT || !iv || !tag || sealed === undefined) throw problem('it is not in a form Ricochet stores');
-  if (!secret) throw problem('the instance secret is needed to decrypt it (signingKeyFor takes the context, not the store)');
   try {
     const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret), Buffer.from(iv, 'base64url'));
     decipher.setAAD(ownerData(owner));
