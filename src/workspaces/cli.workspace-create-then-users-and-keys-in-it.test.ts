@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase, freshDatabase } from '../../test/support/databases.js';
+import { verifyApiKey } from '../auth/apiKeys.js';
+import { membership } from '../auth/members.js';
+import { authenticate } from '../auth/users.js';
+import { openStore, type Store } from '../db/connection.js';
+import { migrate } from '../db/migrate.js';
+
+const cli = fileURLToPath(new URL('../../bin/ricochet', import.meta.url));
+const run = promisify(execFile);
+
+describeEachDatabase('ricochet workspace, user and apikey with --workspace and --role', (kind) => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let store: Store;
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    store = openStore(database.url);
+    await migrate(store);
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+  const ricochet = (...args: string[]) => run(cli, args, { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' } });
+  const lastLine = (stdout: string) => stdout.trim().split('\n').at(-1)!;
+
+  it('creates a workspace and puts a user and keys in it with the roles asked for', async () => {
+    const created = await ricochet('workspace', 'create', 'Brand B');
+    const workspaceId = Number(lastLine(created.stdout));
+    expect(lastLine(created.stdout)).toMatch(/^\d+$/);
+    expect(await store.db.selectFrom('workspaces').select('name').where('id', '=', workspaceId).executeTakeFirst()).toEqual({ name: 'Brand B' });
+    expect((await ricochet('workspace', 'list')).stdout).toContain(`${workspaceId}\tBrand B`);
+
+    const [user, scoped, plain] = await Promise.all([
+      ricochet('user', 'create', 'Editor@Example.test', '--workspace', String(workspaceId), '--role', 'editor'),
+      ricochet('apikey', 'create', 'Zapier', '--workspace', String(workspaceId), '--role', 'viewer'),
+      ricochet('apikey', 'create', 'Default'),
+    ]);
+    const signedIn = await authenticate(store, 'editor@example.test', lastLine(user.stdout));
+    expect(signedIn).toBeDefined();
+    expect(await membership(store, signedIn!.id)).toEqual({ workspaceId, role: 'editor' });
+    expect(await verifyApiKey(store, lastLine(scoped.stdout))).toMatchObject({ name: 'Zapier', workspaceId, role: 'viewer' });
+    // Without the options: the first workspace, an admin key.
+    expect(await verifyApiKey(store, lastLine(plain.stdout))).toMatchObject({ name: 'Default', workspaceId: 1, role: 'admin' });
+
+    const inBrand = (await ricochet('apikey', 'list', '--workspace', String(workspaceId))).stdout;
+    expect(inBrand).toMatch(new RegExp(`\\tworkspace ${workspaceId}\\tZapier\\tviewer\\t`));
+    expect(inBrand).not.toContain('Default');
+    const everywhere = (await ricochet('apikey', 'list')).stdout;
+    expect(everywhere).toContain('Zapier');
+    expect(everywhere).toContain('Default');
+
+    const zapier = (await verifyApiKey(store, lastLine(scoped.stdout)))!;
+    await ricochet('apikey', 'revoke', String(zapier.id));
+    expect(await verifyApiKey(store, lastLine(scoped.stdout))).toBeUndefined();
+
+    const audit = await store.db.selectFrom('audit_log').select(['action', 'actor_type']).where('workspace_id', '=', workspaceId).orderBy('id').execute();
+    // In the workspace's activity, as done by Ricochet itself (the user and the first key ran at once).
+    expect(audit.map((a) => a.action).sort()).toEqual(['apikey.create', 'apikey.revoke', 'member.join', 'workspace.create']);
+    expect(audit[0]!.action).toBe('workspace.create');
+    expect(audit.every((a) => a.actor_type === 'system')).toBe(true);
+  }, 180_000); // the first command may compile the server
+
+  it('says plainly when the workspace does not exist or the role is not one', async () => {
+    const refusals = await Promise.all(
+      [
+        ['user', 'create', 'ghost@example.test', '--workspace', '999'],
+        ['apikey', 'create', 'Ghost', '--workspace', '999'],
+        ['apikey', 'list', '--workspace', '999'],
+        ['apikey', 'revoke', '999'],
+        ['user', 'create', 'boss@example.test', '--role', 'boss'],
+        ['apikey', 'create', 'Key', '--workspace', 'brand'],
+        ['apikey', 'create', 'Key', '--team', '2'],
+        ['workspace', 'create'],
+      ].map((args) => ricochet(...args).then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }))),
+    );
+    expect(refusals).toEqual([
+      { code: 1, stderr: expect.stringMatching(/No workspace with the id 999/) },
+      { code: 1, stderr: expect.stringMatching(/No workspace with the id 999/) },
+      { code: 1, stderr: expect.stringMatching(/No workspace with the id 999/) },
+      { code: 1, stderr: expect.stringMatching(/No active API key with the id 999/) },
+      { code: 2, stderr: expect.stringMatching(/--role must be one of owner, admin, editor, viewer/) },
+      { code: 2, stderr: expect.stringMatching(/--workspace must be a workspace id/) },
+      { code: 2, stderr: expect.stringMatching(/Unknown option '--team'/) },
+      { code: 2, stderr: expect.stringMatching(/workspace create <name>/) },
+    ]);
+    expect(await store.db.selectFrom('users').select('email').where('email', 'in', ['ghost@example.test', 'boss@example.test']).execute()).toEqual([]);
+  });
+});
