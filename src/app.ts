@@ -80,10 +80,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   campaignRoutes(app);
   deliveryRoutes(app, ctx);
   trackingRoutes(app, ctx);
-  audienceRoutes(app, ctx);
+  audienceRoutes(app);
   sessionRoutes(app, ctx);
   workspaceRoutes(app, ctx);
-  domainRoutes(app, ctx);
+  domainRoutes(app);
   auditRoutes(app);
   await webRoutes(app, options.webBuildDir);
   return app;

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../context.js';
 import { EDIT, EXPORT, READ, SEND } from '../http/access.js';
 import type { Api } from '../http/api.js';
 import { IdParams } from '../http/schemas.js';
@@ -36,7 +35,7 @@ import {
  * Each works in the caller's workspace (req.ctx) with the right SPEC §9 gives it; a relaunch with a
  * send time also needs the send right, which relaunch() checks since only the body tells.
  */
-export function audienceRoutes(app: Api, _ctx: AppContext): void {
+export function audienceRoutes(app: Api): void {
   app.addSchema(FilterSchema);
   const tags = ['behavioral tracking'];
   const campaign = { tags, params: IdParams };

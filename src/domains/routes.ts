@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../context.js';
 import { MANAGE, READ } from '../http/access.js';
 import type { Api } from '../http/api.js';
 import { IdParams } from '../http/schemas.js';
@@ -7,7 +6,7 @@ import { addDomain, checkDomain, getDomain, listDomains, removeDomain } from './
 import { DomainCreate, SendingDomain } from './schemas.js';
 
 /** A workspace's sending domains: DKIM keys, the DNS records to publish, and their check. Editors read them to pick a From address. */
-export function domainRoutes(app: Api, _ctx: AppContext): void {
+export function domainRoutes(app: Api): void {
   const tags = ['domains'];
   app.post(
     '/api/domains',
