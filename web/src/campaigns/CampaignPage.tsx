@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Stack } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { get } from '../api';
@@ -52,6 +52,12 @@ export function CampaignPage() {
         }
       />
       <Stack>
+        {/* A scheduled campaign that could not start comes back to draft saying why. */}
+        {c.status === 'draft' && c.statusReason && (
+          <Alert color="orange" title="Back to draft">
+            {c.statusReason}
+          </Alert>
+        )}
         {c.status !== 'draft' ? <SendingProgress campaign={c} /> : (can('send') || can('edit')) && <SendPanel campaign={c} />}
         <Relaunches campaign={c} />
         <CampaignEditor key={`${c.id}-${c.status}`} campaign={c} channel={c.channel} />
