@@ -4,7 +4,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { CreateListResult, Lineage, Recipient, RelaunchResult, SavedView, SegmentName, Summary } from '../../src/audience/schemas.js';
-import type { AuditRecord } from '../../src/audit/routes.js';
+import type { AuditRecord } from '../../src/audit/schemas.js';
 import type { Session } from '../../src/auth/schemas.js';
 import type { Campaign, CampaignStatus, ChannelName, Progress, TestSendResult } from '../../src/campaigns/schemas.js';
 import type { Contact, ImportStatus, List } from '../../src/contacts/schemas.js';
