@@ -6,7 +6,7 @@ import { startTestApp, type ApiCall, type TestApp } from '../test/support/app.js
 import { describeEachDatabase } from '../test/support/databases.js';
 import { routesOf, type RegisteredRoute } from '../test/support/isolationFixtures.js';
 import { createScenario } from '../test/support/trackingScenario.js';
-import { addWorkspace, apiAs } from '../test/support/workspaces.js';
+import { addWorkspace, apiAs, signIn } from '../test/support/workspaces.js';
 import { createUser } from './auth/users.js';
 import type { Role } from './db/schema.js';
 import { WEB_BUILD_DIR } from './web.js';
@@ -170,28 +170,6 @@ describeEachDatabase('Every route allows exactly the rights SPEC §9 gives it', 
   /** Users of the first workspace, one per role, signed in. */
   const users = {} as Record<Role, { id: number; email: string; call: ApiCall }>;
 
-  async function signIn(email: string, password: string): Promise<ApiCall> {
-    const response = await fetch(`${t.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-    if (response.status !== 201) throw new Error(`sign-in of ${email}: ${response.status} ${await response.text()}`);
-    const { csrfToken } = await response.json();
-    const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
-    return async (method, path, body, headers = {}) => {
-      const answer = await fetch(t.baseUrl + path, {
-        method,
-        headers: { cookie, 'x-csrf-token': csrfToken, ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await answer.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON
-      }
-      return { status: answer.status, body: parsed as any, headers: answer.headers };
-    };
-  }
-
   /**
    * The route called with ids that do not exist and an empty body, which allowed routes refuse after the guard.
    * A key on a route for people gets a valid body, so that its refusal cannot be a validation error.
@@ -206,7 +184,7 @@ describeEachDatabase('Every route allows exactly the rights SPEC §9 gives it', 
     for (const role of ROLES) keys[role] = await apiAs(t, role);
     for (const role of ROLES) {
       const user = await createUser(t.ctx.store, `${role}.user@example.test`, t.ctx.now(), { workspaceId: t.ctx.workspaceId, role });
-      users[role] = { id: user.id, email: user.email, call: await signIn(user.email, user.password) };
+      users[role] = { id: user.id, email: user.email, call: await signIn(t, user.email, user.password) };
     }
   });
   afterAll(() => t.close());
@@ -277,7 +255,7 @@ describeEachDatabase('Every route allows exactly the rights SPEC §9 gives it', 
     const c = await addWorkspace(t, 'Third brand');
     const { id, password } = await createUser(t.ctx.store, 'two.hats@example.test', t.ctx.now(), { workspaceId: t.ctx.workspaceId, role: 'viewer' });
     await t.ctx.store.db.insertInto('workspace_members').values({ workspace_id: b.workspaceId, user_id: id, role: 'editor', created_at: t.ctx.now() }).execute();
-    const call = await signIn('two.hats@example.test', password);
+    const call = await signIn(t, 'two.hats@example.test', password);
 
     // By default their first workspace, where they are a viewer.
     expect((await call('GET', '/api/contacts')).status).toBe(200);

@@ -1,33 +1,12 @@
 import { beforeAll, expect, it } from 'vitest';
-import { useTestApp, type TestApp } from '../../test/support/app.js';
+import { useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { addWorkspace } from '../../test/support/workspaces.js';
+import { addWorkspace, memberSignedIn } from '../../test/support/workspaces.js';
 import { createUser } from '../auth/users.js';
 import { inWorkspace } from '../context.js';
 import { changeRole } from './members.js';
 
-type Answer = { status: number; body: any };
-type Browser = { userId: number; call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Answer> };
-
-/** A user created in the test app's first workspace with `role`, signed in through POST /api/session. */
-async function member(t: TestApp, email: string, role: 'owner' | 'admin' | 'editor' | 'viewer'): Promise<Browser> {
-  const user = await createUser(t.ctx.store, email, t.ctx.now(), { workspaceId: t.ctx.workspaceId, role });
-  const response = await fetch(`${t.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: user.password }) });
-  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
-  const { csrfToken } = await response.json();
-  return {
-    userId: user.id,
-    call: async (method, path, body, headers = {}) => {
-      const reply = await fetch(t.baseUrl + path, {
-        method,
-        headers: { cookie, 'x-csrf-token': csrfToken, ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await reply.text();
-      return { status: reply.status, body: text ? JSON.parse(text) : undefined };
-    },
-  };
-}
+type Browser = Awaited<ReturnType<typeof memberSignedIn>>;
 
 describeEachDatabase('Members and roles', (kind) => {
   const t = useTestApp(kind);
@@ -35,9 +14,9 @@ describeEachDatabase('Members and roles', (kind) => {
   let second: Browser;
   let editor: Browser;
   beforeAll(async () => {
-    first = await member(t, 'first@example.test', 'owner');
-    second = await member(t, 'second@example.test', 'editor');
-    editor = await member(t, 'editor@example.test', 'editor');
+    first = await memberSignedIn(t, 'first@example.test', 'owner');
+    second = await memberSignedIn(t, 'second@example.test', 'editor');
+    editor = await memberSignedIn(t, 'editor@example.test', 'editor');
   });
   const forbidden = { status: 403, body: { error: { code: 'forbidden' } } };
   const lastOwner = { status: 409, body: { error: { code: 'last_owner' } } };

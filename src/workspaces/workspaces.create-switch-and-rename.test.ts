@@ -1,37 +1,16 @@
 import { beforeAll, expect, it } from 'vitest';
-import { useTestApp, type TestApp } from '../../test/support/app.js';
+import { useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { addWorkspace } from '../../test/support/workspaces.js';
-import { createUser } from '../auth/users.js';
+import { addWorkspace, memberSignedIn } from '../../test/support/workspaces.js';
 
-type Answer = { status: number; body: any };
-type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Answer>;
-
-async function signIn(t: TestApp, email: string, role: 'owner' | 'viewer' = 'owner'): Promise<{ userId: number; call: Call }> {
-  const user = await createUser(t.ctx.store, email, t.ctx.now(), { workspaceId: t.ctx.workspaceId, role });
-  const response = await fetch(`${t.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: user.password }) });
-  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
-  const { csrfToken } = await response.json();
-  return {
-    userId: user.id,
-    call: async (method, path, body, headers = {}) => {
-      const reply = await fetch(t.baseUrl + path, {
-        method,
-        headers: { cookie, 'x-csrf-token': csrfToken, ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await reply.text();
-      return { status: reply.status, body: text ? JSON.parse(text) : undefined };
-    },
-  };
-}
+type Browser = Awaited<ReturnType<typeof memberSignedIn>>;
 
 describeEachDatabase('Workspaces', (kind) => {
   const t = useTestApp(kind);
-  let owner: { userId: number; call: Call };
+  let owner: Browser;
   let created: { id: number; name: string; role: string };
   beforeAll(async () => {
-    owner = await signIn(t, 'owner@example.test');
+    owner = await memberSignedIn(t, 'owner@example.test', 'owner');
   });
   const first = () => ({ id: t.ctx.workspaceId, name: 'My workspace', role: 'owner' });
 
@@ -80,13 +59,13 @@ describeEachDatabase('Workspaces', (kind) => {
     const audit = (await owner.call('GET', '/api/audit', undefined, { 'x-workspace': String(created.id) })).body.items;
     expect(audit[0]).toMatchObject({ action: 'workspace.rename', details: { from: 'Brand B', to: 'Brand B (EU)' } });
 
-    const viewer = await signIn(t, 'viewer@example.test', 'viewer');
+    const viewer = await memberSignedIn(t, 'viewer@example.test', 'viewer');
     expect(await viewer.call('PATCH', '/api/workspace', { name: 'Mine now' })).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
     expect((await t.api('GET', '/api/workspaces')).body[0].name).toBe('My workspace');
   });
 
   it('leaves a user without a workspace signed in, with none to show, free to create one', async () => {
-    const lone = await signIn(t, 'lone@example.test', 'viewer');
+    const lone = await memberSignedIn(t, 'lone@example.test', 'viewer');
     expect((await t.api('DELETE', `/api/members/${lone.userId}`)).status).toBe(204);
     expect((await lone.call('GET', '/api/session')).body).toMatchObject({ user: { email: 'lone@example.test' }, workspace: null, workspaces: [] });
     expect((await lone.call('GET', '/api/workspaces')).body).toEqual([]);

@@ -29,13 +29,14 @@ export interface TestApp {
 
 export type ApiCall = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: T; headers: Headers }>;
 
-/** Calls a Ricochet API over HTTP with this key; JSON in, parsed JSON out (raw text when not JSON). */
-export function apiCall(baseUrl: string, key: string): ApiCall {
+/** Calls a Ricochet API over HTTP with this key (or these credential headers: a session's cookie and CSRF token); JSON in, parsed JSON out (raw text when not JSON). */
+export function apiCall(baseUrl: string, credentials: string | Record<string, string>): ApiCall {
+  const sent = typeof credentials === 'string' ? { authorization: `Bearer ${credentials}` } : credentials;
   return async (method, path, body, headers = {}) => {
     const response = await fetch(baseUrl + path, {
       method,
       headers: {
-        authorization: `Bearer ${key}`,
+        ...sent,
         ...(body !== undefined && { 'content-type': 'application/json' }),
         ...headers,
       },

@@ -1,7 +1,8 @@
 import { createApiKey } from '../../src/auth/apiKeys.js';
 import { inWorkspace, type WorkspaceContext } from '../../src/context.js';
 import type { Role } from '../../src/db/schema.js';
-import type { ApiCall, TestApp } from './app.js';
+import { createUser } from '../../src/auth/users.js';
+import { apiCall, type ApiCall, type TestApp } from './app.js';
 
 /** A new workspace beside the test app's first one: its context (to build data with the scenario helpers) and an API caller with a key of `role`. */
 export async function addWorkspace(t: TestApp, name = 'Brand B', role: Role = 'admin'): Promise<{ workspaceId: number; ctx: WorkspaceContext; api: ApiCall; key: string }> {
@@ -14,4 +15,18 @@ export async function addWorkspace(t: TestApp, name = 'Brand B', role: Role = 'a
 export async function apiAs(t: TestApp, role: Role): Promise<ApiCall> {
   const { key } = await createApiKey(t.ctx.store, `as ${role}`, { workspaceId: t.ctx.workspaceId, role });
   return t.apiWith(key);
+}
+
+/** A browser's session: signs in through POST /api/session and calls the API with its cookie and CSRF token. */
+export async function signIn(t: TestApp, email: string, password: string): Promise<ApiCall> {
+  const response = await fetch(`${t.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (response.status !== 201) throw new Error(`sign-in of ${email}: ${response.status} ${await response.text()}`);
+  const { csrfToken } = await response.json();
+  return apiCall(t.baseUrl, { cookie: response.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': csrfToken });
+}
+
+/** A new user of the test app's first workspace with `role`, signed in. */
+export async function memberSignedIn(t: TestApp, email: string, role: Role): Promise<{ userId: number; call: ApiCall }> {
+  const user = await createUser(t.ctx.store, email, t.ctx.now(), { workspaceId: t.ctx.workspaceId, role });
+  return { userId: user.id, call: await signIn(t, email, user.password) };
 }
