@@ -13,7 +13,7 @@ import { deliveryRoutes } from './delivery/routes.js';
 import { domainRoutes } from './domains/routes.js';
 import { erasureRoutes } from './erasure/routes.js';
 import { databaseAnswers } from './db/connection.js';
-import { PUBLIC } from './http/access.js';
+import { PUBLIC, type Access } from './http/access.js';
 import type { AppContext } from './context.js';
 import type { Api } from './http/api.js';
 import { registerErrorHandler } from './http/errors.js';
@@ -55,13 +55,20 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     openapi: {
       // 3.1 schemas are JSON Schema 2020-12, what TypeBox writes (tuples, numeric exclusiveMinimum, type null).
       openapi: '3.1.0',
-      info: { title: 'Ricochet API', version: '1', description: 'Email and SMS campaigns with per-recipient behavioral tracking and retargeting.' },
+      info: {
+        title: 'Ricochet API',
+        version: '1',
+        description:
+          'Email and SMS campaigns with per-recipient behavioral tracking and retargeting. An API key acts in its own workspace with its role; ' +
+          'a signed-in session names its workspace with the `X-Workspace: <id>` header (by default its first). Each operation needs the right ' +
+          'that ends its description (read, edit, send, export, manage): 403 `forbidden` beyond the role, 404 for an object of another workspace.',
+      },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
     // Components are named after their schema's $id (Contact, Filter, Error…), not def-0, def-1….
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-    transform: ({ schema, url, route }) => ({ url, schema: documentedSchema(schema, route.config?.access === 'public') }),
+    transform: ({ schema, url, route }) => ({ url, schema: documentedSchema(schema, route.config?.access) }),
     transformObject: (document) => ('openapiObject' in document ? plainReferences(document.openapiObject) : document.swaggerObject),
   });
   app.addSchema(ErrorResponse);
@@ -91,15 +98,19 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
 /**
  * A route's schema as the OpenAPI document shows it (what is validated and sent is unchanged):
- * a public route needs no credentials (`security: []`), and a body or response that is a named
- * schema (`$id`) is wrapped so that the document refers to its component instead of copying it.
+ * a public route needs no credentials (`security: []`), a private one says which right it needs,
+ * and a body or response that is a named schema (`$id`) is wrapped so that the document refers to
+ * its component instead of copying it.
  */
-function documentedSchema(schema: FastifySchema | undefined, isPublic: boolean): FastifySchema {
+function documentedSchema(schema: FastifySchema | undefined, access: Access | undefined): FastifySchema {
+  const isPublic = access === 'public';
+  const needs = access === undefined ? 'Owners only.' : access === 'account' ? 'Any signed-in user or API key.' : `Right: ${access}.`;
+  const description = (schema as { description?: string } | undefined)?.description;
   const named = (part: unknown) => (part && typeof part === 'object' && '$id' in part ? { allOf: [part] } : part);
   const response = schema?.response as Record<string, unknown> | undefined;
   return {
     ...schema,
-    ...(isPublic && { security: [] }),
+    ...(isPublic ? { security: [] } : { description: description ? `${description}\n\n${needs}` : needs }),
     ...(schema?.body !== undefined && { body: named(schema.body) }),
     ...(response && { response: Object.fromEntries(Object.entries(response).map(([code, part]) => [code, named(part)])) }),
   };

@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../../test/support/app.js';
 interface Operation {
   tags?: string[];
   security?: unknown[];
+  description?: string;
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
 }
 interface Document {
@@ -62,5 +63,17 @@ describe('The OpenAPI document at /api/openapi.json', () => {
       else expect({ key, security: operation.security }).toEqual({ key, security: undefined });
     }
     expect(document).toMatchObject({ security: [{ apiKey: [] }] });
+  });
+
+  it('ends the description of every private operation with the right it needs', () => {
+    const descriptions = Object.fromEntries(operations().map(({ path, method, operation }) => [`${method} ${path}`, operation.description]));
+    expect(descriptions['post /api/campaigns/{id}/send']).toMatch(/\n?Right: send\.$/);
+    expect(descriptions['post /api/campaigns/{id}/recipients/export']).toMatch(/Right: export\.$/);
+    expect(descriptions['get /api/contacts']).toMatch(/Right: read\.$/);
+    expect(descriptions['get /api/workspaces']).toBe('Any signed-in user or API key.');
+    expect(descriptions['post /api/session']).toBeUndefined();
+    for (const { path, method, operation } of operations()) {
+      if (operation.security === undefined) expect({ key: `${method} ${path}`, description: operation.description }).toMatchObject({ description: expect.stringMatching(/(Right: \w+|Any signed-in user or API key|Owners only)\.$/) });
+    }
   });
 });
