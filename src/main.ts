@@ -35,9 +35,10 @@ const USAGE = `Usage: ricochet <command>
                         (alone on the last line)
   apikey list [--workspace <id>]
                         list API keys (of every workspace unless one is named)
-  apikey revoke <id>    revoke an API key
+  apikey revoke <id> [--workspace <id>]
+                        revoke an API key of the workspace (by default the first)
   demo                  fill the database with a demo account (5,000 contacts, sent campaigns, behaviour)
-  rebuild-stats <campaignId>
+  rebuild-stats <campaignId> [--workspace <id>]
                         recompute a campaign's open and click counters from its events
 Roles: ${ROLES.join(', ')}.`;
 
@@ -160,14 +161,18 @@ async function main(argv: string[]): Promise<number> {
           }
           return 0;
         }
-        if (sub === 'revoke' && arg && /^\d+$/.test(arg) && argv.length === 3) {
-          const key = await findApiKey(ctx.store, Number(arg));
-          if (!key || key.revoked_at) {
-            console.error(`No active API key with the id ${arg}`);
+        if (sub === 'revoke') {
+          const { positionals, values } = cliArgs(argv.slice(2), ['workspace']);
+          if (positionals.length !== 1 || !/^\d+$/.test(positionals[0]!)) throw new UsageError();
+          // A key of another workspace is as unknown as a missing one, as over HTTP.
+          const workspaceId = await workspaceOption(ctx, values.workspace);
+          const key = await findApiKey(ctx.store, Number(positionals[0]));
+          if (!key || key.revoked_at || key.workspace_id !== workspaceId) {
+            console.error(`No active API key with the id ${positionals[0]} in workspace ${workspaceId}`);
             return 1;
           }
-          await revokeKey(inWorkspace(ctx, key.workspace_id), key.id);
-          console.log(`API key ${arg} "${key.name}" revoked`);
+          await revokeKey(inWorkspace(ctx, workspaceId), key.id);
+          console.log(`API key ${key.id} "${key.name}" revoked`);
           return 0;
         }
         throw new UsageError();
@@ -203,13 +208,11 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError();
       });
     case 'rebuild-stats':
-      if (!sub || !/^\d+$/.test(sub)) {
-        console.error(USAGE);
-        return 2;
-      }
       return withContext(config, async (ctx) => {
-        const { messages, events } = await rebuildStats(ctx, Number(sub));
-        console.log(`Campaign ${sub}: counters of ${messages} messages rebuilt from ${events} events`);
+        const { positionals, values } = cliArgs(argv.slice(1), ['workspace']);
+        if (positionals.length !== 1 || !/^\d+$/.test(positionals[0]!)) throw new UsageError();
+        const { messages, events } = await rebuildStats(inWorkspace(ctx, await workspaceOption(ctx, values.workspace)), Number(positionals[0]));
+        console.log(`Campaign ${positionals[0]}: counters of ${messages} messages rebuilt from ${events} events`);
         return 0;
       });
     default:

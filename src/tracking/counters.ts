@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
-import type { AppContext } from '../context.js';
+import type { WorkspaceContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 
 /**
@@ -235,8 +235,8 @@ export async function recomputeCounters(db: Db, scope: CounterScope): Promise<nu
 }
 
 /** `ricochet rebuild-stats <campaignId>`: every counter of the campaign recomputed from its events, in one transaction. */
-export async function rebuildStats(ctx: AppContext, campaignId: number): Promise<{ messages: number; events: number }> {
-  const campaign = await ctx.store.db.selectFrom('campaigns').select('id').where('id', '=', campaignId).executeTakeFirst();
+export async function rebuildStats(ctx: WorkspaceContext, campaignId: number): Promise<{ messages: number; events: number }> {
+  const campaign = await ctx.store.db.selectFrom('campaigns').select('id').where('id', '=', campaignId).where('workspace_id', '=', ctx.workspaceId).executeTakeFirst();
   if (!campaign) throw notFound('Campaign');
   return ctx.store.db.transaction().execute(async (trx) => {
     const events = await recomputeCounters(trx, { campaignId });

@@ -54,7 +54,10 @@ describeEachDatabase('ricochet workspace, user and apikey with --workspace and -
     expect(everywhere).toContain('Default');
 
     const zapier = (await verifyApiKey(store, lastLine(scoped.stdout)))!;
-    await ricochet('apikey', 'revoke', String(zapier.id));
+    // Without --workspace the command acts in the first workspace, where this key is as unknown as a missing one.
+    await expect(ricochet('apikey', 'revoke', String(zapier.id))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/No active API key with the id \d+ in workspace 1/) });
+    expect(await verifyApiKey(store, lastLine(scoped.stdout))).toBeDefined();
+    await ricochet('apikey', 'revoke', String(zapier.id), '--workspace', String(workspaceId));
     expect(await verifyApiKey(store, lastLine(scoped.stdout))).toBeUndefined();
 
     const audit = await store.db.selectFrom('audit_log').select(['action', 'actor_type']).where('workspace_id', '=', workspaceId).orderBy('id').execute();
