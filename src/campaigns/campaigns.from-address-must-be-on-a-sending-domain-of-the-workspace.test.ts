@@ -1,32 +1,12 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { useTestApp, type ApiCall } from '../../test/support/app.js';
 import { addContact, addList } from '../../test/support/audienceScenario.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import { addWorkspace } from '../../test/support/workspaces.js';
+import { addSendingDomain, addWorkspace } from '../../test/support/workspaces.js';
 import type { WorkspaceContext } from '../context.js';
-import { sealPrivateKey } from '../domains/keys.js';
 import { startDueCampaigns } from './sending.js';
-
-/** A sending domain as the domains feature stores it: a real key, sealed under the instance secret, so that mail from it can be signed. */
-async function addSendingDomain(ctx: WorkspaceContext, domain: string, selector: string) {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  await ctx.store.db
-    .insertInto('sending_domains')
-    .values({
-      workspace_id: ctx.workspaceId,
-      domain,
-      selector,
-      private_key: sealPrivateKey(ctx.secret, { workspaceId: ctx.workspaceId, domain, selector }, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
-      public_key: (publicKey.export({ type: 'spki', format: 'der' }) as Buffer).toString('base64'),
-      created_at: ctx.now(),
-      checked_at: null,
-      check_result: null,
-    })
-    .execute();
-}
 
 describeEachDatabase("a campaign's From address and the workspace's sending domains", (kind) => {
   const t = useTestApp(kind);

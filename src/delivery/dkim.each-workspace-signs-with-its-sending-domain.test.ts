@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dkimVerify } from 'mailauth';
@@ -6,22 +5,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
-import { addWorkspace } from '../../test/support/workspaces.js';
+import { addSendingDomain, addWorkspace, dkimKeyPair } from '../../test/support/workspaces.js';
 import type { WorkspaceContext } from '../context.js';
 import { signingKeyFor } from '../domains/domains.js';
-import { sealPrivateKey } from '../domains/keys.js';
 import type { RenderedEmail } from './channel.js';
 import { createOutboxChannel, outboxDir } from './channels/outbox.js';
 import { DeliveryPipeline } from './pipeline.js';
 import { RETRY_POLICY } from './retry.js';
 
-const pair = () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), p: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
-};
-const instance = pair();
-const shopA = pair();
-const shopB = pair();
+const instance = dkimKeyPair();
+const shopA = dkimKeyPair();
+const shopB = dkimKeyPair();
 
 /** The DNS a receiver would query: each key's record at <selector>._domainkey.<domain>. */
 const records = new Map([
@@ -36,21 +30,6 @@ const resolver = async (name: string, type: string) => {
 };
 const signatures = async (raw: Buffer) =>
   (await dkimVerify(raw, { resolver })).results.map((r: any) => ({ result: r.status.result, domain: r.signingDomain, selector: r.selector }));
-
-/** A sending domain of the workspace, its private key stored as Ricochet stores it: sealed under the instance secret (or another). */
-async function addSendingDomain(ctx: WorkspaceContext, domain: string, selector: string, key: { pem: string; p: string }, secret = ctx.secret) {
-  await ctx.store.db
-    .insertInto('sending_domains')
-    .values({
-      workspace_id: ctx.workspaceId,
-      domain,
-      selector,
-      private_key: sealPrivateKey(secret, { workspaceId: ctx.workspaceId, domain, selector }, key.pem),
-      public_key: key.p,
-      created_at: ctx.now(),
-    })
-    .execute();
-}
 
 /** A campaign of the workspace from `fromEmail`, with one queued message to `to`, sent through the delivery pipeline; answers why it paused, if it did. */
 async function send(ctx: WorkspaceContext, fromEmail: string, to: string): Promise<string | undefined> {
