@@ -23,6 +23,7 @@ export type AuditAction =
   | 'apikey.create'
   | 'apikey.revoke'
   | 'member.invite'
+  | 'invitation.revoke'
   | 'member.join'
   | 'member.role'
   | 'member.remove'

@@ -152,6 +152,12 @@ describeEachDatabase('Invitations', (kind) => {
 
     const revoked = await invite('revoked@example.test');
     expect((await t.api('DELETE', `/api/invitations/${revoked.invitation.id}`)).status).toBe(204);
+    expect((await t.api('GET', '/api/audit')).body.items[0]).toMatchObject({
+      action: 'invitation.revoke',
+      objectType: 'invitation',
+      objectId: revoked.invitation.id,
+      details: { email: 'revoked@example.test', role: revoked.invitation.role },
+    });
     expect(await preview(tokenOf(revoked.inviteUrl))).toMatchObject({ status: 404, body: notFound });
     expect(await answer(await accept(tokenOf(revoked.inviteUrl), 'a long enough password'))).toMatchObject({ status: 404, body: notFound });
     expect(await t.api('DELETE', `/api/invitations/${revoked.invitation.id}`)).toMatchObject({ status: 404, body: notFound });

@@ -106,16 +106,20 @@ export async function listInvitations(ctx: WorkspaceContext): Promise<Invitation
 
 /** Takes a pending invitation back: its link answers 404 from now on. */
 export async function revokeInvitation(ctx: WorkspaceContext, id: number): Promise<void> {
-  const result = await ctx.store.db
-    .updateTable('invitations')
-    .set({ revoked_at: ctx.now() })
-    .where('id', '=', id)
-    .where('workspace_id', '=', ctx.workspaceId)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', ctx.now())
-    .executeTakeFirst();
-  if (!result.numUpdatedRows) throw invitationNotFound();
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const revoked = await trx
+      .updateTable('invitations')
+      .set({ revoked_at: ctx.now() })
+      .where('id', '=', id)
+      .where('workspace_id', '=', ctx.workspaceId)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', ctx.now())
+      .returning(['email', 'role'])
+      .executeTakeFirst();
+    if (!revoked) throw invitationNotFound();
+    await recordAudit(ctx, { action: 'invitation.revoke', objectType: 'invitation', objectId: id, details: { email: revoked.email, role: revoked.role } }, trx);
+  });
 }
 
 /** What the invitation page shows: the workspace, the address invited, the role, and whether that address has an account. */

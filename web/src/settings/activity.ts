@@ -23,7 +23,6 @@ export const ACTION_WORDS: Record<string, string> = {
   'invitation.revoke': 'Revoked an invitation',
   'domain.add': 'Added a sending domain',
   'domain.remove': 'Removed a sending domain',
-  'domain.check': 'Checked a sending domain',
   'workspace.create': 'Created the workspace',
   'workspace.rename': 'Renamed the workspace',
 };
