@@ -1,37 +1,20 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase, freshDatabase } from '../../test/support/databases.js';
+import { expect, it } from 'vitest';
+import { useCliDatabase } from '../../test/support/cli.js';
+import { describeEachDatabase } from '../../test/support/databases.js';
 import { verifyApiKey } from '../auth/apiKeys.js';
 import { membership } from '../auth/members.js';
 import { authenticate } from '../auth/users.js';
-import { openStore, type Store } from '../db/connection.js';
-import { migrate } from '../db/migrate.js';
-
-const cli = fileURLToPath(new URL('../../bin/ricochet', import.meta.url));
-const run = promisify(execFile);
 
 describeEachDatabase('ricochet workspace, user and apikey with --workspace and --role', (kind) => {
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
-  let store: Store;
-  beforeAll(async () => {
-    database = await freshDatabase(kind);
-    store = openStore(database.url);
-    await migrate(store);
-  });
-  afterAll(async () => {
-    await store.close();
-    await database.drop();
-  });
-  const ricochet = (...args: string[]) => run(cli, args, { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' } });
+  const t = useCliDatabase(kind);
+  const { ricochet } = t;
   const lastLine = (stdout: string) => stdout.trim().split('\n').at(-1)!;
 
   it('creates a workspace and puts a user and keys in it with the roles asked for', async () => {
     const created = await ricochet('workspace', 'create', 'Brand B');
     const workspaceId = Number(lastLine(created.stdout));
     expect(lastLine(created.stdout)).toMatch(/^\d+$/);
-    expect(await store.db.selectFrom('workspaces').select('name').where('id', '=', workspaceId).executeTakeFirst()).toEqual({ name: 'Brand B' });
+    expect(await t.store.db.selectFrom('workspaces').select('name').where('id', '=', workspaceId).executeTakeFirst()).toEqual({ name: 'Brand B' });
     expect((await ricochet('workspace', 'list')).stdout).toContain(`${workspaceId}\tBrand B`);
 
     const [user, scoped, plain] = await Promise.all([
@@ -39,12 +22,12 @@ describeEachDatabase('ricochet workspace, user and apikey with --workspace and -
       ricochet('apikey', 'create', 'Zapier', '--workspace', String(workspaceId), '--role', 'viewer'),
       ricochet('apikey', 'create', 'Default'),
     ]);
-    const signedIn = await authenticate(store, 'editor@example.test', lastLine(user.stdout));
+    const signedIn = await authenticate(t.store, 'editor@example.test', lastLine(user.stdout));
     expect(signedIn).toBeDefined();
-    expect(await membership(store, signedIn!.id)).toEqual({ workspaceId, role: 'editor' });
-    expect(await verifyApiKey(store, lastLine(scoped.stdout))).toMatchObject({ name: 'Zapier', workspaceId, role: 'viewer' });
+    expect(await membership(t.store, signedIn!.id)).toEqual({ workspaceId, role: 'editor' });
+    expect(await verifyApiKey(t.store, lastLine(scoped.stdout))).toMatchObject({ name: 'Zapier', workspaceId, role: 'viewer' });
     // Without the options: the first workspace, an admin key.
-    expect(await verifyApiKey(store, lastLine(plain.stdout))).toMatchObject({ name: 'Default', workspaceId: 1, role: 'admin' });
+    expect(await verifyApiKey(t.store, lastLine(plain.stdout))).toMatchObject({ name: 'Default', workspaceId: 1, role: 'admin' });
 
     const inBrand = (await ricochet('apikey', 'list', '--workspace', String(workspaceId))).stdout;
     expect(inBrand).toMatch(new RegExp(`\\tworkspace ${workspaceId}\\tZapier\\tviewer\\t`));
@@ -53,14 +36,14 @@ describeEachDatabase('ricochet workspace, user and apikey with --workspace and -
     expect(everywhere).toContain('Zapier');
     expect(everywhere).toContain('Default');
 
-    const zapier = (await verifyApiKey(store, lastLine(scoped.stdout)))!;
+    const zapier = (await verifyApiKey(t.store, lastLine(scoped.stdout)))!;
     // Without --workspace the command acts in the first workspace, where this key is as unknown as a missing one.
     await expect(ricochet('apikey', 'revoke', String(zapier.id))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/No active API key with the id \d+ in workspace 1/) });
-    expect(await verifyApiKey(store, lastLine(scoped.stdout))).toBeDefined();
+    expect(await verifyApiKey(t.store, lastLine(scoped.stdout))).toBeDefined();
     await ricochet('apikey', 'revoke', String(zapier.id), '--workspace', String(workspaceId));
-    expect(await verifyApiKey(store, lastLine(scoped.stdout))).toBeUndefined();
+    expect(await verifyApiKey(t.store, lastLine(scoped.stdout))).toBeUndefined();
 
-    const audit = await store.db.selectFrom('audit_log').select(['action', 'actor_type']).where('workspace_id', '=', workspaceId).orderBy('id').execute();
+    const audit = await t.store.db.selectFrom('audit_log').select(['action', 'actor_type']).where('workspace_id', '=', workspaceId).orderBy('id').execute();
     // In the workspace's activity, as done by Ricochet itself (the user and the first key ran at once).
     expect(audit.map((a) => a.action).sort()).toEqual(['apikey.create', 'apikey.revoke', 'member.join', 'workspace.create']);
     expect(audit[0]!.action).toBe('workspace.create');
@@ -90,6 +73,6 @@ describeEachDatabase('ricochet workspace, user and apikey with --workspace and -
       { code: 2, stderr: expect.stringMatching(/Unknown option '--team'/) },
       { code: 2, stderr: expect.stringMatching(/workspace create <name>/) },
     ]);
-    expect(await store.db.selectFrom('users').select('email').where('email', 'in', ['ghost@example.test', 'boss@example.test']).execute()).toEqual([]);
+    expect(await t.store.db.selectFrom('users').select('email').where('email', 'in', ['ghost@example.test', 'boss@example.test']).execute()).toEqual([]);
   });
 });
