@@ -23,6 +23,9 @@ import { validatorCompiler } from './http/validation.js';
 import { trackingRoutes } from './tracking/routes.js';
 import { webRoutes } from './web.js';
 import { workspaceRoutes } from './workspaces/routes.js';
+import { formRoutes } from './forms/routes.js';
+import { mediaRoutes } from './media/routes.js';
+import { templateRoutes } from './templates/routes.js';
 
 export interface AppOptions {
   logger?: boolean;
@@ -92,6 +95,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   workspaceRoutes(app, ctx);
   domainRoutes(app);
   auditRoutes(app);
+  mediaRoutes(app, ctx);
+  templateRoutes(app, ctx);
+  formRoutes(app, ctx);
   await webRoutes(app, options.webBuildDir);
   return app;
 }

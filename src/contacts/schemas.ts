@@ -3,7 +3,7 @@ import { IsoDate, Nullable, PageQuery } from '../http/schemas.js';
 import { FIELD_NAME } from './normalize.js';
 
 export const SubscriptionStatus = Type.Union(
-  [Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained')],
+  [Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained'), Type.Literal('pending')],
 );
 
 /** The longest values a contact takes, by the API and by CSV import alike. */

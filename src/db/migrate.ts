@@ -7,6 +7,8 @@ import * as audience from './migrations/003_audience.js';
 import * as smsMessageParts from './migrations/004_sms_message_parts.js';
 import * as unmatchedReports from './migrations/005_unmatched_reports.js';
 import * as workspaces from './migrations/006_workspaces.js';
+import * as designer from './migrations/007_designer.js';
+import * as forms from './migrations/008_forms.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
@@ -18,6 +20,8 @@ const migrations: Record<string, DialectMigration> = {
   '004_sms_message_parts': smsMessageParts,
   '005_unmatched_reports': unmatchedReports,
   '006_workspaces': workspaces,
+  '007_designer': designer,
+  '008_forms': forms,
 };
 
 /** Names that databases created before the renumbering recorded, and what they are called now. */

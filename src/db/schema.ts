@@ -12,7 +12,8 @@ type Default<T> = ColumnType<T, T | undefined, T>;
 
 /** Roles from most to least (SPEC §9); what each may do is src/http/access.ts. */
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
-export type EmailStatus = 'subscribed' | 'unsubscribed' | 'bounced' | 'complained';
+/** pending: signed up through a double opt-in form and not confirmed yet; no campaign reaches it. */
+export type EmailStatus = 'subscribed' | 'unsubscribed' | 'bounced' | 'complained' | 'pending';
 export type Channel = 'email' | 'sms';
 export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled';
 /**
@@ -54,6 +55,10 @@ export interface ListsTable {
   workspace_id: number;
   id: Generated<number>;
   name: string;
+  /** The name subscribers see on the preference page and forms (the list's name when null). */
+  public_name: string | null;
+  /** 1 when subscribers may join or leave it on the preference page. */
+  on_preferences: Default<number>;
   created_at: number;
 }
 
@@ -75,6 +80,8 @@ export interface CampaignsTable {
   from_email: string | null;
   reply_to: string | null;
   html: string | null;
+  /** The designer's block document (src/designs/schema.ts); html is compiled from it when set. */
+  design: unknown;
   text: string | null;
   body: string | null;
   sender_id: string | null;
@@ -327,6 +334,75 @@ export interface AuditLogTable {
   details: unknown;
 }
 
+/** A workspace's saved email templates (the built-in starters live in code, src/designs/starters.ts). */
+export interface TemplatesTable {
+  workspace_id: number;
+  id: Generated<number>;
+  name: string;
+  /** Exactly one of design and html is set. */
+  design: unknown;
+  html: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An uploaded image, stored under DATA_DIR/media and served publicly at /media/<file_name>. */
+export interface MediaTable {
+  workspace_id: number;
+  id: Generated<number>;
+  /** Random and unguessable, with the extension of the detected type: `<32 hex>.png`. */
+  file_name: string;
+  content_type: string;
+  bytes: number;
+  /** The name the file had on the uploader's machine (shown in the media library). */
+  original_name: string;
+  width: number | null;
+  height: number | null;
+  created_at: number;
+}
+
+export interface FormsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  name: string;
+  /** Unique across the instance: the hosted page is /f/<slug>. */
+  slug: string;
+  list_ids: unknown;
+  /** The contact fields the form asks for besides the email (see src/forms/schemas.ts). */
+  fields: unknown;
+  double_opt_in: Default<number>;
+  consent_text: string;
+  /** Texts and the confirmation email, JSON: { thankYou, confirmed, confirmationSubject, confirmationHtml }. */
+  messages: unknown;
+  views: Default<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One submission of a form that created or touched a contact; confirmed when its link's POST came. */
+export interface FormSignupsTable {
+  id: Generated<number>;
+  form_id: number;
+  contact_id: number;
+  created_at: number;
+  confirmed_at: number | null;
+  /** An unconfirmed sign-up's pending contact is removed after this time. */
+  expires_at: number;
+}
+
+/** Proof of consent: what was shown, when, from where (address truncated as tracking's). */
+export interface ConsentsTable {
+  id: Generated<number>;
+  contact_id: number;
+  at: number;
+  /** form:<id> today. */
+  source: string;
+  form_id: number | null;
+  text: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   workspace_members: WorkspaceMembersTable;
@@ -352,6 +428,11 @@ export interface Database {
   saved_views: SavedViewsTable;
   auto_relaunches: AutoRelaunchesTable;
   unmatched_reports: UnmatchedReportsTable;
+  templates: TemplatesTable;
+  media: MediaTable;
+  forms: FormsTable;
+  form_signups: FormSignupsTable;
+  consents: ConsentsTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

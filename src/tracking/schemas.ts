@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoDate, Nullable, PageQuery } from '../http/schemas.js';
+import { SubscriptionStatus } from '../contacts/schemas.js';
 
 export const BounceWebhook = Type.Object(
   {
@@ -14,7 +15,6 @@ export const BounceWebhook = Type.Object(
 );
 export type BounceWebhook = Static<typeof BounceWebhook>;
 
-const SubscriptionStatus = Type.Union([Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained')]);
 
 export const BounceResult = Type.Object(
   {
