@@ -23,6 +23,7 @@ import { validatorCompiler } from './http/validation.js';
 import { trackingRoutes } from './tracking/routes.js';
 import { webRoutes } from './web.js';
 import { workspaceRoutes } from './workspaces/routes.js';
+import { designRoutes } from './designs/routes.js';
 import { formRoutes } from './forms/routes.js';
 import { mediaRoutes } from './media/routes.js';
 import { templateRoutes } from './templates/routes.js';
@@ -95,6 +96,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   workspaceRoutes(app, ctx);
   domainRoutes(app);
   auditRoutes(app);
+  designRoutes(app, ctx);
   mediaRoutes(app, ctx);
   templateRoutes(app, ctx);
   formRoutes(app, ctx);

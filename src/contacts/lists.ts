@@ -22,6 +22,9 @@ const toList = (row: { id: number; name: string; created_at: number; size: numbe
   id: row.id,
   name: row.name,
   size: Number(row.size ?? 0),
+  pending: 0,
+  publicName: null,
+  onPreferences: false,
   createdAt: iso(row.created_at)!,
 });
 

@@ -2,9 +2,22 @@ import { Type, type Static } from '@sinclair/typebox';
 import { IsoDate, Nullable, PageQuery } from '../http/schemas.js';
 import { FIELD_NAME } from './normalize.js';
 
-export const SubscriptionStatus = Type.Union(
-  [Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained'), Type.Literal('pending')],
-);
+/** What a client may set. */
+export const WritableStatus = Type.Union([Type.Literal('subscribed'), Type.Literal('unsubscribed'), Type.Literal('bounced'), Type.Literal('complained')]);
+/** What a contact may be: `pending` is an email address signed up through a double opt-in form and not confirmed yet. */
+export const SubscriptionStatus = Type.Union([...WritableStatus.anyOf, Type.Literal('pending')]);
+
+/** Proof of a contact's consent (SPEC §12): when, where from, the text shown, the truncated address and the browser. */
+export const Consent = Type.Object({
+  at: IsoDate,
+  /** `form:<id>` for a sign-up form. */
+  source: Type.String(),
+  formId: Nullable(Type.Integer()),
+  text: Type.String(),
+  ip: Nullable(Type.String()),
+  userAgent: Nullable(Type.String()),
+});
+export type Consent = Static<typeof Consent>;
 
 /** The longest values a contact takes, by the API and by CSV import alike. */
 export const CONTACT_LIMITS = { email: 320, phone: 40, name: 200, fieldValue: 10_000, fields: 200 } as const;
@@ -29,6 +42,8 @@ export const Contact = Type.Object(
     trackingConsent: Type.Boolean(),
     createdAt: IsoDate,
     updatedAt: IsoDate,
+    /** On GET /api/contacts/:id only. */
+    consents: Type.Optional(Type.Array(Consent)),
   },
   { $id: 'Contact' },
 );
@@ -40,8 +55,8 @@ const contactWritable = {
   firstName: Type.Optional(Nullable(Type.String({ maxLength: CONTACT_LIMITS.name }))),
   lastName: Type.Optional(Nullable(Type.String({ maxLength: CONTACT_LIMITS.name }))),
   fields: Type.Optional(CustomFields),
-  emailStatus: Type.Optional(SubscriptionStatus),
-  smsStatus: Type.Optional(SubscriptionStatus),
+  emailStatus: Type.Optional(WritableStatus),
+  smsStatus: Type.Optional(WritableStatus),
   trackingConsent: Type.Optional(Type.Boolean()),
 };
 
@@ -62,12 +77,31 @@ export const ContactQuery = Type.Object({
 export type ContactQuery = Static<typeof ContactQuery>;
 
 export const List = Type.Object(
-  { id: Type.Integer(), name: Type.String(), size: Type.Integer(), createdAt: IsoDate },
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    /** Members who are not pending. */
+    size: Type.Integer(),
+    /** Members who signed up and have not confirmed yet (no campaign reaches them). */
+    pending: Type.Integer(),
+    /** The name subscribers see on forms and the preference page (the name when null). */
+    publicName: Nullable(Type.String()),
+    /** Whether subscribers may join or leave it on the preference page. */
+    onPreferences: Type.Boolean(),
+    createdAt: IsoDate,
+  },
   { $id: 'List' },
 );
 export type List = Static<typeof List>;
 
-export const ListWrite = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export const ListWrite = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    publicName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    onPreferences: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 
 export const MemberChange = Type.Object(
   { contactIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10000 }) },
