@@ -30,7 +30,10 @@ export type AuditAction =
   | 'domain.add'
   | 'domain.remove'
   | 'workspace.create'
-  | 'workspace.rename';
+  | 'workspace.rename'
+  | 'form.create'
+  | 'form.update'
+  | 'form.delete';
 
 export interface AuditEntry {
   action: AuditAction;
