@@ -1,40 +1,73 @@
+import type { Static } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import type { WorkspaceContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
-import type { List } from './schemas.js';
+import type { List, ListWrite as ListWriteSchema } from './schemas.js';
+
+type ListWrite = Static<typeof ListWriteSchema>;
 
 const CHUNK = 1000;
 
+/**
+ * Lists with their members counted in one grouped query: `size` those who are not
+ * pending, `pending` the sign-ups not confirmed yet (no campaign reaches them).
+ */
 function listsWithSize(ctx: WorkspaceContext) {
+  const pending = sql<number>`coalesce(sum(case when contacts.email_status = 'pending' then 1 else 0 end), 0)`;
   return ctx.store.db
     .selectFrom('lists')
+    .leftJoin('list_members', 'list_members.list_id', 'lists.id')
+    .leftJoin('contacts', 'contacts.id', 'list_members.contact_id')
     .where('lists.workspace_id', '=', ctx.workspaceId)
-    .select((eb) => [
+    .groupBy(['lists.id', 'lists.name', 'lists.public_name', 'lists.on_preferences', 'lists.created_at'])
+    .select([
       'lists.id',
       'lists.name',
+      'lists.public_name',
+      'lists.on_preferences',
       'lists.created_at',
-      eb.selectFrom('list_members').select(sql<number>`count(*)`.as('n')).whereRef('list_members.list_id', '=', 'lists.id').as('size'),
+      sql<number>`count(list_members.contact_id) - ${pending}`.as('size'),
+      pending.as('pending'),
     ]);
 }
 
-const toList = (row: { id: number; name: string; created_at: number; size: number | null }): List => ({
+interface ListRow {
+  id: number;
+  name: string;
+  public_name: string | null;
+  on_preferences: number;
+  created_at: number;
+  size: number | string | null;
+  pending: number | string | null;
+}
+
+const toList = (row: ListRow): List => ({
   id: row.id,
   name: row.name,
   size: Number(row.size ?? 0),
-  pending: 0,
-  publicName: null,
-  onPreferences: false,
+  pending: Number(row.pending ?? 0),
+  publicName: row.public_name,
+  onPreferences: row.on_preferences === 1,
   createdAt: iso(row.created_at)!,
 });
 
-export async function createList(ctx: WorkspaceContext, name: string): Promise<List> {
+/** A blank public name means none: subscribers then see the list's name. */
+const publicName = (value: string | null | undefined) => (value == null ? value : value.trim() || null);
+
+export async function createList(ctx: WorkspaceContext, input: ListWrite): Promise<List> {
   const row = await ctx.store.db
     .insertInto('lists')
-    .values({ workspace_id: ctx.workspaceId, name: name.trim(), created_at: ctx.now() })
-    .returning(['id', 'name', 'created_at'])
+    .values({
+      workspace_id: ctx.workspaceId,
+      name: input.name.trim(),
+      public_name: publicName(input.publicName) ?? null,
+      on_preferences: input.onPreferences ? 1 : 0,
+      created_at: ctx.now(),
+    })
+    .returning(['id', 'name', 'public_name', 'on_preferences', 'created_at'])
     .executeTakeFirstOrThrow();
-  return toList({ ...row, size: 0 });
+  return toList({ ...row, size: 0, pending: 0 });
 }
 
 export async function listLists(ctx: WorkspaceContext): Promise<List[]> {
@@ -48,10 +81,15 @@ export async function getList(ctx: WorkspaceContext, id: number): Promise<List> 
   return toList(row);
 }
 
-export async function renameList(ctx: WorkspaceContext, id: number, name: string): Promise<List> {
+/** Renames the list; publicName and onPreferences change only when given. */
+export async function updateList(ctx: WorkspaceContext, id: number, input: ListWrite): Promise<List> {
   const result = await ctx.store.db
     .updateTable('lists')
-    .set({ name: name.trim() })
+    .set({
+      name: input.name.trim(),
+      ...(input.publicName !== undefined && { public_name: publicName(input.publicName) }),
+      ...(input.onPreferences !== undefined && { on_preferences: input.onPreferences ? 1 : 0 }),
+    })
     .where('workspace_id', '=', ctx.workspaceId)
     .where('id', '=', id)
     .executeTakeFirst();
@@ -136,4 +174,71 @@ export async function audienceCount(ctx: WorkspaceContext, listIds: number[], ch
     .where('id', 'in', (eb) => eb.selectFrom('list_members').select('contact_id').where('list_id', 'in', wanted.length ? wanted : [0]))
     .executeTakeFirstOrThrow();
   return { contacts: Number(row.contacts), reachable: Number(row.reachable) };
+}
+
+/** A list as a subscriber sees it on the preference page. */
+export interface PreferenceList {
+  id: number;
+  /** The public name, else the name. */
+  name: string;
+  member: boolean;
+}
+
+/** The workspace's lists shown on the preference page, and whether the contact is in each. */
+export async function preferenceLists(ctx: WorkspaceContext, contactId: number): Promise<PreferenceList[]> {
+  const rows = await ctx.store.db
+    .selectFrom('lists')
+    .leftJoin('list_members', (join) => join.onRef('list_members.list_id', '=', 'lists.id').on('list_members.contact_id', '=', contactId))
+    .select(['lists.id', 'lists.name', 'lists.public_name', 'list_members.contact_id as member'])
+    .where('lists.workspace_id', '=', ctx.workspaceId)
+    .where('lists.on_preferences', '=', 1)
+    .orderBy('lists.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.public_name ?? r.name, member: r.member !== null }));
+}
+
+/**
+ * A subscriber's choice on the preference page: in `chosen` of the lists it was
+ * `offered`, out of the others. Only lists offered and still on the preference page
+ * change, so a forged id (a list not shown, another workspace's) changes nothing; an
+ * erased contact joins nothing. Answers the lists as they now are.
+ */
+export async function savePreferences(ctx: WorkspaceContext, contactId: number, offered: number[], chosen: number[]): Promise<PreferenceList[]> {
+  const shown = await preferenceLists(ctx, contactId);
+  const offer = new Set(offered);
+  const want = new Set(chosen);
+  const join = shown.filter((l) => offer.has(l.id) && want.has(l.id) && !l.member).map((l) => l.id);
+  const leave = shown.filter((l) => offer.has(l.id) && !want.has(l.id) && l.member).map((l) => l.id);
+  if (!join.length && !leave.length) return shown;
+  const now = ctx.now();
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const live = await trx
+      .selectFrom('contacts')
+      .select('id')
+      .where('workspace_id', '=', ctx.workspaceId)
+      .where('id', '=', contactId)
+      .where('erased_at', 'is', null)
+      .executeTakeFirst();
+    if (!live) return;
+    // Read again inside the transaction: a list taken off the page meanwhile is left alone.
+    const still = await trx
+      .selectFrom('lists')
+      .select('id')
+      .where('workspace_id', '=', ctx.workspaceId)
+      .where('on_preferences', '=', 1)
+      .where('id', 'in', [...join, ...leave])
+      .execute();
+    const allowed = new Set(still.map((l) => l.id));
+    const joining = join.filter((id) => allowed.has(id));
+    const leaving = leave.filter((id) => allowed.has(id));
+    if (joining.length) {
+      await trx
+        .insertInto('list_members')
+        .values(joining.map((listId) => ({ list_id: listId, contact_id: contactId, added_at: now })))
+        .onConflict((oc) => oc.columns(['list_id', 'contact_id']).doNothing())
+        .execute();
+    }
+    if (leaving.length) await trx.deleteFrom('list_members').where('contact_id', '=', contactId).where('list_id', 'in', leaving).execute();
+  });
+  return preferenceLists(ctx, contactId);
 }

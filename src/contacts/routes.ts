@@ -3,7 +3,7 @@ import { EDIT, READ } from '../http/access.js';
 import type { Api } from '../http/api.js';
 import { IdParams, Page } from '../http/schemas.js';
 import { createContact, getContact, listContacts, updateContact } from './contacts.js';
-import { addMembers, audienceCount, createList, deleteList, getList, listLists, removeMembers, renameList } from './lists.js';
+import { addMembers, audienceCount, createList, deleteList, getList, listLists, removeMembers, updateList } from './lists.js';
 import { Contact, ContactCreate, ContactPatch, ContactQuery, List, ListWrite, MemberChange } from './schemas.js';
 
 export function contactRoutes(app: Api): void {
@@ -25,7 +25,7 @@ export function contactRoutes(app: Api): void {
 export function listRoutes(app: Api): void {
   const tags = ['lists'];
   app.post('/api/lists', { config: EDIT, schema: { tags, body: ListWrite, response: { 201: List } } }, async (req, reply) =>
-    reply.status(201).send(await createList(req.ctx, req.body.name)),
+    reply.status(201).send(await createList(req.ctx, req.body)),
   );
   app.get('/api/lists', { config: READ, schema: { tags, response: { 200: Type.Array(List) } } }, (req) => listLists(req.ctx));
   app.get(
@@ -46,7 +46,7 @@ export function listRoutes(app: Api): void {
   );
   app.get('/api/lists/:id', { config: READ, schema: { tags, params: IdParams, response: { 200: List } } }, (req) => getList(req.ctx, req.params.id));
   app.patch('/api/lists/:id', { config: EDIT, schema: { tags, params: IdParams, body: ListWrite, response: { 200: List } } }, (req) =>
-    renameList(req.ctx, req.params.id, req.body.name),
+    updateList(req.ctx, req.params.id, req.body),
   );
   app.delete('/api/lists/:id', { config: EDIT, schema: { tags, params: IdParams } }, async (req, reply) => {
     await deleteList(req.ctx, req.params.id);
