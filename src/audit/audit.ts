@@ -33,7 +33,10 @@ export type AuditAction =
   | 'workspace.rename'
   | 'form.create'
   | 'form.update'
-  | 'form.delete';
+  | 'form.delete'
+  | 'template.create'
+  | 'template.update'
+  | 'template.delete';
 
 export interface AuditEntry {
   action: AuditAction;
