@@ -98,12 +98,13 @@ export function html(source: string, policy: HtmlPolicy): string {
           return;
         }
         if (!policy.tag(name) || !/^[a-z][a-z0-9]*$/.test(name)) return;
+        const kept = Object.entries(attributes).filter(
+          ([key]) => ATTRIBUTE_NAME.test(key) && !/^on/i.test(key) && key !== 'srcdoc' && policy.attribute(name, key),
+        );
         let tag = `<${name}`;
-        for (const [key, value] of Object.entries(attributes)) {
-          if (ATTRIBUTE_NAME.test(key) && !/^on/i.test(key) && key !== 'srcdoc' && policy.attribute(name, key)) tag += attribute(key, restoreValue(value));
-        }
+        for (const [key, value] of kept) tag += attribute(key, restoreValue(value));
         for (const [key, value] of Object.entries(policy.extra?.(name) ?? {})) {
-          if (!(key in attributes)) tag += attribute(key, value);
+          if (!kept.some(([k]) => k === key)) tag += attribute(key, value);
         }
         out += `${tag}>`;
         if (!VOID.has(name)) open.push(name);
@@ -140,7 +141,13 @@ export const richText = (linkColor: string): HtmlPolicy => {
   return {
     tag: (name) => tags.has(name),
     attribute: (tag, name) => tag === 'a' && linkAttributes.has(name),
-    extra: (tag) => (tag === 'a' ? { style: `color:${linkColor}` } : undefined),
+    // Inline, as mail clients that drop the style sheet still show these.
+    extra: (tag) => {
+      if (tag === 'a') return { style: `color:${linkColor}` };
+      if (tag === 'p') return { style: 'margin:0 0 12px' };
+      if (tag === 'ul' || tag === 'ol') return { style: 'margin:0 0 12px;padding-left:24px' };
+      return undefined;
+    },
   };
 };
 
