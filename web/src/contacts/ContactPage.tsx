@@ -7,7 +7,13 @@ import { formatDate, fullName } from '../format';
 import { useCan } from '../session';
 import type { Campaign, Contact, Page, Recipient } from '../types';
 
+type Consent = NonNullable<Contact['consents']>[number];
+
 const STATUSES: Contact['emailStatus'][] = ['subscribed', 'unsubscribed', 'bounced', 'complained'];
+
+/** The statuses one may pick; `pending` is shown when it is the contact's, never offered (only the contact's own confirmation ends it). */
+const statusOptions = (current: Contact['emailStatus']) =>
+  current === 'pending' ? [{ value: 'pending', label: 'pending confirmation', disabled: true }, ...STATUSES] : STATUSES;
 
 /** What this contact did in each recent campaign, read through the campaigns' own recipients endpoint. */
 function useCampaignHistory(contact: Contact | undefined) {
@@ -83,9 +89,19 @@ export function ContactPage() {
             <Text size="sm">Phone: {c.phone ?? '—'}</Text>
             <Text size="sm">Added: {formatDate(c.createdAt)}</Text>
             <Text size="sm">Tracking consent: {c.trackingConsent ? 'yes' : 'no'}</Text>
+            {c.emailStatus === 'pending' && (
+              <Group gap="xs" wrap="nowrap" align="flex-start">
+                <Badge color="yellow" variant="light" style={{ flexShrink: 0 }}>
+                  pending confirmation
+                </Badge>
+                <Text size="sm" c="dimmed">
+                  Signed up through a form and has not confirmed by email yet: no campaign reaches this address until then.
+                </Text>
+              </Group>
+            )}
             <Group>
-              <Select label="Email status" data={STATUSES} value={c.emailStatus} disabled={!can('edit')} onChange={(v) => v && update.mutate({ emailStatus: v as Contact['emailStatus'] })} w={180} />
-              <Select label="SMS status" data={STATUSES} value={c.smsStatus} disabled={!can('edit')} onChange={(v) => v && update.mutate({ smsStatus: v as Contact['smsStatus'] })} w={180} />
+              <Select label="Email status" data={statusOptions(c.emailStatus)} value={c.emailStatus} disabled={!can('edit')} onChange={(v) => v && update.mutate({ emailStatus: v as Contact['emailStatus'] })} w={180} />
+              <Select label="SMS status" data={statusOptions(c.smsStatus)} value={c.smsStatus} disabled={!can('edit')} onChange={(v) => v && update.mutate({ smsStatus: v as Contact['smsStatus'] })} w={180} />
             </Group>
           </Stack>
         </Card>
@@ -106,6 +122,7 @@ export function ContactPage() {
           </Table>
         </Card>
       </SimpleGrid>
+      <Consents consents={c.consents ?? []} />
       <Text fw={600} mb="xs">
         Campaign history
       </Text>
@@ -145,5 +162,57 @@ export function ContactPage() {
         </Table.Tbody>
       </Table>
     </>
+  );
+}
+
+/** The proof of consent: when, through which form, the very text shown, and the (truncated) address it came from. */
+function Consents({ consents }: { consents: Consent[] }) {
+  return (
+    <Stack gap="xs" mb="lg">
+      <Text fw={600}>Consents</Text>
+      <Table withTableBorder>
+        <caption className="sr-only">Consents</caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">When</Table.Th>
+            <Table.Th scope="col">Form</Table.Th>
+            <Table.Th scope="col">Text shown</Table.Th>
+            <Table.Th scope="col">Address</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {consents.map((consent, i) => (
+            <Table.Tr key={`${consent.at}-${i}`}>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(consent.at)}</Table.Td>
+              <Table.Td>
+                {consent.formId ? (
+                  <Anchor component={Link} to={`/forms/${consent.formId}`}>
+                    Form #{consent.formId}
+                  </Anchor>
+                ) : (
+                  consent.source
+                )}
+              </Table.Td>
+              <Table.Td>{consent.text}</Table.Td>
+              <Table.Td>
+                <Text size="sm">{consent.ip ?? '—'}</Text>
+                {consent.userAgent && (
+                  <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>
+                    {consent.userAgent}
+                  </Text>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+          {consents.length === 0 && (
+            <Table.Tr>
+              <Table.Td colSpan={4}>
+                <Text c="dimmed">No consent recorded: this contact was added by import or through the API.</Text>
+              </Table.Td>
+            </Table.Tr>
+          )}
+        </Table.Tbody>
+      </Table>
+    </Stack>
   );
 }

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Button, Group, Modal, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Group, Modal, Switch, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState, type FormEvent } from 'react';
@@ -10,21 +10,36 @@ import { formatDate, formatNumber } from '../format';
 import { useCan } from '../session';
 import type { List } from '../types';
 
+interface Names {
+  id?: number;
+  name: string;
+  publicName: string;
+}
+
 export function ListsPage() {
   const client = useQueryClient();
   const mayEdit = useCan()('edit');
   const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
-  const [editing, setEditing] = useState<{ id?: number; name: string }>();
+  const [editing, setEditing] = useState<Names>();
+  const refresh = () => client.invalidateQueries({ queryKey: ['lists'] });
   const save = useMutation({
-    mutationFn: (list: { id?: number; name: string }) => (list.id ? api('PATCH', `/api/lists/${list.id}`, { name: list.name }) : api('POST', '/api/lists', { name: list.name })),
+    mutationFn: ({ id, name, publicName }: Names) => {
+      // An empty public name means "the list's name" (null), not a blank label.
+      const body = { name, publicName: publicName.trim() || null };
+      return id ? api('PATCH', `/api/lists/${id}`, body) : api('POST', '/api/lists', body);
+    },
     onSuccess: () => {
       setEditing(undefined);
-      client.invalidateQueries({ queryKey: ['lists'] });
+      void refresh();
     },
+  });
+  const showOnPreferences = useMutation({
+    mutationFn: ({ list, shown }: { list: List; shown: boolean }) => api('PATCH', `/api/lists/${list.id}`, { name: list.name, onPreferences: shown }),
+    onSuccess: refresh,
   });
   const remove = useMutation({
     mutationFn: (id: number) => api('DELETE', `/api/lists/${id}`),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['lists'] }),
+    onSuccess: refresh,
   });
 
   const columns: ColumnDef<List>[] = [
@@ -36,7 +51,35 @@ export function ListsPage() {
         </Anchor>
       ),
     },
+    { header: 'Public name', cell: ({ row }) => row.original.publicName || <Text c="dimmed" size="sm" title="The list's name">—</Text> },
     { header: 'Contacts', cell: ({ row }) => <span className="tabular">{formatNumber(row.original.size)}</span> },
+    {
+      header: () => (
+        <Tooltip label="Signed up through a form and not confirmed yet: no campaign reaches them" multiline w={240}>
+          <span>Pending</span>
+        </Tooltip>
+      ),
+      id: 'pending',
+      cell: ({ row }) => <span className="tabular">{formatNumber(row.original.pending ?? 0)}</span>,
+    },
+    {
+      header: 'Preference page',
+      id: 'preferences',
+      cell: ({ row }) => {
+        const list = row.original;
+        const label = `Show ${list.name} on the preference page`;
+        if (!mayEdit) return list.onPreferences ? 'shown' : <Text c="dimmed" size="sm">hidden</Text>;
+        const busy = showOnPreferences.isPending && showOnPreferences.variables?.list.id === list.id;
+        return (
+          <Switch
+            aria-label={label}
+            checked={busy ? showOnPreferences.variables!.shown : !!list.onPreferences}
+            disabled={busy}
+            onChange={(e) => showOnPreferences.mutate({ list, shown: e.currentTarget.checked })}
+          />
+        );
+      },
+    },
     { header: 'Created', cell: ({ row }) => formatDate(row.original.createdAt) },
   ];
   // Rename and Delete only for a role that edits lists.
@@ -44,8 +87,8 @@ export function ListsPage() {
     id: 'actions',
     header: () => <span className="sr-only">Actions</span>,
     cell: ({ row }) => (
-      <Group gap={4} justify="flex-end">
-        <Button size="xs" variant="subtle" onClick={() => setEditing({ id: row.original.id, name: row.original.name })}>
+      <Group gap={4} justify="flex-end" wrap="nowrap">
+        <Button size="xs" variant="subtle" onClick={() => setEditing({ id: row.original.id, name: row.original.name, publicName: row.original.publicName ?? '' })}>
           Rename
         </Button>
         <ActionIcon
@@ -67,13 +110,20 @@ export function ListsPage() {
 
   return (
     <>
-      <PageHeader title="Lists" actions={mayEdit && <Button onClick={() => setEditing({ name: '' })}>New list</Button>} />
-      <ErrorAlert error={lists.error ?? remove.error} />
+      <PageHeader title="Lists" actions={mayEdit && <Button onClick={() => setEditing({ name: '', publicName: '' })}>New list</Button>} />
+      <ErrorAlert error={lists.error ?? remove.error ?? showOnPreferences.error} />
       <DataTable caption="Lists" data={lists.data ?? []} columns={mayEdit ? [...columns, actions] : columns} empty="No list yet: create one or import contacts." />
       <Modal opened={!!editing} onClose={() => setEditing(undefined)} title={editing?.id ? 'Rename list' : 'New list'}>
         <form onSubmit={submit}>
           <ErrorAlert error={save.error} />
-          <TextInput label="Name" required value={editing?.name ?? ''} onChange={(e) => setEditing({ ...editing, name: e.currentTarget.value })} data-autofocus />
+          <TextInput label="Name" required value={editing?.name ?? ''} onChange={(e) => setEditing({ ...editing!, name: e.currentTarget.value })} data-autofocus />
+          <TextInput
+            label="Public name"
+            description="What subscribers see on forms and the preference page; the name when empty"
+            mt="sm"
+            value={editing?.publicName ?? ''}
+            onChange={(e) => setEditing({ ...editing!, publicName: e.currentTarget.value })}
+          />
           <Group justify="flex-end" mt="md">
             <Button type="submit" loading={save.isPending}>
               Save
