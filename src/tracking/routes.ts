@@ -7,16 +7,30 @@ import { IdParams, Page } from '../http/schemas.js';
 import { listUnmatchedReports, recordBounce, recordInboundEmail } from './bounces.js';
 import { startIngestion, type Hit } from './ingest.js';
 import { storedIp } from '../http/clientAddress.js';
-import { linkNotFoundPage, PAGE_HEADERS, PIXEL, tryAgainPage, unsubscribeConfirmPage, unsubscribedPage } from './pages.js';
+import { linkNotFoundPage, PAGE_HEADERS, PIXEL, preferencePage, preferencesSavedPage, tryAgainPage, unsubscribeConfirmPage, unsubscribedPage } from './pages.js';
 import { BounceResult, BounceWebhook, CampaignStats, InboundResult, UnmatchedQuery, UnmatchedReport } from './schemas.js';
 import { campaignStats } from './stats.js';
 import { verifyToken } from './tokens.js';
-import { unsubscribe, unsubscribeTarget } from './unsubscribe.js';
+import { preferences, saveTokenPreferences, unsubscribe, unsubscribeReason, type Preferences } from './unsubscribe.js';
 
 const PIXEL_HEADERS = { 'content-type': 'image/gif', 'content-length': String(PIXEL.length), 'cache-control': 'no-store' };
 const SHORT_CODE = /^[0-9A-Za-z]{7,32}$/;
 
 type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
+
+/** A form-encoded body's fields (bytes from this scope's parser, or already parsed); other bodies (multipart, none) have none. */
+function formFields(body: unknown): URLSearchParams {
+  if (Buffer.isBuffer(body)) return new URLSearchParams(body.toString('utf8'));
+  if (typeof body === 'string') return new URLSearchParams(body);
+  const fields = new URLSearchParams();
+  if (body && typeof body === 'object') {
+    for (const [key, value] of Object.entries(body)) {
+      for (const one of Array.isArray(value) ? value : [value]) if (typeof one === 'string' || typeof one === 'number') fields.append(key, String(one));
+    }
+  }
+  return fields;
+}
+const ids = (values: string[]) => values.filter((v) => /^[1-9][0-9]{0,14}$/.test(v)).map(Number);
 
 /**
  * Public tracking routes (/t/o, /t/c, /s, /u), which reach messages by signed token whatever
@@ -79,11 +93,20 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
     return redirect(req, reply, hit(req, 'click', anonymous, short.message_id ?? short.campaign_id, { id: short.link_id }));
   });
 
-  app.get('/u/:token', { config: PUBLIC, schema: { tags, summary: 'Unsubscribe confirmation page (a GET never unsubscribes)' } }, async (req: TokenRequest, reply) => {
-    const target = await unsubscribeTarget(ctx, req.params.token);
-    if (!target) return notFoundPage(reply);
-    return reply.headers(PAGE_HEADERS).send(unsubscribeConfirmPage(req.params.token, target.sender));
-  });
+  const preferencesPage = (token: string, found: Preferences) =>
+    found.lists.length
+      ? preferencePage(token, found.target.sender, found.lists, found.status === 'unsubscribed' || found.status === 'complained')
+      : unsubscribeConfirmPage(token, found.target.sender, found.target.channel);
+
+  app.get(
+    '/u/:token',
+    { config: PUBLIC, schema: { tags, summary: "Preference page: the workspace's lists on it and Unsubscribe from all (a GET changes nothing)" } },
+    async (req: TokenRequest, reply) => {
+      const found = await preferences(ctx, req.params.token);
+      if (!found) return notFoundPage(reply);
+      return reply.headers(PAGE_HEADERS).send(preferencesPage(req.params.token, found));
+    },
+  );
 
   // Its own scope: the form and RFC 8058 bodies, and raw messages, need parsers the JSON API does not.
   app.register(async (scope) => {
@@ -91,11 +114,34 @@ export function trackingRoutes(app: Api, ctx: AppContext): void {
       if (!scope.hasContentTypeParser(type)) scope.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     }
 
-    scope.post('/u/:token', { config: PUBLIC, schema: { tags, summary: 'Unsubscribe (RFC 8058 one-click: body List-Unsubscribe=One-Click)' } }, async (req: TokenRequest, reply) => {
-      const target = await unsubscribe(ctx, req.params.token, { userAgent: req.headers['user-agent'] ?? null, ip: storedIp(req.ip, ctx.config.keepFullIp) });
-      if (!target) return notFoundPage(reply);
-      return reply.headers(PAGE_HEADERS).send(unsubscribedPage(target.sender));
-    });
+    scope.post(
+      '/u/:token',
+      {
+        config: PUBLIC,
+        schema: {
+          tags,
+          summary:
+            'Unsubscribe from all (RFC 8058 one-click: body List-Unsubscribe=One-Click; optional reason, reasonText), or with action=save the lists chosen on the preference page (list, offered)',
+        },
+      },
+      async (req: TokenRequest, reply) => {
+        const form = formFields(req.body);
+        if (form.get('action') === 'save' && !form.has('List-Unsubscribe')) {
+          const saved = await saveTokenPreferences(ctx, req.params.token, ids(form.getAll('offered')), ids(form.getAll('list')));
+          if (!saved) return notFoundPage(reply);
+          // Nothing left to choose (the lists were taken off the page meanwhile, or an SMS token): the page as a GET would show it.
+          if (!saved.lists.length) return reply.headers(PAGE_HEADERS).send(preferencesPage(req.params.token, saved));
+          return reply.headers(PAGE_HEADERS).send(preferencesSavedPage(req.params.token, saved.target.sender, saved.lists));
+        }
+        const target = await unsubscribe(ctx, req.params.token, {
+          userAgent: req.headers['user-agent'] ?? null,
+          ip: storedIp(req.ip, ctx.config.keepFullIp),
+          reason: unsubscribeReason(form.get('reason'), form.get('reasonText')),
+        });
+        if (!target) return notFoundPage(reply);
+        return reply.headers(PAGE_HEADERS).send(unsubscribedPage(target.sender, target.channel));
+      },
+    );
 
     scope.post(
       '/api/webhooks/inbound-email',
