@@ -16,6 +16,8 @@ describe('configuration', () => {
     expect(config.databaseUrl).toMatch(/^sqlite:.*data\/ricochet\.db$/);
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.smsSendWindow).toBe('Mon-Sat 08:00-20:00 Europe/Paris');
+    expect(config.signupExpiryDays).toBe(30);
+    expect(loadConfig({ SIGNUP_EXPIRY_DAYS: '7' }).signupExpiryDays).toBe(7);
   });
 
   it('trusts no proxy unless TRUST_PROXY says which', () => {
@@ -52,6 +54,8 @@ describe('configuration', () => {
     [{ DNS_SERVERS: '1.1.1.1,127.0.0.1:70000' }, 'DNS_SERVERS'],
     [{ SPF_INCLUDE: 'spf provider' }, 'SPF_INCLUDE'],
     [{ SPF_INCLUDE: 'localhost' }, 'SPF_INCLUDE'],
+    [{ SIGNUP_EXPIRY_DAYS: '0' }, 'SIGNUP_EXPIRY_DAYS'],
+    [{ SIGNUP_EXPIRY_DAYS: 'a month' }, 'SIGNUP_EXPIRY_DAYS'],
   ])('names the variable in error: %o', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -37,6 +37,8 @@ export interface Config {
   dnsServers: string[] | undefined;
   /** The mail provider's SPF domain that sending domains' SPF records include (e.g. _spf.provider.example); undefined: `mx`. */
   spfInclude: string | undefined;
+  /** Days an unconfirmed form sign-up waits before its pending contact is removed. */
+  signupExpiryDays: number;
 }
 
 export class ConfigError extends Error {
@@ -213,5 +215,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: integer(env, 'MAX_UPLOAD_MB', 200, 1, 100_000) * 1024 * 1024,
     dnsServers: dnsServers(env),
     spfInclude: spfInclude(env),
+    signupExpiryDays: integer(env, 'SIGNUP_EXPIRY_DAYS', 30, 1, 3650),
   };
 }

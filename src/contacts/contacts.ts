@@ -109,8 +109,20 @@ export async function liveRow(ctx: WorkspaceContext, id: number): Promise<Contac
   return row;
 }
 
+/** The contact with its consents, newest first (SPEC §12). */
 export async function getContact(ctx: WorkspaceContext, id: number): Promise<Contact> {
-  return toContact(await liveRow(ctx, id), ctx.store);
+  const row = await liveRow(ctx, id);
+  const consents = await ctx.store.db
+    .selectFrom('consents')
+    .select(['at', 'source', 'form_id', 'text', 'ip', 'user_agent'])
+    .where('contact_id', '=', row.id)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return {
+    ...toContact(row, ctx.store),
+    consents: consents.map((c) => ({ at: iso(c.at)!, source: c.source, formId: c.form_id, text: c.text, ip: c.ip, userAgent: c.user_agent })),
+  };
 }
 
 const isIdCursor = (v: unknown): v is { after: number } =>
