@@ -64,6 +64,17 @@ class Slots {
 }
 
 export async function compileDesign(design: Design): Promise<CompiledDesign> {
+  const { mjml, footerAdded, fill } = designMjml(design);
+  const result = await mjml2html(mjml, { validationLevel: 'strict', fonts: {}, keepComments: false }).catch((error: Error) => {
+    // A valid design never gets here: this is a bug in the compiler, not in the design.
+    throw new Error(`The design compiled to invalid MJML: ${error.message}`);
+  });
+  // MJML's indentation is ours to drop (user content is not in the output yet).
+  return { html: fill(result.html.replace(/\n\s+/g, '\n')), footerAdded };
+}
+
+/** The MJML source of a design, and how to fill its output's slots with the blocks' content. */
+export function designMjml(design: Design): { mjml: string; footerAdded: boolean; fill(html: string): string } {
   if (!check.Check(design)) {
     const error = check.Errors(design).First()!;
     throw badRequest(`${jsonPath(error.path)} ${error.message.toLowerCase()}`, jsonPath(error.path));
@@ -75,9 +86,9 @@ export async function compileDesign(design: Design): Promise<CompiledDesign> {
   const footerAdded = !slots.some((markup) => HAS_UNSUBSCRIBE.test(markup));
   if (footerAdded) sections += section({ columns: [{ blocks: [ADDED_FOOTER] }] }, style, slots);
 
-  const source =
+  const mjml =
     '<mjml><mj-head><mj-attributes>' +
-    `<mj-all font-family="${style.fontFamily.replace(/"/g, "'")}" />` +
+    `<mj-all font-family="${fontStack(style.fontFamily)}" />` +
     `<mj-text color="${style.textColor}" font-size="16px" line-height="1.5" padding="8px 24px" />` +
     `<mj-section background-color="${style.contentBackgroundColor}" padding="12px 0px" />` +
     '<mj-image padding="8px 24px" />' +
@@ -87,14 +98,13 @@ export async function compileDesign(design: Design): Promise<CompiledDesign> {
     `<mj-body width="${style.width}px" background-color="${style.backgroundColor}">` +
     sections +
     '</mj-body></mjml>';
+  return { mjml, footerAdded, fill: (html) => slots.fill(html) };
+}
 
-  const result = await mjml2html(source, { validationLevel: 'strict', fonts: {}, keepComments: false });
-  if (result.errors.length) {
-    // A valid design never gets here: this is a bug in the compiler, not in the design.
-    throw new Error(`The design compiled to invalid MJML: ${result.errors.map((e) => e.formattedMessage).join('; ')}`);
-  }
-  // MJML's indentation is ours to drop (user content is not in the output yet).
-  return { html: slots.fill(result.html.replace(/\n\s+/g, '\n')), footerAdded };
+/** `"Helvetica Neue", Arial` → `'Helvetica Neue', Arial`: names unquoted then quoted again when they hold a space, so no quote is left open. */
+function fontStack(fonts: string): string {
+  const names = fonts.split(',').map((name) => name.replace(/["']/g, '').trim()).filter(Boolean);
+  return names.map((name) => (/\s/.test(name) ? `'${name}'` : name)).join(', ') || DEFAULT_STYLE.fontFamily;
 }
 
 function section(row: Row, style: Required<DesignStyle>, slots: Slots): string {
