@@ -129,6 +129,14 @@ describeEachDatabase('the preference page', (kind) => {
     // A later reason replaces the first; the event is not counted twice.
     await post(3, [['action', 'unsubscribe'], ['reason', 'too_many']]);
     expect((await stateOf(3)).events).toEqual([{ type: 'unsubscribe', reason: 'too_many' }]);
+
+    // Erasure takes the reason (it may be the person's own words), and the erased join nothing.
+    await post(3, [['action', 'unsubscribe'], ['reason', 'other'], ['reasonText', 'I moved to Lyon']]);
+    expect((await t.api('DELETE', `/api/contacts/${contactId(3)}`)).status).toBe(204);
+    expect((await stateOf(3)).events).toEqual([{ type: 'unsubscribe', reason: null }]);
+    expect(await (await page(3)).text()).not.toContain('Save preferences');
+    await save(3, [news, offers], [news, offers]);
+    expect(await listsOf(3)).toEqual([]);
   });
 
   it('unsubscribes from all at once on the RFC 8058 one-click POST, also with action=save beside it', async () => {
