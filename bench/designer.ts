@@ -1,0 +1,168 @@
+/**
+ * The email designer while dragging, in headless Chromium: a page holding the designer with a
+ * 30-block design (web/src/designer/harness, built by Vite like the web app), its API the real
+ * one (a test app behind a small proxy that adds an API key). The mouse drags a block down the
+ * canvas and back in small steps while requestAnimationFrame records frame times; the baseline
+ * is the same mouse path without a drag (hovering) on the same page. Prints median and p95
+ * frame times and frames per second, and the ratios drag / baseline.
+ * `npm run bench -- designer [--blocks=30] [--steps=300]`
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, openBrowser } from '../test/e2e/browser.js';
+import { startTestApp, type TestApp } from '../test/support/app.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CONFIG = join(root, 'web/src/designer/harness/vite.config.ts');
+const OUT = join(root, 'dist/designer-bench');
+const require = createRequire(import.meta.url);
+
+const option = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+
+/** Builds the bench page in production mode, in a process of its own (as web/build.ts does for the app). */
+export async function buildBenchPage(): Promise<void> {
+  const vite = join(require.resolve('vite/package.json'), '..', 'bin', 'vite.js');
+  await promisify(execFile)(process.execPath, [vite, 'build', '--config', CONFIG, '--logLevel', 'error'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+/** Serves the built page, and /api through to the test app with its API key. */
+export async function servePage(t: TestApp): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (path.startsWith('/api/')) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const headers: Record<string, string> = { authorization: `Bearer ${t.apiKey}` };
+        if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
+        const answer = await fetch(t.baseUrl + req.url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
+        res.end(Buffer.from(await answer.arrayBuffer()));
+        return;
+      }
+      const file = normalize(join(OUT, path === '/' ? 'index.html' : path));
+      if (!file.startsWith(OUT) || !existsSync(file)) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    })().catch((error: unknown) => {
+      res.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+interface Figures {
+  frames: number;
+  medianMs: number;
+  p95Ms: number;
+  fps: number;
+}
+
+/** Records frame intervals in the page while `act` runs. */
+async function measure(page: Page, act: () => Promise<void>): Promise<Figures> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __recording: boolean };
+    w.__frames = [];
+    w.__recording = true;
+    const tick = (now: number) => {
+      w.__frames.push(now);
+      if (w.__recording) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await act();
+  const stamps = await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __recording: boolean };
+    w.__recording = false;
+    return w.__frames;
+  });
+  const intervals = stamps.slice(1).map((s, i) => s - stamps[i]!);
+  const sorted = [...intervals].sort((a, b) => a - b);
+  const span = (stamps.at(-1)! - stamps[0]!) / 1000;
+  return {
+    frames: intervals.length,
+    medianMs: sorted[Math.floor(sorted.length / 2)]!,
+    p95Ms: sorted[Math.floor(sorted.length * 0.95)]!,
+    fps: intervals.length / span,
+  };
+}
+
+export default async function (args: string[]): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    console.log(`skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+    return;
+  }
+  const blocks = option(args, 'blocks', 30);
+  const steps = option(args, 'steps', 300);
+  await buildBenchPage();
+  const t = await startTestApp('sqlite');
+  const served = await servePage(t);
+  const browser = await openBrowser();
+  try {
+    const { page } = browser;
+    await page.goto(`${served.url}/?blocks=${blocks}`);
+    const canvas = page.getByRole('region', { name: 'Email canvas' });
+    await canvas.locator('[data-block-type]').nth(blocks - 1).waitFor();
+    const count = await canvas.locator('[data-block-type]').count();
+    // Let the preview compile and the page settle before measuring.
+    await page.getByTitle('Desktop preview').waitFor({ timeout: 15_000 }).catch(() => undefined);
+    await page.waitForTimeout(500);
+
+    const first = canvas.locator('[data-block-type]').first();
+    await first.scrollIntoViewIfNeeded();
+    const box = (await first.boundingBox())!;
+    const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const viewport = page.viewportSize()!;
+    // Down to near the bottom of the window (where the canvas starts to scroll) and back, in small steps.
+    const bottom = viewport.height - 40;
+    const path = Array.from({ length: steps }, (_, i) => {
+      const half = steps / 2;
+      const f = i < half ? i / half : (steps - i) / half;
+      return { x: start.x + 40 * Math.sin((i / steps) * Math.PI * 4), y: start.y + (bottom - start.y) * f };
+    });
+    const walk = async () => {
+      for (const point of path) await page.mouse.move(point.x, point.y);
+    };
+
+    await page.mouse.move(start.x, start.y);
+    const idle = await measure(page, () => page.waitForTimeout(2000));
+    const hover = await measure(page, walk);
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    // Past the sensor's 5 px activation distance, so that every measured step is a drag.
+    await page.mouse.move(start.x, start.y + 8);
+    await page.locator('.designer-drag-chip').waitFor();
+    const drag = await measure(page, walk);
+    // Dropped back where it started: the design is unchanged for a next run.
+    await page.mouse.move(start.x, start.y);
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+
+    console.log(`designer with ${count} blocks, ${steps} mouse steps (Chromium headless, ${viewport.width}×${viewport.height})`);
+    const row = (label: string, f: Figures, base?: Figures) =>
+      console.log(
+        `${label.padEnd(22)} frames ${String(f.frames).padStart(4)}   median ${f.medianMs.toFixed(1).padStart(5)} ms   p95 ${f.p95Ms.toFixed(1).padStart(5)} ms   ${f.fps.toFixed(1).padStart(5)} fps` +
+          (base ? `   ratios: median ${(f.medianMs / base.medianMs).toFixed(2)}, p95 ${(f.p95Ms / base.p95Ms).toFixed(2)}, fps ${(f.fps / base.fps).toFixed(2)}` : ''),
+      );
+    row('idle (2 s)', idle);
+    row('baseline: hover path', hover);
+    row('drag along the path', drag, hover);
+  } finally {
+    await browser.close();
+    await served.close();
+    await t.close();
+  }
+}
