@@ -88,6 +88,8 @@ export async function insertRelaunch(db: Kysely<Database>, ctx: WorkspaceContext
       from_email: original.from_email,
       reply_to: original.reply_to,
       html: original.html,
+      // The design too, so that the copy is edited in the designer like its original (the HTML is already compiled from it).
+      design: original.design == null ? null : ctx.store.dialect.writeJson(ctx.store.dialect.readJson(original.design)),
       text: original.text,
       body: original.body,
       sender_id: original.sender_id,

@@ -6,9 +6,13 @@ import { normalizeEmail } from '../contacts/normalize.js';
 import { htmlLiquid, parseTemplate, plainLiquid } from '../delivery/render/liquid.js';
 import { assertSenderId, assertSmsFits, smsPreview, type SmsPreview } from '../delivery/sms/preview.js';
 import type { WorkspaceContext } from '../context.js';
+import { compileDesign } from '../designs/compile.js';
+import type { Design } from '../designs/schema.js';
 import { assertSenderAllowed } from '../domains/domains.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
+import { designError } from '../templates/designCheck.js';
+import { templateContent } from '../templates/templates.js';
 import type { Campaign, CampaignCreate, CampaignPatch, CampaignQuery } from './schemas.js';
 
 export function toCampaign(row: CampaignRow, store: Store): Campaign {
@@ -23,6 +27,7 @@ export function toCampaign(row: CampaignRow, store: Store): Campaign {
     fromName: row.from_name,
     replyTo: row.reply_to,
     html: row.html,
+    design: (store.dialect.readJson(row.design) ?? null) as Design | null,
     text: row.text,
     body: row.body,
     senderId: row.sender_id,
@@ -107,8 +112,30 @@ async function checkedListIds(ctx: WorkspaceContext, listIds: number[]): Promise
 /** Columns the API does not write but other features set when they create a campaign (relaunches). */
 export type CampaignOrigin = Pick<Insertable<CampaignsTable>, 'parent_campaign_id' | 'audience_label' | 'audience_snapshot'>;
 
+const given = (value: unknown) => value !== undefined && value !== null;
+
+/** A design compiled once, here, for every recipient: the campaign keeps both. */
+async function compiled(ctx: WorkspaceContext, channel: 'email' | 'sms', design: Design): Promise<{ design: unknown; html: string }> {
+  if (channel !== 'email') throw badRequest('$.design: SMS campaigns have no design; write the message in $.body', '$.design');
+  const error = designError(design);
+  if (error) throw error;
+  return { design: ctx.store.dialect.writeJson(design), html: (await compileDesign(design)).html };
+}
+
 export async function createCampaign(ctx: WorkspaceContext, input: CampaignCreate, origin: CampaignOrigin = {}): Promise<Campaign> {
-  const content = checkedContent({ ...input, channel: input.channel ?? 'email' });
+  const channel = input.channel ?? 'email';
+  if (input.templateId !== undefined) {
+    const also = (['html', 'design'] as const).filter((field) => given(input[field]));
+    if (also.length) throw badRequest(`$.templateId and $.${also[0]} were both given: a campaign starts from a template or from its own content`, '$.templateId');
+    if (channel !== 'email') throw badRequest('$.templateId: templates are for email campaigns', '$.templateId');
+    const { templateId, ...rest } = input;
+    input = { ...rest, ...(await templateContent(ctx, templateId)) };
+  }
+  if (given(input.html) && given(input.design)) {
+    throw badRequest('$.html and $.design were both given: send a design (the HTML is compiled from it) or HTML written by hand', '$.html');
+  }
+  const design = given(input.design) ? await compiled(ctx, channel, input.design!) : undefined;
+  const content = { ...checkedContent({ ...input, ...(design && { html: design.html }), channel }), design: design?.design ?? null };
   if (input.channel === 'sms') {
     assertSenderId(content.sender_id!);
     assertSmsFits(ctx, content.body!);
@@ -136,12 +163,33 @@ export async function createCampaign(ctx: WorkspaceContext, input: CampaignCreat
 
 const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
 
+/**
+ * What a PATCH does to the design, or undefined when it leaves it alone: a new design is compiled
+ * to the HTML; `design: null` makes the campaign hand-written (with the HTML sent along, or the
+ * compiled HTML as it stands). HTML alone cannot change a designed campaign, whose HTML the next
+ * design edit would overwrite.
+ */
+async function designChange(ctx: WorkspaceContext, current: Campaign, patch: CampaignPatch): Promise<{ design: unknown; html?: string } | undefined> {
+  if (given(patch.design)) {
+    if (patch.html !== undefined) {
+      throw badRequest('$.html and $.design were both given: send a design (the HTML is compiled from it) or, with design: null, HTML written by hand', '$.html');
+    }
+    return compiled(ctx, current.channel, patch.design!);
+  }
+  if (patch.design === null) return { design: null };
+  if (current.design && patch.html !== undefined) {
+    throw badRequest('$.html: this campaign is designed: send design, or design: null with html to write it by hand', '$.html');
+  }
+  return undefined;
+}
+
 export async function updateCampaign(ctx: WorkspaceContext, id: number, patch: CampaignPatch): Promise<Campaign> {
   const current = toCampaign(await campaignRow(ctx, id), ctx.store);
   if (!EDITABLE.includes(current.status)) {
     throw conflict(`A ${current.status} campaign cannot be edited; only drafts and scheduled campaigns can`, { status: current.status });
   }
-  const content = checkedContent({ ...current, ...patch });
+  const design = await designChange(ctx, current, patch);
+  const content = { ...checkedContent({ ...current, ...patch, ...(design?.html !== undefined && { html: design.html }) }), ...(design && { design: design.design }) };
   if (current.channel === 'sms') {
     assertSenderId(content.sender_id!);
     assertSmsFits(ctx, content.body!);

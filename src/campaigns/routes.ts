@@ -6,11 +6,14 @@ import { campaignSmsPreview, createCampaign, deleteCampaign, getCampaign, listCa
 import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, Progress, SendRequest, TestSendRequest, TestSendResult } from './schemas.js';
 import { campaignProgress, cancelCampaign, pauseCampaign, resumeCampaign, sendCampaign } from './sending.js';
 import { sendTestEmails } from './testSend.js';
+import { checkDesignIn } from '../templates/designCheck.js';
 
 /** Campaign CRUD, send/pause/resume/cancel, test sends; each in the caller's workspace (req.ctx). */
 export function campaignRoutes(app: Api): void {
   const tags = ['campaigns'];
-  app.post('/api/campaigns', { config: EDIT, schema: { tags, body: CampaignCreate, response: { 201: Campaign } } }, async (req, reply) =>
+  // A wrong design is named by the path of what is wrong in it, before the body's schema is checked.
+  const designFirst = { preValidation: async (req: { body: unknown }) => checkDesignIn(req.body) };
+  app.post('/api/campaigns', { config: EDIT, ...designFirst, schema: { tags, body: CampaignCreate, response: { 201: Campaign } } }, async (req, reply) =>
     reply.status(201).send(await createCampaign(req.ctx, req.body)),
   );
   app.get('/api/campaigns', { config: READ, schema: { tags, querystring: CampaignQuery, response: { 200: Page(Campaign) } } }, (req) =>
@@ -19,7 +22,7 @@ export function campaignRoutes(app: Api): void {
   app.get('/api/campaigns/:id', { config: READ, schema: { tags, params: IdParams, response: { 200: Campaign } } }, (req) =>
     getCampaign(req.ctx, req.params.id),
   );
-  app.patch('/api/campaigns/:id', { config: EDIT, schema: { tags, params: IdParams, body: CampaignPatch, response: { 200: Campaign } } }, (req) =>
+  app.patch('/api/campaigns/:id', { config: EDIT, ...designFirst, schema: { tags, params: IdParams, body: CampaignPatch, response: { 200: Campaign } } }, (req) =>
     updateCampaign(req.ctx, req.params.id, req.body),
   );
   app.delete('/api/campaigns/:id', { config: EDIT, schema: { tags, params: IdParams } }, async (req, reply) => {

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Design } from '../designs/schema.js';
 import { IsoDate, Nullable, PageQuery } from '../http/schemas.js';
+import { TemplateId } from '../templates/schemas.js';
 
 export const ChannelName = Type.Union([Type.Literal('email'), Type.Literal('sms')]);
 export type ChannelName = Static<typeof ChannelName>;
@@ -24,7 +26,14 @@ export const Campaign = Type.Object(
     fromEmail: Nullable(Type.String()),
     fromName: Nullable(Type.String()),
     replyTo: Nullable(Type.String()),
+    /** Compiled from `design` when the campaign has one. */
     html: Nullable(Type.String()),
+    /**
+     * The designer's document (SPEC §10); null for hand-written HTML and SMS. The same schema, typed
+     * as Design: Fastify's reply typing turns a union of literals built from an array (the social
+     * networks) into never.
+     */
+    design: Nullable(Type.Unsafe<Design>(Design)),
     /** Null when the text part is generated from the HTML. */
     text: Nullable(Type.String()),
     body: Nullable(Type.String()),
@@ -55,6 +64,8 @@ const writable = {
   fromName: optionalText(200),
   replyTo: optionalText(320),
   html: optionalText(2_000_000),
+  /** A design: the server compiles it to `html`. Null (with `html`) turns a designed campaign into hand-written HTML. */
+  design: Type.Optional(Nullable(Design)),
   text: optionalText(1_000_000),
   body: optionalText(5_000),
   senderId: optionalText(20),
@@ -62,7 +73,12 @@ const writable = {
 };
 
 export const CampaignCreate = Type.Object(
-  { channel: Type.Optional(ChannelName), ...writable },
+  {
+    channel: Type.Optional(ChannelName),
+    ...writable,
+    /** Starts from a template: a copy of its design or HTML (instead of `design` or `html`). */
+    templateId: Type.Optional(TemplateId),
+  },
   { additionalProperties: false },
 );
 export type CampaignCreate = Static<typeof CampaignCreate>;
