@@ -1,12 +1,16 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { recordAudit } from '../audit/audit.js';
+import type { Config } from '../config.js';
 import type { WorkspaceContext } from '../context.js';
 import { liveRow } from '../contacts/contacts.js';
-import { deleteOutboxCopies } from '../delivery/channels/outbox.js';
+import { copyOwner, deleteOutboxCopies, outboxDir } from '../delivery/channels/outbox.js';
 
 /**
  * Erasure (GDPR art. 17): personal data goes — identity, custom fields, list
  * memberships, user agents and IPs of its events, bounce diagnostics, unmatched
- * bounce reports naming its address, outbox copies of what it was sent — while the anonymous row stays
+ * bounce reports naming its address, its consents and form sign-ups, outbox copies of what it was
+ * sent (campaigns, and the confirmation emails of forms) — while the anonymous row stays
  * so that campaign counts do not change. Only a contact of the caller's workspace: another's answers 404.
  */
 export async function eraseContact(ctx: WorkspaceContext, id: number): Promise<void> {
@@ -30,6 +34,9 @@ export async function eraseContact(ctx: WorkspaceContext, id: number): Promise<v
       .execute();
     await trx.deleteFrom('list_members').where('contact_id', '=', id).execute();
     await trx.deleteFrom('campaign_audience').where('contact_id', '=', id).execute();
+    // Proof of consent names the person's network and browser; it goes with the person.
+    await trx.deleteFrom('consents').where('contact_id', '=', id).execute();
+    await trx.deleteFrom('form_signups').where('contact_id', '=', id).execute();
     await trx
       .updateTable('events')
       .set({ user_agent: null, ip: null })
@@ -51,4 +58,23 @@ export async function eraseContact(ctx: WorkspaceContext, id: number): Promise<v
   await ctx.store.dialect.forgetOldRowVersions(ctx.store.db);
   const messages = await ctx.store.db.selectFrom('messages').select('id').where('contact_id', '=', id).execute();
   await deleteOutboxCopies(ctx.config, messages.map((m) => m.id));
+  if (email) await deleteOutboxCopiesTo(ctx.config, ctx.workspaceId, email);
+}
+
+/**
+ * Removes the workspace's outbox copies sent to `email` outside campaigns (a form's confirmation
+ * email, a test send), which no message row names: found by their To header.
+ */
+async function deleteOutboxCopiesTo(config: Config, workspaceId: number, email: string): Promise<void> {
+  const dir = outboxDir(config);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => {
+    const owner = copyOwner(name);
+    return owner?.workspaceId === workspaceId && name.endsWith('.eml') && /-test-[0-9a-f]{6}\.eml$/.test(name);
+  });
+  for (const name of names) {
+    const raw = (await readFile(join(dir, name), 'latin1').catch(() => '')).slice(0, 64 * 1024);
+    const head = raw.split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+    const to = /^to:(.*)$/im.exec(head)?.[1]?.toLowerCase().match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? ([] as string[]);
+    if (to.includes(email.toLowerCase())) await rm(join(dir, name), { force: true });
+  }
 }

@@ -3,12 +3,14 @@ import { reclaimExpiredLeases, sendingCampaigns, startDueCampaigns } from '../ca
 import { inWorkspace, type AppContext } from '../context.js';
 import type { PipelineOptions } from '../delivery/pipeline.js';
 import { RETRY_POLICY } from '../delivery/retry.js';
+import { expireSignups } from '../forms/expiry.js';
 import { Sender } from './sender.js';
 
 /**
  * What runs by itself (`ricochet worker`, and `ricochet serve` unless --no-worker):
  * one loop that starts scheduled campaigns when due, puts messages whose lease
- * expired back in the queue, runs due auto-relaunches, and sends (./sender.ts),
+ * expired back in the queue, runs due auto-relaunches, removes sign-ups never
+ * confirmed (../forms/expiry.ts), and sends (./sender.ts),
  * for every workspace: each campaign is worked on in its own workspace.
  * A database that goes away (a restart, a failover) does not end it: a failed
  * round is reported once and tried again shortly, until it works.
@@ -27,6 +29,8 @@ export interface SchedulerOptions extends PipelineOptions {
 const DEFAULTS: SchedulerOptions = { batchSize: 250, writeEvery: 50, idleMs: 500, ...RETRY_POLICY };
 const HOUSEKEEPING_MS = 1_000;
 const AUTO_RELAUNCH_MS = 30_000;
+/** Unconfirmed sign-ups expire after days: a sweep every few minutes is plenty. */
+const SIGNUP_EXPIRY_MS = 5 * 60_000;
 
 /** Pause after the n-th failed round in a row: short and capped, so work resumes within 2 s of the database coming back. */
 const afterFailedRounds = (failures: number) => Math.min(250 * 2 ** (failures - 1), 2_000);
@@ -38,6 +42,7 @@ export function startScheduler(ctx: AppContext, overrides: Partial<SchedulerOpti
   let wake = () => {};
   let nextHousekeeping = 0;
   let nextAutoRelaunch = 0;
+  let nextSignupExpiry = 0;
 
   async function housekeeping() {
     if (Date.now() >= nextHousekeeping) {
@@ -48,6 +53,10 @@ export function startScheduler(ctx: AppContext, overrides: Partial<SchedulerOpti
     if (Date.now() >= nextAutoRelaunch) {
       nextAutoRelaunch = Date.now() + AUTO_RELAUNCH_MS;
       await runDueAutoRelaunches(ctx);
+    }
+    if (Date.now() >= nextSignupExpiry) {
+      nextSignupExpiry = Date.now() + SIGNUP_EXPIRY_MS;
+      await expireSignups(ctx, ctx.now());
     }
   }
 
