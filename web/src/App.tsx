@@ -19,6 +19,9 @@ import { useSession } from './session';
 const CampaignPage = lazy(() => import('./campaigns/CampaignPage').then((m) => ({ default: m.CampaignPage })));
 const NewCampaignPage = lazy(() => import('./campaigns/NewCampaignPage').then((m) => ({ default: m.NewCampaignPage })));
 const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
+const FormsPage = lazy(() => import('./forms/FormsPage').then((m) => ({ default: m.FormsPage })));
+const NewFormPage = lazy(() => import('./forms/NewFormPage').then((m) => ({ default: m.NewFormPage })));
+const FormPage = lazy(() => import('./forms/FormPage').then((m) => ({ default: m.FormPage })));
 const SettingsPage = lazy(() => import('./settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export function App() {
@@ -63,6 +66,9 @@ export function App() {
           <Route path="/contacts" element={<ContactsPage />} />
           <Route path="/contacts/:id" element={<ContactPage />} />
           <Route path="/lists" element={<ListsPage />} />
+          <Route path="/forms" element={<FormsPage />} />
+          <Route path="/forms/new" element={<NewFormPage />} />
+          <Route path="/forms/:id" element={<FormPage />} />
           <Route path="/imports/new" element={<ImportPage />} />
           <Route path="/outbox" element={<OutboxPage />} />
           <Route path="/settings" element={<SettingsPage />} />
