@@ -4,8 +4,11 @@
  * 1. Sending: a campaign of N personalised, tracked recipients sent by a real
  *    `ricochet worker` process (the compiled dist/server/main.js, built first when
  *    out of date) to a local smtp-server sink (own process), beside
- *    raw pooled nodemailer sending one pre-rendered message N times to the same
- *    sink in the same run, with the same connections and messages in flight.
+ *    raw pooled nodemailer sending that campaign's message, rendered once, N times
+ *    to the same sink in the same run, with the same connections and messages in flight.
+ *    Three campaigns: the hand-written sale email, a hand-written newsletter of 20
+ *    links, and a designed newsletter of 20 links (created with its design, the HTML
+ *    compiled by Ricochet as for any designed campaign).
  *    The worker's peak RSS is read from /proc (VmHWM).
  * 2. Materialising an audience of M contacts into messages, beside a bare
  *    INSERT … SELECT of the same rows into the same table.
@@ -18,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import { createCampaign } from '../src/campaigns/campaigns.js';
+import type { CampaignCreate } from '../src/campaigns/schemas.js';
 import { sendCampaign, startCampaign } from '../src/campaigns/sending.js';
 import { loadConfig } from '../src/config.js';
 import { openStore, type Store } from '../src/db/connection.js';
@@ -25,6 +29,8 @@ import { migrate } from '../src/db/migrate.js';
 import { mailOptions } from '../src/delivery/channels/smtp.js';
 import { compileEmailTemplate, renderEmail, trackedUrls } from '../src/delivery/render/email.js';
 import { inWorkspace, Jobs } from '../src/context.js';
+import { compileDesign } from '../src/designs/compile.js';
+import type { Block, Design } from '../src/designs/schema.js';
 import { signer } from '../src/tracking/tokens.js';
 import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
 import { ensureServerBuild } from '../web/build.js';
@@ -47,6 +53,94 @@ ${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod te
 </td></tr></table></td></tr></table></body></html>`;
 
 const CAMPAIGN = { name: 'Spring sale', subject: '{{ contact.firstName | default: "Hi" }}, our spring sale starts now', fromEmail: 'news@shop.example', fromName: 'Shop', preheader: 'Up to 50% off', html: HTML };
+
+/** 20 distinct tracked links: 2 images, 4 in text, 6 buttons, a list of 6, 2 social. */
+const ARTICLES = ['linen', 'workshop', 'repairs', 'market', 'recipes', 'stories'];
+const LIST = ['bags', 'aprons', 'towels', 'shirts', 'gift-cards', 'sale'];
+const NEWSLETTER_SUBJECT = '{{ contact.firstName | default: "Hello" }}, the April newsletter';
+
+const DESIGN: Design = {
+  version: 1,
+  style: { width: 600, backgroundColor: '#eef2f7', linkColor: '#0f766e' },
+  rows: [
+    { columns: [{ blocks: [{ type: 'image', src: 'https://cdn.shop.example/logo.png', alt: 'Shop', href: 'https://shop.example/', width: 160 }] }] },
+    {
+      columns: [
+        {
+          blocks: [
+            { type: 'image', src: 'https://cdn.shop.example/hero.png', alt: 'April at the shop', href: 'https://shop.example/journal' },
+            { type: 'heading', text: 'Hello {{ contact.firstName | default: "there" }}, here is what is new' },
+            {
+              type: 'text',
+              html:
+                '<p>Spring has reached {{ contact.fields.city | default: "your city" }}: see <a href="https://shop.example/new">what is new</a>, ' +
+                '<a href="https://shop.example/bestsellers">the best sellers</a>, <a href="https://shop.example/journal/april">the journal</a> ' +
+                'and <a href="https://shop.example/stores">our shops</a>.</p>',
+            },
+          ],
+        },
+      ],
+    },
+    ...[0, 2, 4].map((i) => ({
+      columns: [ARTICLES[i]!, ARTICLES[i + 1]!].map((article) => ({
+        blocks: [
+          { type: 'heading', level: 3, text: `The ${article} story` },
+          { type: 'text', html: '<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>' },
+          { type: 'button', label: 'Read more', href: `https://shop.example/journal/${article}` },
+        ] satisfies Block[],
+      })),
+    })),
+    { columns: [{ blocks: [{ type: 'text', html: `<ul>${LIST.map((item) => `<li><a href="https://shop.example/${item}">All ${item}</a></li>`).join('')}</ul>` }] }] },
+    {
+      columns: [
+        {
+          blocks: [
+            { type: 'social', links: [{ network: 'instagram', href: 'https://instagram.example/shop' }, { network: 'facebook', href: 'https://facebook.example/shop' }] },
+            { type: 'footer', text: 'Shop, 1 rue de la Paix, Paris' },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+/** The same newsletter written by hand: the same 20 links and merge tags, in plain tables. */
+const HAND_WRITTEN = `<!doctype html><html><head><meta charset="utf-8"><title>{{ campaign.name }}</title></head>
+<body style="margin:0;background:#eef2f7">
+<table width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
+<table width="600" cellpadding="12" style="background:#fff;font:16px/1.5 Arial,sans-serif;color:#1f2937">
+<tr><td colspan="2"><a href="https://shop.example/"><img src="https://cdn.shop.example/logo.png" alt="Shop" width="160"></a></td></tr>
+<tr><td colspan="2"><a href="https://shop.example/journal"><img src="https://cdn.shop.example/hero.png" alt="April at the shop" width="552"></a>
+<h1>Hello {{ contact.firstName | default: "there" }}, here is what is new</h1>
+<p>Spring has reached {{ contact.fields.city | default: "your city" }}: see <a href="https://shop.example/new">what is new</a>, <a href="https://shop.example/bestsellers">the best sellers</a>, <a href="https://shop.example/journal/april">the journal</a> and <a href="https://shop.example/stores">our shops</a>.</p></td></tr>
+${[0, 2, 4]
+  .map((i) => `<tr>${[ARTICLES[i], ARTICLES[i + 1]].map((article) => `<td width="50%" valign="top"><h3>The ${article} story</h3><p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p><p><a href="https://shop.example/journal/${article}" style="background:#0f766e;color:#fff;padding:12px 24px;text-decoration:none">Read more</a></p></td>`).join('')}</tr>`)
+  .join('\n')}
+<tr><td colspan="2"><ul>${LIST.map((item) => `<li><a href="https://shop.example/${item}">All ${item}</a></li>`).join('')}</ul></td></tr>
+<tr><td colspan="2" align="center"><a href="https://instagram.example/shop">Instagram</a> · <a href="https://facebook.example/shop">Facebook</a>
+<p style="font-size:12px;color:#6b7280">Shop, 1 rue de la Paix, Paris<br><a href="{{ view_online_url }}">View online</a> · <a href="{{ unsubscribe_url }}">Unsubscribe</a></p></td></tr>
+</table></td></tr></table></body></html>`;
+
+/** A case: what the campaign is created with, and the HTML it then sends (the design compiled, for the designed one). */
+interface Case {
+  label: string;
+  input: Omit<CampaignCreate, 'listIds'>;
+  html: string;
+}
+
+async function cases(): Promise<Case[]> {
+  const newsletter = { name: 'April newsletter', subject: NEWSLETTER_SUBJECT, fromEmail: 'news@shop.example', fromName: 'Shop', preheader: 'Twenty things to read' };
+  const all: Case[] = [
+    { label: 'hand-written sale email', input: CAMPAIGN, html: HTML },
+    { label: 'hand-written newsletter, 20 links', input: { ...newsletter, html: HAND_WRITTEN }, html: HAND_WRITTEN },
+    { label: 'designed newsletter, 20 links', input: { ...newsletter, design: DESIGN }, html: (await compileDesign(DESIGN)).html },
+  ];
+  for (const { label, html } of all.slice(1)) {
+    const links = compileEmailTemplate({ subject: '', preheader: null, html, text: null }, { track: true }).links.filter((l) => l.kind === 'link').length;
+    if (links !== 20) throw new Error(`the ${label} has ${links} tracked links, not 20`);
+  }
+  return all;
+}
 
 const option = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -86,14 +180,18 @@ function workerProcess(env: Record<string, string>) {
   };
 }
 
-async function rawNodemailer(sink: Sink, count: number): Promise<number> {
-  const template = compileEmailTemplate({ subject: CAMPAIGN.subject, preheader: CAMPAIGN.preheader, html: HTML, text: null }, { track: true });
-  const message = renderEmail(template, { name: CAMPAIGN.name, from_name: 'Shop', from_email: CAMPAIGN.fromEmail, reply_to: null } as never, {
+/** The case's message for one recipient, as the sender renders it; sent as is N times. */
+function preRendered(c: Case) {
+  const template = compileEmailTemplate({ subject: c.input.subject!, preheader: c.input.preheader ?? null, html: c.html, text: null }, { track: true });
+  return renderEmail(template, { name: c.input.name, from_name: 'Shop', from_email: c.input.fromEmail, reply_to: null } as never, {
     recipient: { messageId: 1, contactId: 1, email: 'c1@example.test', phone: null, firstName: 'Ada', lastName: null, fields: { city: 'Paris' } },
     to: 'c1@example.test',
     urls: trackedUrls('https://go.shop.example', signer(Buffer.alloc(32, 1), 1), undefined, template.links.length),
   });
-  const options = { ...mailOptions(message), messageId: undefined };
+}
+
+async function rawNodemailer(sink: Sink, count: number, c: Case): Promise<number> {
+  const options = { ...mailOptions(preRendered(c)), messageId: undefined };
   const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, maxConnections: POOL, maxMessages: Infinity });
   let next = 0;
   const start = performance.now();
@@ -125,12 +223,13 @@ async function context(kind: DatabaseKind, env: Record<string, string> = {}) {
   return { ctx, env: { DATABASE_URL: database.url, DATA_DIR: config.dataDir, SECRET: config.secret!, PUBLIC_URL: config.publicUrl, ...env }, drop: async () => (await store.close(), await database.drop()) };
 }
 
-async function ricochet(kind: DatabaseKind, sink: Sink, count: number) {
+async function ricochet(kind: DatabaseKind, sink: Sink, count: number, c: Case) {
   const { ctx, env, drop } = await context(kind, { SMTP_URL: `smtp://127.0.0.1:${sink.port}?pool=${POOL}` });
   const worker = workerProcess(env);
   try {
     const listId = await seed(ctx.store, count);
-    const campaign = await createCampaign(ctx, { ...CAMPAIGN, listIds: [listId] });
+    const campaign = await createCampaign(ctx, { ...c.input, listIds: [listId] });
+    if (campaign.html !== c.html) throw new Error(`the ${c.label} campaign does not hold the HTML the baseline sends`);
     // Let the worker start before the clock runs.
     await new Promise((r) => setTimeout(r, 3000));
     const before = await sink.accepted();
@@ -179,17 +278,22 @@ export default async function (args: string[]): Promise<void> {
   const sink = await startSinkProcess();
   try {
     console.log(`Sending ${recipients} personalised, tracked messages (${POOL} SMTP connections, ${IN_FLIGHT} in flight; sink in its own process)`);
+    const all = await cases();
     for (const kind of kinds) {
-      // The baseline runs just before and just after, and their mean is the reference: load on a shared machine drifts.
-      const before = await rawNodemailer(sink, recipients);
-      const result = await ricochet(kind, sink, recipients);
-      const after = await rawNodemailer(sink, recipients);
-      const raw = (before + after) / 2;
-      console.log(`  raw pooled nodemailer, one pre-rendered message: ${Math.round(before)} and ${Math.round(after)} msg/s`);
-      console.log(
-        `  Ricochet sender [${kind}]: ${Math.round(result.rate)} msg/s (ratio to raw ${(result.rate / raw).toFixed(2)}), ` +
-          `${seconds(result.total)} including materialisation, worker peak RSS ${mb(result.peak)}`,
-      );
+      for (const c of all) {
+        // The baseline runs just before and just after, and their mean is the reference: load on a shared machine drifts.
+        const before = await rawNodemailer(sink, recipients, c);
+        const result = await ricochet(kind, sink, recipients, c);
+        const after = await rawNodemailer(sink, recipients, c);
+        const raw = (before + after) / 2;
+        const size = Buffer.byteLength(preRendered(c).html);
+        console.log(`  ${c.label} (${Math.round(size / 1024)} KB of HTML a message)`);
+        console.log(`    raw pooled nodemailer, the same message pre-rendered: ${Math.round(before)} and ${Math.round(after)} msg/s`);
+        console.log(
+          `    Ricochet sender [${kind}]: ${Math.round(result.rate)} msg/s (ratio to raw ${(result.rate / raw).toFixed(2)}), ` +
+            `${seconds(result.total)} including materialisation, worker peak RSS ${mb(result.peak)}`,
+        );
+      }
     }
     console.log(`Materialising an audience of ${audience} contacts`);
     for (const kind of kinds) {
