@@ -119,7 +119,10 @@ async function compiled(ctx: WorkspaceContext, channel: 'email' | 'sms', design:
   if (channel !== 'email') throw badRequest('$.design: SMS campaigns have no design; write the message in $.body', '$.design');
   const error = designError(design);
   if (error) throw error;
-  return { design: ctx.store.dialect.writeJson(design), html: (await compileDesign(design)).html };
+  const { html } = await compileDesign(design);
+  // A broken merge tag is the design's, not HTML the client never wrote.
+  parseTemplate(htmlLiquid, html, '$.design');
+  return { design: ctx.store.dialect.writeJson(design), html };
 }
 
 export async function createCampaign(ctx: WorkspaceContext, input: CampaignCreate, origin: CampaignOrigin = {}): Promise<Campaign> {

@@ -71,6 +71,11 @@ describeEachDatabase('a campaign with a design', (kind) => {
       extra.rows[1]!.columns[0]!.blocks[0] = { type: 'text', html: '<p>x</p>', onclick: 'alert(1)' };
       expect((await create({ design: extra })).body.error.path).toBe('$.design.rows[1].columns[0].blocks[0].onclick');
 
+      const brokenTag = await create({ design: design('Hello {{ contact.firstName') });
+      expect(brokenTag.status).toBe(400);
+      expect(brokenTag.body.error.path).toBe('$.design');
+      expect(brokenTag.body.error.message).toMatch(/template error/);
+
       const tooWide = { ...design(), rows: [{ columns: [1, 2, 3, 4, 5].map(() => ({ blocks: [] })) }] };
       expect((await create({ design: tooWide })).body.error.path).toBe('$.design.rows[0].columns');
       expect((await t.api('GET', '/api/campaigns')).body.items.filter((c: any) => c.name === 'Linen week')).toHaveLength(1);
