@@ -69,4 +69,26 @@ describeEachDatabase('sign-up expiry', (kind) => {
     }
     expect(await pending()).toBe(0);
   });
+
+  it('leaves an anonymous row for a pending contact a campaign counted as skipped, so that its numbers stay', async () => {
+    const listId = (await t.api('POST', '/api/lists', { name: 'Counted' })).body.id;
+    const form = (await t.api('POST', '/api/forms', { name: 'Counted', listIds: [listId], consentText: 'Yes' })).body;
+    await signUp(t, form.slug, { email: 'counted@example.org', firstName: 'Counted' });
+    const id = (await t.api('GET', '/api/contacts?search=counted@example.org')).body.items[0].id;
+    const { db } = t.ctx.store;
+    const now = t.clock.now;
+    const campaign = await db
+      .insertInto('campaigns')
+      .values({ workspace_id: t.ctx.workspaceId, channel: 'email', name: 'Sale', list_ids: t.ctx.store.dialect.writeJson([listId]), created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('messages').values({ campaign_id: campaign.id, contact_id: id, status: 'skipped', skip_reason: 'pending' }).execute();
+
+    t.clock.advance(31 * DAY);
+    expect(await expireSignups(t.ctx, t.clock.now)).toBe(1);
+    expect((await t.api('GET', `/api/contacts/${id}`)).status).toBe(404);
+    const row = await db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ email: null, first_name: null, email_status: 'unsubscribed', erased_at: t.clock.now });
+    expect(await db.selectFrom('messages').select('skip_reason').where('contact_id', '=', id).execute()).toEqual([{ skip_reason: 'pending' }]);
+  });
 });
