@@ -69,20 +69,22 @@ interface Figures {
   medianMs: number;
   p95Ms: number;
   fps: number;
+  /** Share of frames longer than 20 ms: a frame missed at 60 Hz. */
+  long: number;
 }
 
 /** Records frame intervals in the page while `act` runs. */
 async function measure(page: Page, act: () => Promise<void>): Promise<Figures> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __recording: boolean };
-    w.__frames = [];
-    w.__recording = true;
-    const tick = (now: number) => {
-      w.__frames.push(now);
-      if (w.__recording) requestAnimationFrame(tick);
+  // A string, not a function: the bundler's helpers for named functions do not exist in the page.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__recording = true;
+    const tick = (now) => {
+      window.__frames.push(now);
+      if (window.__recording) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  })()`);
   await act();
   const stamps = await page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __recording: boolean };
@@ -97,6 +99,7 @@ async function measure(page: Page, act: () => Promise<void>): Promise<Figures> {
     medianMs: sorted[Math.floor(sorted.length / 2)]!,
     p95Ms: sorted[Math.floor(sorted.length * 0.95)]!,
     fps: intervals.length / span,
+    long: intervals.filter((d) => d > 20).length / intervals.length,
   };
 }
 
@@ -154,7 +157,7 @@ export default async function (args: string[]): Promise<void> {
     console.log(`designer with ${count} blocks, ${steps} mouse steps (Chromium headless, ${viewport.width}×${viewport.height})`);
     const row = (label: string, f: Figures, base?: Figures) =>
       console.log(
-        `${label.padEnd(22)} frames ${String(f.frames).padStart(4)}   median ${f.medianMs.toFixed(1).padStart(5)} ms   p95 ${f.p95Ms.toFixed(1).padStart(5)} ms   ${f.fps.toFixed(1).padStart(5)} fps` +
+        `${label.padEnd(22)} frames ${String(f.frames).padStart(4)}   median ${f.medianMs.toFixed(1).padStart(5)} ms   p95 ${f.p95Ms.toFixed(1).padStart(5)} ms   ${f.fps.toFixed(1).padStart(5)} fps   missed ${(f.long * 100).toFixed(1).padStart(4)} %` +
           (base ? `   ratios: median ${(f.medianMs / base.medianMs).toFixed(2)}, p95 ${(f.p95Ms / base.p95Ms).toFixed(2)}, fps ${(f.fps / base.fps).toFixed(2)}` : ''),
       );
     row('idle (2 s)', idle);

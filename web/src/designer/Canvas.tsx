@@ -133,22 +133,7 @@ const RowItem = memo(function RowItem({ row, index, count, selected, selectedBlo
             >
               <Icon name="grip" size={12} /> {label}
             </button>
-            {selected && (
-              <Toolbar>
-                <Tool label="Move row up" onClick={() => actions.stepRow(id, -1)} disabled={index === 0}>
-                  <Icon name="up" />
-                </Tool>
-                <Tool label="Move row down" onClick={() => actions.stepRow(id, 1)} disabled={index === count - 1}>
-                  <Icon name="down" />
-                </Tool>
-                <Tool label="Duplicate row" onClick={() => actions.duplicateRow(id)}>
-                  <Icon name="copy" />
-                </Tool>
-                <Tool label="Delete row" onClick={() => actions.deleteRow(id)} color="red">
-                  <Icon name="remove" />
-                </Tool>
-              </Toolbar>
-            )}
+            {selected && <RowTools id={id} first={index === 0} last={index === count - 1} actions={actions} />}
           </div>
         )}
         <div className="designer-columns">
@@ -242,24 +227,48 @@ const BlockItem = memo(function BlockItem({ block, selected, linkColor, actions,
       }}
     >
       <BlockContent block={block} linkColor={linkColor} />
-      {selected && !readOnly && (
-        <div className="designer-block-tools" onClick={(event) => event.stopPropagation()}>
-          <Toolbar>
-            <Tool label="Move up" onClick={() => actions.stepBlock(id, -1)}>
-              <Icon name="up" />
-            </Tool>
-            <Tool label="Move down" onClick={() => actions.stepBlock(id, 1)}>
-              <Icon name="down" />
-            </Tool>
-            <Tool label="Duplicate" onClick={() => actions.duplicateBlock(id)}>
-              <Icon name="copy" />
-            </Tool>
-            <Tool label="Delete" onClick={() => actions.deleteBlock(id)} color="red">
-              <Icon name="remove" />
-            </Tool>
-          </Toolbar>
-        </div>
-      )}
+      {selected && !readOnly && <BlockTools id={id} actions={actions} />}
+    </div>
+  );
+});
+
+const RowTools = memo(function RowTools({ id, first, last, actions }: { id: string; first: boolean; last: boolean; actions: CanvasActions }) {
+  return (
+    <Toolbar>
+      <Tool label="Move row up" onClick={() => actions.stepRow(id, -1)} disabled={first}>
+        <Icon name="up" />
+      </Tool>
+      <Tool label="Move row down" onClick={() => actions.stepRow(id, 1)} disabled={last}>
+        <Icon name="down" />
+      </Tool>
+      <Tool label="Duplicate row" onClick={() => actions.duplicateRow(id)}>
+        <Icon name="copy" />
+      </Tool>
+      <Tool label="Delete row" onClick={() => actions.deleteRow(id)} color="red">
+        <Icon name="remove" />
+      </Tool>
+    </Toolbar>
+  );
+});
+
+/** The selected block's buttons; memoized, since the block being dragged redraws at every pointer move. */
+const BlockTools = memo(function BlockTools({ id, actions }: { id: string; actions: CanvasActions }) {
+  return (
+    <div className="designer-block-tools" onClick={(event) => event.stopPropagation()}>
+      <Toolbar>
+        <Tool label="Move up" onClick={() => actions.stepBlock(id, -1)}>
+          <Icon name="up" />
+        </Tool>
+        <Tool label="Move down" onClick={() => actions.stepBlock(id, 1)}>
+          <Icon name="down" />
+        </Tool>
+        <Tool label="Duplicate" onClick={() => actions.duplicateBlock(id)}>
+          <Icon name="copy" />
+        </Tool>
+        <Tool label="Delete" onClick={() => actions.deleteBlock(id)} color="red">
+          <Icon name="remove" />
+        </Tool>
+      </Toolbar>
     </div>
   );
 });

@@ -77,6 +77,7 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
   const latest = useRef(design);
   latest.current = design;
   const lastDrop = useRef(0);
+  const dropText = useRef('');
   const selectionRef = useRef(selection);
   selectionRef.current = selection;
 
@@ -100,8 +101,9 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
       },
       deleteBlock(id) {
         const found = model.findBlock(current(), id);
-        apply(model.removeBlock(current(), id));
-        setSelection(found ? { kind: 'row', id: found.place.rowId } : { kind: 'style' });
+        const next = model.deleteBlock(current(), id);
+        apply(next);
+        setSelection(found && model.findRow(next, found.place.rowId) ? { kind: 'row', id: found.place.rowId } : { kind: 'style' });
         setStatus(found ? `${BLOCK_LABELS[found.block.type]} block deleted.` : '');
       },
       stepRow(id, direction) {
@@ -169,6 +171,8 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
       if (!over) return;
       const drop = over.data.current as DropData;
       const side = drop.kind === 'block' ? sideOf(dropPoint(activatorEvent, delta, active.rect.current.translated), over.rect) : 'before';
+      // Said in the words of the layout the person saw while dragging, before it changes.
+      dropText.current = `${capital(describeDrag(active.data.current as DragData, latest.current))} dropped ${describeDrop(drop, latest.current, side)}.`;
       const result = applyDrop(latest.current, active.data.current as DragData, drop, side);
       if (result.design !== latest.current) {
         latest.current = result.design;
@@ -189,8 +193,8 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
     const where = (data: unknown) => describeDrop(data as DropData, latest.current);
     return {
       onDragStart: ({ active }) => `Picked up ${what(active.data.current)}. Arrow keys move it, Space or Enter drops it, Escape cancels.`,
-      onDragOver: ({ active, over }) => (over ? `${capital(what(active.data.current))} is over ${where(over.data.current)}.` : `${capital(what(active.data.current))} is not over a place to drop it.`),
-      onDragEnd: ({ active, over }) => (over ? `${capital(what(active.data.current))} dropped ${where(over.data.current)}.` : `${capital(what(active.data.current))} dropped outside the email: nothing changed.`),
+      onDragOver: ({ active, over }) => (over ? `${capital(what(active.data.current))} would go ${where(over.data.current)}.` : `${capital(what(active.data.current))} is not over a place to drop it.`),
+      onDragEnd: ({ active, over }) => (over ? dropText.current : `${capital(what(active.data.current))} dropped outside the email: nothing changed.`),
       onDragCancel: ({ active }) => `Moving ${what(active.data.current)} was cancelled: nothing changed.`,
     };
   }, []);
@@ -331,16 +335,18 @@ function describeDrag(drag: DragData | undefined, design: Design): string {
   return `the ${BLOCK_LABELS[drag.type]} block`;
 }
 
-function describeDrop(drop: DropData | undefined, design: Design): string {
+/** A landing place in words: "at the end of row 2, column 1", "before the Text block in row 3, column 2". */
+function describeDrop(drop: DropData | undefined, design: Design, side?: 'before' | 'after'): string {
   if (!drop) return 'nowhere';
   if (drop.kind === 'gap') {
-    if (design.rows.length === 0) return 'the empty email';
-    return drop.index >= design.rows.length ? 'the end of the email' : `the gap before row ${drop.index + 1}`;
+    if (design.rows.length === 0) return 'into the empty email';
+    if (drop.index >= design.rows.length) return 'at the end of the email';
+    return drop.index === 0 ? 'at the top of the email' : `between rows ${drop.index} and ${drop.index + 1}`;
   }
-  if (drop.kind === 'end') return `the end of row ${model.rowIndex(design, drop.rowId) + 1}, column ${drop.column + 1}`;
+  if (drop.kind === 'end') return `at the end of row ${model.rowIndex(design, drop.rowId) + 1}, column ${drop.column + 1}`;
   const found = model.findBlock(design, drop.blockId);
-  if (!found) return 'a block';
-  return `the ${BLOCK_LABELS[found.block.type]} block in row ${model.rowIndex(design, found.place.rowId) + 1}, column ${found.place.column + 1}`;
+  if (!found) return 'on a block';
+  return `${side ?? 'before'} the ${BLOCK_LABELS[found.block.type]} block in row ${model.rowIndex(design, found.place.rowId) + 1}, column ${found.place.column + 1}`;
 }
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

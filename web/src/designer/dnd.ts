@@ -69,12 +69,14 @@ export const designerCollisions: CollisionDetection = ({ active, collisionRect, 
     if (container.disabled || !accepts(drag, dropData(container))) continue;
     const rect = droppableRects.get(container.id);
     if (!rect) continue;
+    // Each read of a measured rect adjusts for scrolling: read only what decides.
     const dx = Math.max(rect.left - point.x, 0, point.x - rect.right);
+    if (dx > REACH) continue;
     const dy = Math.max(rect.top - point.y, 0, point.y - rect.bottom);
     const distance = Math.hypot(dx, dy);
+    if (distance > REACH || (best && distance > best.distance)) continue;
     const area = rect.width * rect.height;
-    if (distance > REACH) continue;
-    if (!best || distance < best.distance || (distance === best.distance && area < best.area)) best = { container, distance, area };
+    if (!best || distance < best.distance || area < best.area) best = { container, distance, area };
   }
   return best ? [{ id: best.container.id, data: { droppableContainer: best.container, value: best.distance } }] : [];
 };

@@ -173,7 +173,19 @@ export function moveBlock(design: Design, blockId: string, target: ColumnTarget)
   const sameColumn = found.place.rowId === target.rowId && found.place.column === target.column;
   const index = sameColumn && target.index > found.place.index ? target.index - 1 : target.index;
   if (sameColumn && index === found.place.index) return design;
-  return insertBlock(removeBlock(design, blockId), { ...target, index }, found.block);
+  return pruneRow(insertBlock(removeBlock(design, blockId), { ...target, index }, found.block), found.place.rowId);
+}
+
+/** Deletes a block, and its row when nothing is left in it. */
+export function deleteBlock(design: Design, blockId: string): Design {
+  const found = findBlock(design, blockId);
+  return found ? pruneRow(removeBlock(design, blockId), found.place.rowId) : design;
+}
+
+/** A row that a block left and that holds nothing any more goes too (a new empty row from the palette stays until something leaves it). */
+function pruneRow(design: Design, rowId: string): Design {
+  const row = findRow(design, rowId);
+  return row && row.columns.every((c) => c.blocks.length === 0) ? removeRow(design, rowId) : design;
 }
 
 /** Takes a block out of its column into a new one-column row at a row index (counted before the move). */
@@ -183,7 +195,9 @@ export function moveBlockToNewRow(design: Design, blockId: string, index: number
   // A block alone in its one-column row: its row moves.
   const row = findRow(design, found.place.rowId)!;
   if (row.columns.length === 1 && row.columns[0]!.blocks.length === 1) return moveRow(design, row.id!, index);
-  return insertRow(removeBlock(design, blockId), index, createRow(1, [found.block]));
+  // The index counts rows before the move, and the source row may go: insert first, then prune.
+  const moved = createRow(1, [found.block]);
+  return pruneRow(insertRow(removeBlock(design, blockId), index, moved), row.id!);
 }
 
 /**
