@@ -187,7 +187,7 @@ describeInBrowser('A visitor signs up on a form, confirms and gets the next camp
     await owner.screenshot('forms-list');
     await ownerPage.goto(`${t.baseUrl}/contacts/${contact.id}`);
     const consents = ownerPage.getByRole('table', { name: 'Consents' });
-    await consents.getByRole('row').filter({ hasText: CONSENT }).filter({ hasText: '127.0.0.0' }).getByRole('link', { name: `Form #${formId}` }).waitFor();
+    await consents.getByRole('row').filter({ hasText: CONSENT }).filter({ hasText: '127.0.0.0' }).getByRole('link', { name: 'Spring newsletter' }).waitFor();
     await owner.screenshot('forms-contact-consent');
     await ownerPage.goto(`${t.baseUrl}/contacts/${(await contactOf('late@example.test')).id}`);
     await ownerPage.getByText('pending confirmation', { exact: true }).first().waitFor();

@@ -167,6 +167,9 @@ export function ContactPage() {
 
 /** The proof of consent: when, through which form, the very text shown, and the (truncated) address it came from. */
 function Consents({ consents }: { consents: Consent[] }) {
+  // The forms' names, once there is a consent to name one for (a deleted form keeps its number).
+  const forms = useQuery({ queryKey: ['forms'], queryFn: () => get<{ id: number; name: string }[]>('/api/forms'), enabled: consents.some((c) => c.formId) });
+  const formName = (id: number) => forms.data?.find((f) => f.id === id)?.name ?? `Form #${id}`;
   return (
     <Stack gap="xs" mb="lg">
       <Text fw={600}>Consents</Text>
@@ -187,7 +190,7 @@ function Consents({ consents }: { consents: Consent[] }) {
               <Table.Td>
                 {consent.formId ? (
                   <Anchor component={Link} to={`/forms/${consent.formId}`}>
-                    Form #{consent.formId}
+                    {formName(consent.formId)}
                   </Anchor>
                 ) : (
                   consent.source

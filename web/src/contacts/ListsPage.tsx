@@ -118,8 +118,8 @@ export function ListsPage() {
           <ErrorAlert error={save.error} />
           <TextInput label="Name" required value={editing?.name ?? ''} onChange={(e) => setEditing({ ...editing!, name: e.currentTarget.value })} data-autofocus />
           <TextInput
-            label="Public name"
-            description="What subscribers see on forms and the preference page; the name when empty"
+            label="Shown to subscribers as"
+            description="The public name, on the preference page; the list's own name when empty"
             mt="sm"
             value={editing?.publicName ?? ''}
             onChange={(e) => setEditing({ ...editing!, publicName: e.currentTarget.value })}
