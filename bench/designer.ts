@@ -7,62 +7,13 @@
  * frame times and frames per second, and the ratios drag / baseline.
  * `npm run bench -- designer [--blocks=30] [--steps=300]`
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, openBrowser } from '../test/e2e/browser.js';
-import { startTestApp, type TestApp } from '../test/support/app.js';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CONFIG = join(root, 'web/src/designer/harness/vite.config.ts');
-const OUT = join(root, 'dist/designer-bench');
-const require = createRequire(import.meta.url);
+import { startTestApp } from '../test/support/app.js';
+import { buildHarness, serveHarness } from '../web/src/designer/harness/serve.js';
 
 const option = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-
-/** Builds the bench page in production mode, in a process of its own (as web/build.ts does for the app). */
-export async function buildBenchPage(): Promise<void> {
-  const vite = join(require.resolve('vite/package.json'), '..', 'bin', 'vite.js');
-  await promisify(execFile)(process.execPath, [vite, 'build', '--config', CONFIG, '--logLevel', 'error'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' } });
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
-
-/** Serves the built page, and /api through to the test app with its API key. */
-export async function servePage(t: TestApp): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const path = (req.url ?? '/').split('?')[0]!;
-      if (path.startsWith('/api/')) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of req) chunks.push(chunk as Buffer);
-        const headers: Record<string, string> = { authorization: `Bearer ${t.apiKey}` };
-        if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
-        const answer = await fetch(t.baseUrl + req.url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
-        res.end(Buffer.from(await answer.arrayBuffer()));
-        return;
-      }
-      const file = normalize(join(OUT, path === '/' ? 'index.html' : path));
-      if (!file.startsWith(OUT) || !existsSync(file)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    })().catch((error: unknown) => {
-      res.writeHead(500).end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 interface Figures {
   frames: number;
@@ -110,9 +61,9 @@ export default async function (args: string[]): Promise<void> {
   }
   const blocks = option(args, 'blocks', 30);
   const steps = option(args, 'steps', 300);
-  await buildBenchPage();
+  await buildHarness();
   const t = await startTestApp('sqlite');
-  const served = await servePage(t);
+  const served = await serveHarness(t);
   const browser = await openBrowser();
   try {
     const { page } = browser;

@@ -22,10 +22,11 @@ import {
   type Announcements,
   type DragEndEvent,
   type DragMoveEvent,
+  type DragOverEvent,
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
-import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BLOCK_LABELS } from './blocks';
 import { Canvas, type CanvasActions, type Selection } from './Canvas';
 import {
@@ -76,7 +77,6 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
   const markers = useMemo(createMarkerStore, []);
   const latest = useRef(design);
   latest.current = design;
-  const lastDrop = useRef(0);
   const dropText = useRef('');
   const selectionRef = useRef(selection);
   selectionRef.current = selection;
@@ -132,8 +132,6 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
         apply(model.updateStyle(current(), patch), coalesce);
       },
       add(item) {
-        // A Space that dropped a palette item by keyboard must not also press it.
-        if (Date.now() - lastDrop.current < 300) return;
         const { design: next, selected, where } = addFromPalette(current(), item, selectionRef.current);
         apply(next);
         if (selected) setSelection(selected);
@@ -154,8 +152,9 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
     },
     [markers],
   );
+  // On every move (the side of a block can change) and when the landing place changes (a move's event may carry the previous one).
   const onDragMove = useCallback(
-    ({ active, over, activatorEvent, delta }: DragMoveEvent) => {
+    ({ active, over, activatorEvent, delta }: DragMoveEvent | DragOverEvent) => {
       if (!over) return markers.set(null);
       const drop = over.data.current as DropData;
       const side = drop.kind === 'block' ? sideOf(dropPoint(activatorEvent, delta, active.rect.current.translated), over.rect) : undefined;
@@ -167,7 +166,6 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
     ({ active, over, activatorEvent, delta }: DragEndEvent) => {
       setDragging(null);
       markers.set(null);
-      lastDrop.current = Date.now();
       if (!over) return;
       const drop = over.data.current as DropData;
       const side = drop.kind === 'block' ? sideOf(dropPoint(activatorEvent, delta, active.rect.current.translated), over.rect) : 'before';
@@ -185,7 +183,6 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
   const onDragCancel = useCallback(() => {
     setDragging(null);
     markers.set(null);
-    lastDrop.current = Date.now();
   }, [markers]);
 
   const announcements = useMemo<Announcements>(() => {
@@ -199,29 +196,39 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
     };
   }, []);
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (readOnly || event.defaultPrevented || !(event.ctrlKey || event.metaKey)) return;
-    // Inside the rich text editor, its own undo works on what is being typed.
-    if ((event.target as HTMLElement).isContentEditable) return;
-    const key = event.key.toLowerCase();
-    if (key === 'z' || key === 'y') {
+  // Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z (or Y) anywhere in the designer, or with nothing focused (after a button that undid went disabled).
+  const root = useRef<HTMLDivElement>(null);
+  const keys = useRef({ undo: history.undo, redo: history.redo, readOnly });
+  keys.current = { undo: history.undo, redo: history.redo, readOnly };
+  useEffect(() => {
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      if (keys.current.readOnly || event.defaultPrevented || !(event.ctrlKey || event.metaKey) || event.altKey) return;
+      const target = event.target as HTMLElement;
+      if (target !== document.body && !root.current?.contains(target)) return;
+      // Inside the rich text editor, its own undo works on what is being typed.
+      if (target.isContentEditable) return;
+      const key = event.key.toLowerCase();
+      if (key !== 'z' && key !== 'y') return;
       event.preventDefault();
-      if (key === 'y' || event.shiftKey) history.redo();
-      else history.undo();
-    }
-  };
+      if (key === 'y' || event.shiftKey) keys.current.redo();
+      else keys.current.undo();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   const footerMissing = !model.hasFooter(design);
   const overlay = dragging && describeDrag(dragging, design);
 
   return (
     <MarkerContext.Provider value={markers}>
-      <div className="designer" onKeyDown={onKeyDown}>
+      <div className="designer" ref={root}>
         <DndContext
           sensors={sensors}
           collisionDetection={designerCollisions}
           onDragStart={onDragStart}
           onDragMove={onDragMove}
+          onDragOver={onDragMove}
           onDragEnd={onDragEnd}
           onDragCancel={onDragCancel}
           accessibility={{
@@ -261,7 +268,7 @@ export function Designer({ value, onChange, readOnly = false }: { value: Design;
               </Card>
             </div>
             <Card withBorder padding="sm">
-              <Title order={4} mb="xs">
+              <Title order={3} size="h4" mb="xs">
                 Preview
               </Title>
               <Preview design={design} />

@@ -59,7 +59,9 @@ export const Properties = memo(function Properties({ design, selection, actions,
   return (
     <Stack gap="sm" aria-label="Properties" role="region" className="designer-properties">
       <Group justify="space-between" gap="xs" wrap="nowrap">
-        <Title order={4}>{title}</Title>
+        <Title order={3} size="h4">
+          {title}
+        </Title>
         {found && (
           <Button variant="subtle" size="compact-xs" onClick={() => actions.select({ kind: 'row', id: found.place.rowId })}>
             Row settings
@@ -234,6 +236,8 @@ function ColourField({ label, value, onChange, readOnly, id }: { label: string; 
       readOnly={readOnly}
       disallowInput={readOnly}
       withPicker={!readOnly}
+      withEyeDropper={!readOnly}
+      eyeDropperButtonProps={{ 'aria-label': `Pick the ${label.toLowerCase()} from the screen` }}
     />
   );
 }

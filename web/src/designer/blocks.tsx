@@ -38,6 +38,8 @@ const HEADING_SIZES = { 1: 28, 2: 22, 3: 18 } as const;
 
 /** Rich text as the text block allows it; anything else (scripts, handlers, styles) is dropped before it reaches the page. */
 export function sanitizeText(html: string): string {
+  // Without a DOM DOMPurify trusts (an old engine), the markup shows as text rather than unchecked.
+  if (!DOMPurify.isSupported) return html.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return DOMPurify.sanitize(html, { ALLOWED_TAGS: ['p', 'strong', 'b', 'em', 'i', 'a', 'ul', 'ol', 'li', 'br'], ALLOWED_ATTR: ['href'] });
 }
 
@@ -53,11 +55,11 @@ function RichText({ html, align }: { html: string; align?: string }) {
 export const BlockContent = memo(function BlockContent({ block, linkColor }: { block: Block; linkColor: string }) {
   switch (block.type) {
     case 'heading': {
-      const Tag = `h${block.level ?? 1}` as 'h1';
+      // Not a heading of the app's page: the block around it says what it is ("Heading block").
       return (
-        <Tag className="designer-heading" style={{ fontSize: HEADING_SIZES[block.level ?? 1], textAlign: block.align, color: block.color }}>
+        <div className="designer-heading" style={{ fontSize: HEADING_SIZES[block.level ?? 1], textAlign: block.align, color: block.color }}>
           {block.text || '\u00a0'}
-        </Tag>
+        </div>
       );
     }
     case 'text':

@@ -97,14 +97,8 @@ export const designerKeyboardCoordinates: KeyboardCoordinateGetter = (event, { c
     .sort((a, b) => (a.node.current!.compareDocumentPosition(b.node.current!) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   if (places.length === 0) return undefined;
   const current = places.findIndex((c) => c.id === over?.id);
-  let next: number;
-  if (current >= 0) next = Math.max(0, Math.min(places.length - 1, current + step));
-  else {
-    // Not over anything yet: the nearest place in the direction of the key, or the first or last.
-    const here = centre(collisionRect);
-    const ahead = places.findIndex((c) => centre(droppableRects.get(c.id)!).y > here.y);
-    next = step > 0 ? (ahead < 0 ? places.length - 1 : ahead) : ahead <= 0 ? 0 : ahead - 1;
-  }
+  // Not over a place yet (a palette item, say): down starts at the top of the email, up at its end.
+  const next = current >= 0 ? Math.max(0, Math.min(places.length - 1, current + step)) : step > 0 ? 0 : places.length - 1;
   const target = centre(droppableRects.get(places[next]!.id)!);
   return { x: target.x - collisionRect.width / 2, y: target.y - collisionRect.height / 2 };
 };
