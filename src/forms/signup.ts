@@ -229,6 +229,9 @@ async function signUp(ctx: AppContext, form: FormDef, submission: Submission, vi
         await recordConsent(trx, form, contact.id, form.consentText, visitor, now);
         return undefined;
       }
+      // A pending address joins the lists at once, counted apart and skipped by every campaign until
+      // it confirms; a known contact joins only by confirming, since its status would let mail reach it.
+      if (contact.email_status === 'pending') await addToLists(trx, form, contact.id, now);
       return { signupId: signup.id, contact };
     });
   } catch (error) {

@@ -195,9 +195,8 @@ describeInBrowser('A visitor signs up on a form, confirms and gets the next camp
   });
 
   it('sends the next campaign to the confirmed visitor and skips the pending one with reason pending', async () => {
-    // The pending visitor is in the list too (an editor added them by hand): the send still skips them.
+    // The pending visitor joined the list when signing up, counted apart: the send skips them.
     const late = await contactOf('late@example.test');
-    expect((await t.api('POST', `/api/lists/${listId}/contacts`, { contactIds: [late.id] })).body).toMatchObject({ added: 1 });
     await ownerPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lists' }).click();
     const listRow = ownerPage.getByRole('table', { name: 'Lists' }).getByRole('row').filter({ hasText: 'Weekly news' });
     await listRow.waitFor();
