@@ -121,6 +121,11 @@ const SWEEP: Record<string, Case[]> = {
       path: '/api/campaigns',
       body: { channel: 'email', name: 'A targets B', subject: 'Hello', fromEmail: `news@${a.domainName}`, html: '<p>Hello</p>', listIds: [x.list] },
     })),
+    same((x, a) => ({
+      method: 'POST',
+      path: '/api/campaigns',
+      body: { channel: 'email', name: 'From B template', subject: 'Hello', fromEmail: `news@${a.domainName}`, templateId: x.template, listIds: [] },
+    })),
   ],
   'GET /api/campaigns/:id': [nf((x) => get(`/api/campaigns/${x.sent}`)), nf((x) => get(`/api/campaigns/${x.draft}`))],
   'PATCH /api/campaigns/:id': [
@@ -205,6 +210,16 @@ const SWEEP: Record<string, Case[]> = {
   'GET /api/domains/:id': [nf((x) => get(`/api/domains/${x.domain}`))],
   'POST /api/domains/:id/check': [nf((x) => ({ method: 'POST', path: `/api/domains/${x.domain}/check` }))],
   'DELETE /api/domains/:id': [nf((x) => ({ method: 'DELETE', path: `/api/domains/${x.domain}` }))],
+
+  'GET /api/templates/:id': [nf((x) => get(`/api/templates/${x.template}`))],
+  'PATCH /api/templates/:id': [nf((x) => ({ method: 'PATCH', path: `/api/templates/${x.template}`, body: { name: 'Changed by A' } }))],
+  'DELETE /api/templates/:id': [nf((x) => ({ method: 'DELETE', path: `/api/templates/${x.template}` }))],
+  'POST /api/templates': [same((x) => ({ method: 'POST', path: '/api/templates', body: { name: 'Copied by A', campaignId: x.draft } }))],
+  'GET /api/forms/:id': [nf((x) => get(`/api/forms/${x.form}`))],
+  'GET /api/forms/:id/preview': [nf((x) => get(`/api/forms/${x.form}/preview`))],
+  'PATCH /api/forms/:id': [nf((x) => ({ method: 'PATCH', path: `/api/forms/${x.form}`, body: { name: 'Changed by A' } }))],
+  'DELETE /api/forms/:id': [nf((x) => ({ method: 'DELETE', path: `/api/forms/${x.form}` }))],
+  'POST /api/forms': [same((x) => ({ method: 'POST', path: '/api/forms', body: { name: 'Form by A', listIds: [x.list], fields: [], consentText: 'News' } }))],
 };
 
 /** Listings where A's own objects show (so an empty answer does not pass for a scoped one). */
@@ -222,6 +237,9 @@ const LISTINGS = [
   '/api/domains',
   '/api/reports/unmatched',
   '/api/workspaces',
+  '/api/templates',
+  '/api/forms',
+  '/api/media',
 ];
 
 /** B's objects as B's own key reads them: compared before and after A's sweep. */
@@ -238,6 +256,9 @@ const readBack = (b: Built): string[] =>
     b.view && `/api/views/${b.view}`,
     b.domain && `/api/domains/${b.domain}`,
     b.outbox && `/api/outbox/${b.outbox}?format=json`,
+    b.template && `/api/templates/${b.template}`,
+    b.form && `/api/forms/${b.form}`,
+    '/api/media',
     '/api/fields',
     '/api/lists',
     '/api/members',

@@ -33,6 +33,13 @@ const TABLE: Record<string, Access> = {
   'POST /u/:token': 'public',
   'GET /v/:token': 'public',
   'GET /*': 'public',
+  // Images in emails, sign-up forms and their confirmation links.
+  'GET /media/:file': 'public',
+  'GET /f/:slug': 'public',
+  'POST /f/:slug': 'public',
+  'OPTIONS /f/:slug': 'public',
+  'GET /c/:token': 'public',
+  'POST /c/:token': 'public',
   // The invitation link works before its reader has an account.
   'GET /api/invitations/:token': 'public',
   'POST /api/invitations/:token/accept': 'public',
@@ -68,6 +75,13 @@ const TABLE: Record<string, Access> = {
   // Editors pick a campaign's From among the workspace's domains.
   'GET /api/domains': 'read',
   'GET /api/domains/:id': 'read',
+  'POST /api/designs/compile': 'read',
+  'GET /api/media': 'read',
+  'GET /api/templates': 'read',
+  'GET /api/templates/:id': 'read',
+  'GET /api/forms': 'read',
+  'GET /api/forms/:id': 'read',
+  'GET /api/forms/:id/preview': 'read',
 
   // Create and edit contacts, lists, imports, campaigns, saved views; relaunch as a draft; create a list from a view.
   'POST /api/contacts': 'edit',
@@ -87,6 +101,13 @@ const TABLE: Record<string, Access> = {
   'POST /api/views': 'edit',
   'PATCH /api/views/:id': 'edit',
   'DELETE /api/views/:id': 'edit',
+  'POST /api/media': 'edit',
+  'POST /api/templates': 'edit',
+  'PATCH /api/templates/:id': 'edit',
+  'DELETE /api/templates/:id': 'edit',
+  'POST /api/forms': 'edit',
+  'PATCH /api/forms/:id': 'edit',
+  'DELETE /api/forms/:id': 'edit',
   // Bounce and complaint reports an integration posts change contacts' delivery state, as an edit does.
   'POST /api/webhooks/bounces': 'edit',
   'POST /api/webhooks/inbound-email': 'edit',

@@ -20,6 +20,13 @@ const PUBLIC_ROUTES = [
   'GET /u/:token',
   'POST /u/:token',
   'GET /v/:token',
+  // Images in emails, sign-up forms and their confirmation links are opened by anyone.
+  'GET /media/:file',
+  'GET /f/:slug',
+  'POST /f/:slug',
+  'OPTIONS /f/:slug',
+  'GET /c/:token',
+  'POST /c/:token',
   'GET /*',
 ];
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
+import { outboxMails, pressConfirm, signUp } from '../../test/support/forms.js';
 import { createScenario, type Scenario } from '../../test/support/trackingScenario.js';
 
 const CLIENT = '203.0.113.77';
@@ -50,5 +51,20 @@ describeEachDatabase('request logging', (kind) => {
     const publicLines = entries().filter((e) => e.level === DEBUG && e.msg === 'request');
     expect(publicLines.map((e) => e.route)).toEqual(['/t/o/:token', '/t/c/:token', '/u/:token', '/v/:token', '/s/:code']);
     for (const line of publicLines) expect(line.remoteAddress).toBe('203.0.113.0');
+  });
+
+  it('logs a sign-up and its confirmation by route pattern, without the address, the names or the confirmation token', async () => {
+    const list = (await t.api('POST', '/api/lists', { name: 'News' })).body;
+    const form = (await t.api('POST', '/api/forms', { name: 'News', listIds: [list.id], fields: [{ name: 'firstName' }], consentText: 'News by email' })).body;
+    const from = { 'user-agent': BROWSER, 'x-forwarded-for': CLIENT };
+    lines.length = 0;
+    expect((await signUp(t, form.slug, { email: 'hedy.lamarr@example.test', firstName: 'Hedy' }, from)).status).toBe(200);
+    const token = (await outboxMails(t)).find((mail) => mail.to.includes('hedy.lamarr@example.test'))!.confirmToken!;
+    expect((await pressConfirm(t, token, from)).status).toBe(200);
+
+    const log = lines.join('');
+    for (const secret of ['hedy.lamarr', 'Hedy', token, CLIENT]) expect(log).not.toContain(secret);
+    const routes = entries().filter((e) => e.msg === 'request').map((e) => `${e.method} ${e.route}`);
+    expect(routes).toEqual(expect.arrayContaining(['GET /f/:slug', 'POST /f/:slug', 'GET /c/:token', 'POST /c/:token']));
   });
 });

@@ -65,9 +65,18 @@ export interface WorkspaceObjects {
   domainName: string;
   /** The file name of a copy in the outbox (a test send of the draft). */
   outbox: string;
+  /** A saved email template. */
+  template: number;
+  /** A sign-up form (on the workspace's list) and its hosted page's slug. */
+  form: number;
+  formSlug: string;
+  /** An uploaded image's id. */
+  media: number;
 }
 
 export type Built = Partial<WorkspaceObjects> & { marker: string; workspaceId: number };
+
+const ONE_PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 /** POST /api/imports with this key, multipart as a browser sends it. */
 export async function uploadAs(baseUrl: string, key: string, csv: string, fields: Record<string, string>): Promise<{ status: number; body: any }> {
@@ -188,6 +197,25 @@ export async function populateWorkspace(t: TestApp, w: Workspace, marker: string
     o.outbox = copy.name;
   });
 
+  await step('POST /api/templates', async () => {
+    o.template = expectStatus('POST /api/templates', await api('POST', '/api/templates', { name: `${marker} template`, html: `<p>${marker} template</p>` }), 201).id;
+  });
+
+  await step('POST /api/forms', async () => {
+    const body = { name: `${marker} form`, listIds: [o.list], fields: [], consentText: `${marker} news by email` };
+    const form = expectStatus('POST /api/forms', await api('POST', '/api/forms', body), 201);
+    o.form = form.id;
+    o.formSlug = form.slug;
+  });
+
+  await step('POST /api/media', async () => {
+    const file = new Blob([ONE_PIXEL_PNG], { type: 'image/png' });
+    const data = new FormData();
+    data.append('file', file, `${marker}.png`);
+    const response = await fetch(`${t.baseUrl}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${w.key}` }, body: data });
+    o.media = expectStatus('POST /api/media', { status: response.status, body: await response.json() }, 201).id;
+  });
+
   await step('POST /api/webhooks/bounces (an unmatched report)', async () => {
     expectStatus('POST /api/webhooks/bounces', await api('POST', '/api/webhooks/bounces', { email: `nobody.${marker}@example.test`, type: 'hard' }), 200);
   });
@@ -227,6 +255,10 @@ export function missingObjects(t: TestApp, like: Built): WorkspaceObjects {
     domain: id(14),
     domainName: 'missing.example',
     // A name of the same shape as a real copy's, that no copy has.
+    template: id(15),
+    form: id(16),
+    formSlug: 'missing-form',
+    media: id(17),
     outbox: like.outbox ? like.outbox.replace(/[0-9a-f]{6}(\.eml)$/, (hex, ext: string) => (hex === '000000' ? 'ffffff' : '000000') + ext) : 'missing.eml',
   };
 }
@@ -238,6 +270,8 @@ export async function snapshotWorkspace(ctx: WorkspaceContext, workspaceId: numb
   const listIds = (await db.selectFrom('lists').select('id').where('workspace_id', '=', workspaceId).execute()).map((r) => r.id);
   const importIds = (await db.selectFrom('imports').select('id').where('workspace_id', '=', workspaceId).execute()).map((r) => r.id);
   const inCampaigns = campaignIds.length ? campaignIds : [-1];
+  const formIds = (await db.selectFrom('forms').select('id').where('workspace_id', '=', workspaceId).execute()).map((r) => r.id);
+  const contactIds = (await db.selectFrom('contacts').select('id').where('workspace_id', '=', workspaceId).execute()).map((r) => r.id);
   return {
     workspaces: await db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).execute(),
     workspace_members: await db.selectFrom('workspace_members').selectAll().where('workspace_id', '=', workspaceId).orderBy('user_id').execute(),
@@ -260,5 +294,10 @@ export async function snapshotWorkspace(ctx: WorkspaceContext, workspaceId: numb
     import_errors: await db.selectFrom('import_errors').selectAll().where('import_id', 'in', importIds.length ? importIds : [-1]).orderBy('import_id').orderBy('row').execute(),
     api_keys: await db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute(),
     unmatched_reports: await db.selectFrom('unmatched_reports').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute(),
+    templates: await db.selectFrom('templates').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute(),
+    media: await db.selectFrom('media').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute(),
+    forms: await db.selectFrom('forms').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute(),
+    form_signups: await db.selectFrom('form_signups').selectAll().where('form_id', 'in', formIds.length ? formIds : [-1]).orderBy('id').execute(),
+    consents: await db.selectFrom('consents').selectAll().where('contact_id', 'in', contactIds.length ? contactIds : [-1]).orderBy('id').execute(),
   };
 }
