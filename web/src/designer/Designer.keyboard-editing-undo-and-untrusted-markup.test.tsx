@@ -13,10 +13,11 @@ import type { Design } from './model';
 const valid = TypeCompiler.Compile(DesignSchema);
 
 /** The designer as a page holds it, keeping every document it emits. */
-function Host({ initial, emitted }: { initial: Design; emitted: Design[] }) {
+function Host({ initial, emitted, readOnly }: { initial: Design; emitted: Design[]; readOnly?: boolean }) {
   const [design, setDesign] = useState(initial);
   return (
     <Designer
+      readOnly={readOnly}
       value={design}
       onChange={(next) => {
         emitted.push(next);
@@ -26,17 +27,18 @@ function Host({ initial, emitted }: { initial: Design; emitted: Design[] }) {
   );
 }
 
-function open(initial: Design = { version: 1, rows: [] }) {
+function open(initial: Design = { version: 1, rows: [] }, readOnly = false) {
   const emitted: Design[] = [];
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   renderInApp(
     <QueryClientProvider client={client}>
-      <Host initial={initial} emitted={emitted} />
+      <Host initial={initial} emitted={emitted} readOnly={readOnly} />
     </QueryClientProvider>,
   );
   return { emitted, user: userEvent.setup(), canvas: screen.getByRole('region', { name: 'Email canvas' }) };
 }
 
+const heading1 = (id: string, text: string) => ({ type: 'heading' as const, id, text });
 const blockTypes = (canvas: HTMLElement) => [...canvas.querySelectorAll('[data-block-type]')].map((b) => b.getAttribute('data-block-type'));
 const headingTexts = (canvas: HTMLElement) => [...canvas.querySelectorAll('.designer-heading')].map((h) => h.textContent);
 
@@ -61,6 +63,15 @@ describe('the designer, with the keyboard', () => {
     for (const design of emitted) expect([...valid.Errors(design)].map((e) => `${e.path} ${e.message}`)).toEqual([]);
     const last = emitted.at(-1)!;
     expect(last.rows[0]!.columns[0]!.blocks.map((b) => b.type)).toEqual(['heading', 'button', 'footer']);
+  });
+
+  it('adds a block with nothing selected at the end of the content, above a last row holding only the footer', async () => {
+    const { user, canvas } = open({ version: 1, rows: [{ id: 'r1', columns: [{ id: 'c1', blocks: [{ type: 'footer', id: 'f' }] }] }] });
+    screen.getByRole('button', { name: 'Text' }).focus();
+    await user.keyboard('{Enter}');
+    expect(blockTypes(canvas)).toEqual(['text', 'footer']);
+    expect(canvas.querySelectorAll('[data-row-id]')).toHaveLength(2);
+    expect(screen.getByText('Text block added as row 1.')).toBeTruthy();
   });
 
   it('moves the selected block with Move up and Alt+ArrowDown, keeping focus on it, and deletes it', async () => {
@@ -120,6 +131,20 @@ describe('the designer, with the keyboard', () => {
     expect(canvas.querySelectorAll('.designer-column')).toHaveLength(1);
     expect(headingTexts(canvas)).toEqual(['Left', 'Right']);
     expect(emitted.at(-1)!.rows[0]!.columns).toHaveLength(1);
+  });
+});
+
+describe('a read-only designer', () => {
+  it('offers no palette, no block tools and no undo, and changes nothing from the keyboard', async () => {
+    const { user, canvas, emitted } = open({ version: 1, rows: [{ id: 'r1', columns: [{ id: 'c1', blocks: [heading1('h1', 'One'), heading1('h2', 'Two')] }] }] }, true);
+    expect(screen.queryByRole('navigation', { name: 'Blocks' })).toBeNull();
+    await user.click(within(canvas).getByText('Two'));
+    expect(screen.queryByRole('button', { name: 'Move up' })).toBeNull();
+    expect((screen.getByLabelText('Heading text') as HTMLInputElement).readOnly).toBe(true);
+    within(canvas).getByText('Two').closest<HTMLElement>('[data-block-type]')!.focus();
+    await user.keyboard('{Alt>}{ArrowUp}{/Alt}{Control>}z{/Control}');
+    expect(headingTexts(canvas)).toEqual(['One', 'Two']);
+    expect(emitted).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@
  *
  * Contract the browser tests rely on (keep it exact):
  * - palette items are buttons named Heading, Text, Image, Button, Divider, Spacer, Columns, HTML, Social, Footer;
- *   Enter (or a click) adds the block after the selected block, to the selected row's first column, or in a new row at the end;
+ *   Enter (or a click) adds the block after the selected block, to the selected row's first column, or in a new row at the end
+ *   (above a last row holding only the footer);
  * - the canvas has aria-label="Email canvas"; every row element has data-row-id; every block element has
  *   data-block-type="<type>" and an aria-label like "Heading block";
  * - the properties panel has aria-label="Properties";
@@ -314,13 +315,13 @@ function PaletteButton({ item, label, glyph, onAdd }: { item: PaletteItem; label
   );
 }
 
-/** Where Enter on a palette item puts the block: after the selected block, at the end of the selected row's first column, or in a new row at the end. */
+/** Where Enter on a palette item puts the block: after the selected block, at the end of the selected row's first column, or in a new row at the end (above a footer row). */
 function addFromPalette(design: Design, item: PaletteItem, selection: Selection): { design: Design; selected?: Selection; where: string } {
   const selectedBlock = selection.kind === 'block' ? model.findBlock(design, selection.id) : undefined;
   const selectedRow = selection.kind === 'row' ? model.findRow(design, selection.id) : undefined;
   if (item === 'columns') {
     const row = model.createRow(2);
-    const after = selectedBlock ? model.rowIndex(design, selectedBlock.place.rowId) + 1 : selectedRow ? model.rowIndex(design, selectedRow.id!) + 1 : design.rows.length;
+    const after = selectedBlock ? model.rowIndex(design, selectedBlock.place.rowId) + 1 : selectedRow ? model.rowIndex(design, selectedRow.id!) + 1 : endOfContent(design);
     return { design: model.insertRow(design, after, row), selected: { kind: 'row', id: row.id! }, where: `as row ${after + 1}` };
   }
   const block = model.createBlock(item);
@@ -332,7 +333,15 @@ function addFromPalette(design: Design, item: PaletteItem, selection: Selection)
   if (selectedRow) {
     return { design: model.addBlock(design, block, { rowId: selectedRow.id!, column: 0 }), selected, where: `in row ${model.rowIndex(design, selectedRow.id!) + 1}, column 1` };
   }
-  return { design: model.addBlock(design, block), selected, where: `as row ${design.rows.length + 1}` };
+  // At the end of the content: above a last row that holds only the footer.
+  const at = endOfContent(design);
+  return { design: model.insertRow(design, at, model.createRow(1, [block])), selected, where: `as row ${at + 1}` };
+}
+
+function endOfContent(design: Design): number {
+  const last = design.rows.at(-1);
+  const footerOnly = last && last.columns.every((c) => c.blocks.every((b) => b.type === 'footer')) && model.hasFooter({ version: 1, rows: [last] });
+  return footerOnly ? design.rows.length - 1 : design.rows.length;
 }
 
 function describeDrag(drag: DragData | undefined, design: Design): string {

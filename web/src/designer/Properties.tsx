@@ -8,6 +8,7 @@ import type { Page } from '../types';
 import { BLOCK_LABELS, NETWORK_LABELS, STYLE_DEFAULTS } from './blocks';
 import type { Selection } from './Canvas';
 import { findBlock, findRow, rowIndex, type Block, type Design, type DesignStyle } from './model';
+import { useFocusBack } from './focusBack';
 import { Icon } from './icons';
 import { RichTextEditor } from './RichTextEditor';
 
@@ -171,6 +172,8 @@ function BlockFields({ block, actions, readOnly }: FieldsProps) {
 /** A text input with the merge-tag picker, inserting where the cursor is. */
 function TaggedInput({ label, value, onChange, readOnly, required }: { label: string; value: string; onChange(value: string): void; readOnly: boolean; required?: boolean }) {
   const ref = useRef<HTMLInputElement>(null);
+  // insertAtCursor puts the cursor after the tag; the menu's closing must not take the focus from there.
+  const focusBack = useFocusBack(() => ref.current?.focus());
   return (
     <Stack gap={4}>
       <TextInput
@@ -183,8 +186,13 @@ function TaggedInput({ label, value, onChange, readOnly, required }: { label: st
         error={required && !value.trim() ? 'Required' : undefined}
       />
       {!readOnly && (
-        <Group justify="flex-end">
-          <MergeTags onInsert={(tag) => onChange(insertAtCursor(ref.current as unknown as HTMLTextAreaElement, value, tag))} />
+        <Group justify="flex-end" onFocusCapture={focusBack.onFocusCapture}>
+          <MergeTags
+            onInsert={(tag) => {
+              onChange(insertAtCursor(ref.current as unknown as HTMLTextAreaElement, value, tag));
+              focusBack.inserted();
+            }}
+          />
         </Group>
       )}
     </Stack>

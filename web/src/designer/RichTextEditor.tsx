@@ -3,6 +3,7 @@ import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/r
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { MergeTags } from '../campaigns/MergeTags';
+import { useFocusBack } from './focusBack';
 import { Icon } from './icons';
 
 /**
@@ -13,6 +14,8 @@ export function RichTextEditor({ label, value, onChange, readOnly }: { label: st
   const labelId = useId();
   const emit = useRef(onChange);
   emit.current = onChange;
+  /** The last HTML this editor sent. */
+  const sent = useRef<string | undefined>(undefined);
   const editor = useEditor({
     extensions: [
       StarterKit.configure({
@@ -24,7 +27,8 @@ export function RichTextEditor({ label, value, onChange, readOnly }: { label: st
         strike: false,
         underline: false,
         trailingNode: false,
-        link: { openOnClick: false, autolink: true, HTMLAttributes: { target: null, rel: null } },
+        // No autolink: "contact.fields.city" in a merge tag would become a link.
+        link: { openOnClick: false, autolink: false, HTMLAttributes: { target: null, rel: null } },
       }),
     ],
     content: value,
@@ -32,13 +36,18 @@ export function RichTextEditor({ label, value, onChange, readOnly }: { label: st
     editorProps: { attributes: { 'aria-labelledby': labelId, 'aria-multiline': 'true', role: 'textbox', class: 'designer-rich-text' } },
     onUpdate: ({ editor, transaction }) => {
       // Only what the person typed or formatted: not the editor's own normalising of the markup.
-      if (transaction.docChanged) emit.current(editor.isEmpty ? '' : editor.getHTML());
+      if (!transaction.docChanged) return;
+      sent.current = editor.isEmpty ? '' : editor.getHTML();
+      emit.current(sent.current);
     },
   });
 
-  // Undo and redo of the document change the value from outside: the editor follows.
+  const focusBack = useFocusBack(() => editor?.commands.focus());
+
+  // Undo and redo change the value from outside: the editor follows. Its own value coming back
+  // is not one of those (keys typed since are already in the editor and must stay).
   useEffect(() => {
-    if (!editor || editor.isDestroyed) return;
+    if (!editor || editor.isDestroyed || value === sent.current) return;
     const current = editor.isEmpty ? '' : editor.getHTML();
     if (current !== value) editor.commands.setContent(value, { emitUpdate: false });
   }, [editor, value]);
@@ -53,7 +62,16 @@ export function RichTextEditor({ label, value, onChange, readOnly }: { label: st
         <Text size="sm" fw={500} id={labelId}>
           {label}
         </Text>
-        {!readOnly && editor && <MergeTags onInsert={(tag) => editor.chain().focus().insertContent(tag).run()} />}
+        {!readOnly && editor && (
+          <span onFocusCapture={focusBack.onFocusCapture}>
+            <MergeTags
+              onInsert={(tag) => {
+                editor.chain().focus().insertContent(tag).run();
+                focusBack.inserted();
+              }}
+            />
+          </span>
+        )}
       </Group>
       {!readOnly && editor && <Toolbar editor={editor} />}
       <EditorContent editor={editor} />
