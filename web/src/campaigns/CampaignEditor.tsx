@@ -302,7 +302,9 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
           <Stack gap="sm">
             <Group justify="space-between" wrap="wrap" gap="sm">
               <Group gap="sm">
-                <Title order={4}>Content</Title>
+                <Title order={3} size="h4">
+                  Content
+                </Title>
                 <SegmentedControl
                   aria-label="Email editor"
                   value={designed ? 'design' : 'html'}

@@ -109,7 +109,7 @@ export function TemplatePicker({ onPick, designsOnly = false, title = 'Start fro
   const headingId = useId();
   return (
     <Stack gap="sm" role="region" aria-labelledby={headingId}>
-      <Title order={4} id={headingId}>
+      <Title order={3} size="h4" id={headingId}>
         {title}
       </Title>
       {templates.error && (
