@@ -59,21 +59,23 @@ export const Properties = memo(function Properties({ design, selection, actions,
   }
   return (
     <Stack gap="sm" aria-label="Properties" role="region" className="designer-properties">
-      <Group justify="space-between" gap="xs" wrap="nowrap">
+      <Stack gap={2}>
         <Title order={3} size="h4">
           {title}
         </Title>
-        {found && (
-          <Button variant="subtle" size="compact-xs" onClick={() => actions.select({ kind: 'row', id: found.place.rowId })}>
-            Row settings
-          </Button>
-        )}
         {(found || row) && (
-          <Button variant="subtle" size="compact-xs" onClick={() => actions.select({ kind: 'style' })}>
-            Email style
-          </Button>
+          <Group gap="xs">
+            {found && (
+              <Button variant="subtle" size="compact-xs" px={0} onClick={() => actions.select({ kind: 'row', id: found.place.rowId })}>
+                Row settings
+              </Button>
+            )}
+            <Button variant="subtle" size="compact-xs" px={0} onClick={() => actions.select({ kind: 'style' })}>
+              Email style
+            </Button>
+          </Group>
         )}
-      </Group>
+      </Stack>
       {body}
     </Stack>
   );
