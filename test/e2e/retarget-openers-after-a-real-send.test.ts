@@ -84,7 +84,8 @@ describeInBrowser('Retargeting the openers of a campaign, in Chromium', () => {
     await page.getByLabel('Campaign name').fill('Spring sale');
     await page.getByLabel('Subject').fill('Spring is here, {{ contact.firstName }}');
     await page.getByLabel('Sender email').fill('news@shop.test');
-    await page.getByLabel('HTML').fill(`<html><body><h1>Hello {{ contact.firstName | default: "there" }}</h1><p><a href="${shopUrl}">See the collection</a></p></body></html>`);
+    await page.getByRole('button', { name: 'Write HTML' }).click();
+    await page.getByRole('textbox', { name: 'HTML' }).fill(`<html><body><h1>Hello {{ contact.firstName | default: "there" }}</h1><p><a href="${shopUrl}">See the collection</a></p></body></html>`);
     await page.frameLocator('iframe[title="Email preview"]').getByRole('heading', { name: 'Hello Ada' }).waitFor();
     await page.getByRole('textbox', { name: 'Recipients' }).click();
     await page.getByRole('option', { name: /Spring customers/ }).click();
