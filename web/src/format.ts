@@ -3,6 +3,8 @@ const percentFormat = new Intl.NumberFormat('en', { style: 'percent', maximumFra
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
 
 export const formatNumber = (n: number | null | undefined) => (n == null ? '—' : numberFormat.format(n));
+/** "1 recipient", "3 recipients", "1,200 contacts". */
+export const countOf = (n: number, one: string, many = `${one}s`) => `${formatNumber(n)} ${n === 1 ? one : many}`;
 export const formatPercent = (fraction: number | null | undefined) => (fraction == null || Number.isNaN(fraction) ? '—' : percentFormat.format(fraction));
 const shortDateFormat = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 

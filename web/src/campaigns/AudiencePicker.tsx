@@ -1,7 +1,7 @@
 import { MultiSelect, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { get } from '../api';
-import { formatNumber } from '../format';
+import { countOf, formatNumber } from '../format';
 import type { List } from '../types';
 
 /** Lists to send to, with the distinct contacts they hold and how many of them the campaign would reach. */
@@ -30,8 +30,8 @@ export function AudiencePicker({ value, onChange, disabled }: { value: number[];
           : !count.data
             ? 'Counting…'
             : count.data.reachable === count.data.contacts
-              ? `${formatNumber(count.data.reachable)} recipients`
-              : `${formatNumber(count.data.reachable)} recipients (of ${formatNumber(count.data.contacts)} contacts: the others are unsubscribed, bounced or have no email)`}
+              ? countOf(count.data.reachable, 'recipient')
+              : `${countOf(count.data.reachable, 'recipient')} (of ${countOf(count.data.contacts, 'contact')}: the others are unsubscribed, pending, bounced or have no email)`}
       </Text>
     </div>
   );
