@@ -4,13 +4,16 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Design as DesignSchema } from '../../../src/designs/schema.js';
 import { renderInApp } from '../test/render';
 import { Designer, NO_FOOTER_NOTICE } from './Designer';
 import type { Design } from './model';
 
 const valid = TypeCompiler.Compile(DesignSchema);
+
+// The merge-tag picker and the preview ask the server; here there is none, and nothing is fetched.
+beforeEach(() => void vi.stubGlobal('fetch', () => new Promise(() => {})));
 
 /** The designer as a page holds it, keeping every document it emits. */
 function Host({ initial, emitted, readOnly }: { initial: Design; emitted: Design[]; readOnly?: boolean }) {
