@@ -11,7 +11,7 @@ import type { Design } from '../designs/schema.js';
 import { assertSenderAllowed } from '../domains/domains.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
-import { designError } from '../templates/designCheck.js';
+import { designError } from '../designs/check.js';
 import { templateContent } from '../templates/templates.js';
 import type { Campaign, CampaignCreate, CampaignPatch, CampaignQuery } from './schemas.js';
 

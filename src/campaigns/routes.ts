@@ -6,7 +6,7 @@ import { campaignSmsPreview, createCampaign, deleteCampaign, getCampaign, listCa
 import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, Progress, SendRequest, TestSendRequest, TestSendResult } from './schemas.js';
 import { campaignProgress, cancelCampaign, pauseCampaign, resumeCampaign, sendCampaign } from './sending.js';
 import { sendTestEmails } from './testSend.js';
-import { checkDesignIn } from '../templates/designCheck.js';
+import { checkDesignIn } from '../designs/check.js';
 
 /** Campaign CRUD, send/pause/resume/cancel, test sends; each in the caller's workspace (req.ctx). */
 export function campaignRoutes(app: Api): void {

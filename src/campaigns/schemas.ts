@@ -28,12 +28,8 @@ export const Campaign = Type.Object(
     replyTo: Nullable(Type.String()),
     /** Compiled from `design` when the campaign has one. */
     html: Nullable(Type.String()),
-    /**
-     * The designer's document (SPEC §10); null for hand-written HTML and SMS. The same schema, typed
-     * as Design: Fastify's reply typing turns a union of literals built from an array (the social
-     * networks) into never.
-     */
-    design: Nullable(Type.Unsafe<Design>(Design)),
+    /** The designer's document (SPEC §10); null for hand-written HTML and SMS. */
+    design: Nullable(Design),
     /** Null when the text part is generated from the HTML. */
     text: Nullable(Type.String()),
     body: Nullable(Type.String()),

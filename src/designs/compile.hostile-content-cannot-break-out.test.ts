@@ -127,11 +127,11 @@ describe('what a block holds', () => {
       expect((error as AppError).status).toBe(400);
       expect((error as AppError).path).toBe(path);
     };
-    await refused(one({ type: 'heading', text: 'x', color: 'red" onload="alert(1)' } as never), '$.design.rows[0].columns[0].blocks[0]');
+    await refused(one({ type: 'heading', text: 'x', color: 'red" onload="alert(1)' } as never), '$.design.rows[0].columns[0].blocks[0].color');
     await refused({ version: 1, style: { linkColor: '#fff; } body { display:none' }, rows: [] }, '$.design.style.linkColor');
     await refused({ version: 1, style: { fontFamily: 'Arial; background:url(x)' }, rows: [] }, '$.design.style.fontFamily');
     await refused({ version: 1, rows: [{ backgroundColor: 'url(javascript:alert(1))', columns: [{ blocks: [] }] }] }, '$.design.rows[0].backgroundColor');
-    await refused({ version: 1, rows: [{ columns: [{ blocks: [{ type: 'spacer', height: '20px;position:fixed' }] }] }] }, '$.design.rows[0].columns[0].blocks[0]');
+    await refused({ version: 1, rows: [{ columns: [{ blocks: [{ type: 'spacer', height: '20px;position:fixed' }] }] }] }, '$.design.rows[0].columns[0].blocks[0].height');
     await refused({ version: 1, rows: [{ columns: [] }] }, '$.design.rows[0].columns');
 
     // The font pattern allows quotes: they are re-written so that none is left open.

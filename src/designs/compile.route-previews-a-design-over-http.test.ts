@@ -36,6 +36,10 @@ describeEachDatabase('POST /api/designs/compile', (kind) => {
     expect(colour.status).toBe(400);
     expect(colour.body.error).toMatchObject({ code: 'invalid_request', path: '$.design.rows[0].backgroundColor' });
 
+    // A block is one of a union: the answer still names the property of that block that is wrong.
+    const href = await t.api('POST', '/api/designs/compile', { design: { version: 1, rows: [{ columns: [{ blocks: [{ type: 'button', label: 'Go', href: '' }] }] }] } });
+    expect(href.body.error).toMatchObject({ code: 'invalid_request', path: '$.design.rows[0].columns[0].blocks[0].href' });
+
     const unknown = await t.api('POST', '/api/designs/compile', { design: { ...design, script: 'x' } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.path).toBe('$.design.script');

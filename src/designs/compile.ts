@@ -1,8 +1,7 @@
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import mjml2html from 'mjml';
-import { badRequest } from '../http/errors.js';
+import { designError } from './check.js';
 import { attribute, html, quoted, rawHtml, richText, text } from './markup.js';
-import { Design, type Block, type DesignStyle, type Row, type SocialNetwork } from './schema.js';
+import type { Block, Design, DesignStyle, Row, SocialNetwork } from './schema.js';
 
 /**
  * A design compiled to email HTML (SPEC §10), once per campaign, never per recipient.
@@ -41,11 +40,6 @@ const NETWORKS: Record<SocialNetwork, string> = {
   website: 'Website',
 };
 
-const check = TypeCompiler.Compile(Design);
-
-/** "/rows/0/columns/1" → "$.design.rows[0].columns[1]" */
-const jsonPath = (pointer: string) => `$.design${pointer.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('')}`;
-
 /** Slots: what MJML sees where user content goes. Content slots stand alone in a tag's body; attribute slots are a whole attribute value. */
 class Slots {
   private readonly fills: string[] = [];
@@ -75,10 +69,8 @@ export async function compileDesign(design: Design): Promise<CompiledDesign> {
 
 /** The MJML source of a design, and how to fill its output's slots with the blocks' content. */
 export function designMjml(design: Design): { mjml: string; footerAdded: boolean; fill(html: string): string } {
-  if (!check.Check(design)) {
-    const error = check.Errors(design).First()!;
-    throw badRequest(`${jsonPath(error.path)} ${error.message.toLowerCase()}`, jsonPath(error.path));
-  }
+  const error = designError(design);
+  if (error) throw error;
   const style = { ...DEFAULT_STYLE, ...design.style };
   const slots = new Slots();
   let sections = design.rows.map((row) => section(row, style, slots)).join('');

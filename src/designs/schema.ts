@@ -74,9 +74,15 @@ export const SpacerBlock = Type.Object(
   { additionalProperties: false },
 );
 
-export const SocialNetwork = Type.Union(
-  ['facebook', 'instagram', 'x', 'linkedin', 'youtube', 'tiktok', 'website'].map((network) => Type.Literal(network)),
-);
+export const SocialNetwork = Type.Union([
+  Type.Literal('facebook'),
+  Type.Literal('instagram'),
+  Type.Literal('x'),
+  Type.Literal('linkedin'),
+  Type.Literal('youtube'),
+  Type.Literal('tiktok'),
+  Type.Literal('website'),
+]);
 export type SocialNetwork = Static<typeof SocialNetwork>;
 
 export const SocialBlock = Type.Object(

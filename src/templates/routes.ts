@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import { EDIT, READ } from '../http/access.js';
 import type { Api } from '../http/api.js';
-import { checkDesignIn } from './designCheck.js';
+import { checkDesignIn } from '../designs/check.js';
 import { Template, TemplateCreate, TemplateList, TemplateParams, TemplatePatch } from './schemas.js';
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, parseTemplateId, updateTemplate } from './templates.js';
 

@@ -8,7 +8,7 @@ import type { Design } from '../designs/schema.js';
 import { STARTERS } from '../designs/starters.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
-import { designError } from './designCheck.js';
+import { designError } from '../designs/check.js';
 import type { Template, TemplateCreate, TemplateId, TemplatePatch } from './schemas.js';
 
 /**

@@ -1,4 +1,4 @@
-import { createRow, type Block, type Design } from '../model';
+import { createRow, type Block, type Design } from '../model.js';
 
 const KINDS: ((i: number) => Block)[] = [
   (i) => ({ type: 'heading', id: `h${i}`, text: `Heading ${i + 1} for {{ contact.firstName | default: "there" }}`, level: 2 }),

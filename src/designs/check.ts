@@ -1,8 +1,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
-import { ButtonBlock, Design, DividerBlock, FooterBlock, HeadingBlock, HtmlBlock, ImageBlock, SocialBlock, SpacerBlock, TextBlock } from '../designs/schema.js';
-import { badRequest, type AppError } from '../http/errors.js';
+import { ButtonBlock, Design, DividerBlock, FooterBlock, HeadingBlock, HtmlBlock, ImageBlock, SocialBlock, SpacerBlock, TextBlock } from './schema.js';
+import { AppError } from '../http/errors.js';
 
 /*
  * A design is a union of block types, and a union that fails says only "matches none of them"
@@ -20,6 +20,9 @@ const BLOCKS: Record<string, ReturnType<typeof TypeCompiler.Compile<TSchema>>> =
 );
 const BLOCK_AT = /^\/rows\/(\d+)\/columns\/(\d+)\/blocks\/(\d+)/;
 
+/** Answered as the body's schema check answers, since it is the same check said more precisely. */
+const invalid = (message: string, path: string) => new AppError(400, 'invalid_request', message, path);
+
 const jsonPath = (at: string, pointer: string) =>
   at + pointer.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('');
 
@@ -36,17 +39,17 @@ export function designError(value: unknown, at = '$.design'): AppError | null {
     const check = typeof type === 'string' ? BLOCKS[type] : undefined;
     if (!check) {
       const types = Object.keys(BLOCKS).join(', ');
-      if (typeof found !== 'object' || found === null) return badRequest(`${jsonPath(at, prefix)} must be a block: an object whose type is one of ${types}`, jsonPath(at, prefix));
+      if (typeof found !== 'object' || found === null) return invalid(`${jsonPath(at, prefix)} must be a block: an object whose type is one of ${types}`, jsonPath(at, prefix));
       const path = jsonPath(at, `${prefix}/type`);
-      return badRequest(`${path} must be one of ${types}`, path);
+      return invalid(`${path} must be one of ${types}`, path);
     }
     error = check.Errors(found).First()!;
     pointer = prefix + error.path;
   }
   const path = jsonPath(at, pointer);
-  if (error.type === ValueErrorType.ObjectRequiredProperty) return badRequest(`${path} is required`, path);
-  if (error.type === ValueErrorType.ObjectAdditionalProperties) return badRequest(`${path} is not a known property`, path);
-  return badRequest(`${path}: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`, path);
+  if (error.type === ValueErrorType.ObjectRequiredProperty) return invalid(`${path} is required`, path);
+  if (error.type === ValueErrorType.ObjectAdditionalProperties) return invalid(`${path} is not a known property`, path);
+  return invalid(`${path}: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`, path);
 }
 
 /**
