@@ -93,5 +93,7 @@ describe('a designed email through the sending pipeline', () => {
     expect(clicks(mail.text)).toEqual([1, 2, 3, 1]);
     expect(mail.text).toMatch(/Unsubscribe \[https:\/\/t\.test\/u\/[\w-]+\]/);
     expect(mail.text).not.toMatch(/mj-|@media|\{\{|\{%/);
+    // The layout's tables are not data: a paragraph stays one line, not a 60-character column.
+    expect(mail.text).toMatch(/News for your city: the sale \[https:\/\/t\.test\/t\/c\/[\w-]+\] and new things \[https:\/\/t\.test\/t\/c\/[\w-]+\]\./);
   });
 });

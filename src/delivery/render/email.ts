@@ -66,6 +66,8 @@ const TEXT_OPTIONS = {
     { selector: 'a[aria-hidden=true]', format: 'skip' },
     { selector: 'img', format: 'skip' },
     { selector: 'table', format: 'dataTable' },
+    // Layout tables (the designer's, most newsletters'): their cells are blocks of text, not columns of data.
+    { selector: 'table[role=presentation]', format: 'block' },
   ],
 };
 
