@@ -25,6 +25,12 @@ export const ACTION_WORDS: Record<string, string> = {
   'domain.remove': 'Removed a sending domain',
   'workspace.create': 'Created the workspace',
   'workspace.rename': 'Renamed the workspace',
+  'template.create': 'Saved a template',
+  'template.update': 'Changed a template',
+  'template.delete': 'Deleted a template',
+  'form.create': 'Created a sign-up form',
+  'form.update': 'Changed a sign-up form',
+  'form.delete': 'Deleted a sign-up form',
 };
 
 export const actionWords = (action: string) => ACTION_WORDS[action] ?? action;
