@@ -6,5 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Suites wait on sockets, databases, child processes and Chromium as much as they compute: two
+    // files at a time (Vitest's default is one fewer than the cores, a single file on two) take a
+    // fifth off the whole run; three overload two cores until browser journeys time out.
+    maxWorkers: 2,
   },
 });

@@ -188,3 +188,16 @@ export async function updateContact(ctx: WorkspaceContext, id: number, patch: Co
     .executeTakeFirstOrThrow();
   return toContact(row, ctx.store);
 }
+
+/** What an erased contact keeps: no identity, no data, reachable by nothing; its row stays so that campaign counts do not change. */
+export const erasedContact = (store: Store, now: number) => ({
+  email: null,
+  phone: null,
+  first_name: null,
+  last_name: null,
+  fields: store.dialect.writeJson({}),
+  email_status: 'unsubscribed' as const,
+  sms_status: 'unsubscribed' as const,
+  erased_at: now,
+  updated_at: now,
+});

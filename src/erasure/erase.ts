@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { recordAudit } from '../audit/audit.js';
 import type { Config } from '../config.js';
 import type { WorkspaceContext } from '../context.js';
-import { liveRow } from '../contacts/contacts.js';
+import { erasedContact, liveRow } from '../contacts/contacts.js';
 import { copyOwner, deleteOutboxCopies, outboxDir } from '../delivery/channels/outbox.js';
 
 /**
@@ -19,17 +19,7 @@ export async function eraseContact(ctx: WorkspaceContext, id: number): Promise<v
   await ctx.store.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('contacts')
-      .set({
-        email: null,
-        phone: null,
-        first_name: null,
-        last_name: null,
-        fields: ctx.store.dialect.writeJson({}),
-        email_status: 'unsubscribed',
-        sms_status: 'unsubscribed',
-        erased_at: now,
-        updated_at: now,
-      })
+      .set(erasedContact(ctx.store, now))
       .where('id', '=', id)
       .execute();
     await trx.deleteFrom('list_members').where('contact_id', '=', id).execute();

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
+import { erasedContact } from '../contacts/contacts.js';
 import type { Database } from '../db/schema.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -51,17 +52,7 @@ export async function expireSignups(ctx: AppContext, now: number): Promise<numbe
       if (kept.length) {
         await trx
           .updateTable('contacts')
-          .set({
-            email: null,
-            phone: null,
-            first_name: null,
-            last_name: null,
-            fields: ctx.store.dialect.writeJson({}),
-            email_status: 'unsubscribed',
-            sms_status: 'unsubscribed',
-            erased_at: now,
-            updated_at: now,
-          })
+          .set(erasedContact(ctx.store, now))
           .where('id', 'in', kept)
           .execute();
       }
