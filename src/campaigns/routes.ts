@@ -6,13 +6,11 @@ import { campaignSmsPreview, createCampaign, deleteCampaign, getCampaign, listCa
 import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, Progress, SendRequest, TestSendRequest, TestSendResult } from './schemas.js';
 import { campaignProgress, cancelCampaign, pauseCampaign, resumeCampaign, sendCampaign } from './sending.js';
 import { sendTestEmails } from './testSend.js';
-import { checkDesignIn } from '../designs/check.js';
+import { designFirst } from '../designs/check.js';
 
 /** Campaign CRUD, send/pause/resume/cancel, test sends; each in the caller's workspace (req.ctx). */
 export function campaignRoutes(app: Api): void {
   const tags = ['campaigns'];
-  // A wrong design is named by the path of what is wrong in it, before the body's schema is checked.
-  const designFirst = { preValidation: async (req: { body: unknown }) => checkDesignIn(req.body) };
   app.post('/api/campaigns', { config: EDIT, ...designFirst, schema: { tags, body: CampaignCreate, response: { 201: Campaign } } }, async (req, reply) =>
     reply.status(201).send(await createCampaign(req.ctx, req.body)),
   );

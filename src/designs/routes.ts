@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import { READ } from '../http/access.js';
 import type { Api } from '../http/api.js';
-import { checkDesignIn } from './check.js';
+import { designFirst } from './check.js';
 import { compileDesign } from './compile.js';
 import { CompiledDesign, CompileRequest } from './schemas.js';
 
@@ -11,7 +11,7 @@ export function designRoutes(app: Api, _ctx: AppContext): void {
     '/api/designs/compile',
     {
       config: READ,
-      preValidation: async (req) => checkDesignIn(req.body),
+      ...designFirst,
       schema: { tags: ['designs'], summary: 'Compile a design to the email HTML it sends (merge tags kept)', body: CompileRequest, response: { 200: CompiledDesign } },
     },
     (req) => compileDesign(req.body.design),

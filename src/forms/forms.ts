@@ -155,6 +155,11 @@ export async function formBySlug(ctx: AppContext, slug: string): Promise<FormDef
   return row && formDef(ctx, row, await fieldTypes(ctx, row.workspace_id));
 }
 
+/** A visit of the hosted page, for the form's statistics. */
+export async function countView(ctx: AppContext, formId: number): Promise<void> {
+  await ctx.store.db.updateTable('forms').set((eb) => ({ views: eb('views', '+', 1) })).where('id', '=', formId).execute();
+}
+
 /** A form by id whatever its workspace (a confirmation link names its sign-up, whose form this is). */
 export async function formById(ctx: AppContext, id: number): Promise<FormDef | undefined> {
   const row = await ctx.store.db.selectFrom('forms').selectAll().where('id', '=', id).executeTakeFirst();

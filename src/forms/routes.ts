@@ -7,7 +7,7 @@ import { storedIp } from '../http/clientAddress.js';
 import { IdParams } from '../http/schemas.js';
 import { PAGE_HEADERS } from '../tracking/pages.js';
 import { confirm, describeConfirmation, type Confirmation } from './confirm.js';
-import { createForm, deleteForm, formBySlug, getForm, listForms, updateForm, workspaceForm } from './forms.js';
+import { countView, createForm, deleteForm, formBySlug, getForm, listForms, updateForm, workspaceForm } from './forms.js';
 import { confirmationNotFoundPage, confirmedPage, confirmPage, expiredPage, formNotFoundPage, formPage, thankYouPage } from './pages.js';
 import { Form, FormCreate, FormPatch, FormPreview } from './schemas.js';
 import { SignupDesk, type Visitor } from './signup.js';
@@ -51,7 +51,7 @@ export function formRoutes(app: Api, ctx: AppContext): void {
   app.get('/f/:slug', { config: PUBLIC, schema: { tags, summary: 'The hosted form (works without JavaScript); counts a view' } }, async (req: SlugRequest, reply) => {
     const form = await formBySlug(ctx, req.params.slug);
     if (!form) return html(reply, 404, formNotFoundPage());
-    if (req.method === 'GET') await ctx.store.db.updateTable('forms').set((eb) => ({ views: eb('views', '+', 1) })).where('id', '=', form.id).execute();
+    if (req.method === 'GET') await countView(ctx, form.id);
     return html(reply, 200, formPage(ctx, form));
   });
 

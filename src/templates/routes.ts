@@ -1,15 +1,13 @@
 import type { AppContext } from '../context.js';
 import { EDIT, READ } from '../http/access.js';
 import type { Api } from '../http/api.js';
-import { checkDesignIn } from '../designs/check.js';
+import { designFirst } from '../designs/check.js';
 import { Template, TemplateCreate, TemplateList, TemplateParams, TemplatePatch } from './schemas.js';
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, parseTemplateId, updateTemplate } from './templates.js';
 
 /** Email templates: the built-in starters and the workspace's saved ones, in the caller's workspace (req.ctx). */
 export function templateRoutes(app: Api, _ctx: AppContext): void {
   const tags = ['templates'];
-  // A wrong design is named by the path of what is wrong in it, before the body's schema is checked.
-  const designFirst = { preValidation: async (req: { body: unknown }) => checkDesignIn(req.body) };
   app.get('/api/templates', { config: READ, schema: { tags, summary: "The starters, then the workspace's saved templates", response: { 200: TemplateList } } }, (req) =>
     listTemplates(req.ctx),
   );
