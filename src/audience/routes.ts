@@ -7,7 +7,9 @@ import { createListFromView, relaunch } from './actions.js';
 import { cancelAutoRelaunch, createAutoRelaunch, listAutoRelaunches } from './autoRelaunch.js';
 import { exportView } from './export.js';
 import { FilterSchema } from './filter.js';
+import { campaignGuard } from './guard.js';
 import { lineage } from './lineage.js';
+import { GuardResult } from '../campaigns/schemas.js';
 import { listRecipients, viewSummary } from './recipients.js';
 import { createSavedView, deleteSavedView, getSavedView, listSavedViews, updateSavedView } from './savedViews.js';
 import { filterOfBody, viewOfBody, viewOfQuery } from './viewRequest.js';
@@ -45,6 +47,19 @@ export function audienceRoutes(app: Api): void {
   );
   app.get('/api/campaigns/:id/recipients/summary', { config: READ, schema: { ...campaign, querystring: ViewQuery, response: { 200: Summary } } }, (req) =>
     viewSummary(req.ctx, req.params.id, viewOfQuery(req.query)),
+  );
+  app.get(
+    '/api/campaigns/:id/guard',
+    {
+      config: READ,
+      schema: {
+        ...campaign,
+        summary: 'The relaunch guard: how many of the audience ignored each of their last N campaigns',
+        querystring: Type.Composite([ViewQuery, Type.Object({ lastN: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 3 })) })]),
+        response: { 200: GuardResult },
+      },
+    },
+    (req) => campaignGuard(req.ctx, req.params.id, viewOfQuery(req.query), req.query.lastN ?? 3),
   );
   app.post('/api/campaigns/:id/recipients/export', { config: EXPORT, schema: { ...campaign, body: ExportRequest } }, async (req, reply) => {
     const { filename, lines } = await exportView(req.ctx, req.params.id, viewOfBody(req.body), req.body.sort);

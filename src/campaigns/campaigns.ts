@@ -13,7 +13,7 @@ import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { designError } from '../designs/check.js';
 import { templateContent } from '../templates/templates.js';
-import type { Campaign, CampaignCreate, CampaignPatch, CampaignQuery } from './schemas.js';
+import type { AbTest, Campaign, CampaignCreate, CampaignPatch, CampaignQuery, VariantKey } from './schemas.js';
 
 export function toCampaign(row: CampaignRow, store: Store): Campaign {
   return {
@@ -38,6 +38,12 @@ export function toCampaign(row: CampaignRow, store: Store): Campaign {
     sentAt: iso(row.sent_at),
     finishedAt: iso(row.finished_at),
     statusReason: row.status_reason,
+    abTest: (store.dialect.readJson(row.ab_test) ?? null) as AbTest | null,
+    ab: row.ab_status
+      ? { status: row.ab_status, winner: row.ab_winner as VariantKey | null, reason: row.ab_reason, decideAt: iso(row.ab_decide_at), decidedAt: iso(row.ab_decided_at) }
+      : null,
+    excludeDormant: row.exclude_dormant,
+    archivedAt: iso(row.archived_at),
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db/connection.js';
 import type { CampaignRow, Database } from '../db/schema.js';
+import { drawTestGroup } from './abTest.js';
+import { leaveOutDormant } from './dormant.js';
 
 /**
  * The audience frozen into `messages` when sending starts: one row per contact,
@@ -39,5 +41,7 @@ export async function materializeAudience(db: Kysely<Database>, store: Store, ca
         .orderBy('c.id'),
     )
     .executeTakeFirst();
+  await leaveOutDormant(db, campaign);
+  await drawTestGroup(db, store, campaign);
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }

@@ -3,7 +3,9 @@ import type { Api } from '../http/api.js';
 import { IdParams, Page } from '../http/schemas.js';
 import { SmsPreview } from '../delivery/sms/schemas.js';
 import { campaignSmsPreview, createCampaign, deleteCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
-import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, Progress, SendRequest, TestSendRequest, TestSendResult } from './schemas.js';
+import { pickWinner } from './abTest.js';
+import { campaignChecks } from './checks.js';
+import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, CheckResult, Progress, SendRequest, TestSendRequest, TestSendResult, WinnerRequest } from './schemas.js';
 import { campaignProgress, cancelCampaign, pauseCampaign, resumeCampaign, sendCampaign } from './sending.js';
 import { sendTestEmails } from './testSend.js';
 import { designFirst } from '../designs/check.js';
@@ -41,7 +43,17 @@ export function campaignRoutes(app: Api): void {
     '/api/campaigns/:id/send',
     // No body at all means "now", like {}.
     { config: SEND, schema: { ...sending, body: SendRequest }, preValidation: async (req) => void (req.body ??= {}) },
-    (req) => sendCampaign(req.ctx, req.params.id, req.body.at),
+    (req) => sendCampaign(req.ctx, req.params.id, req.body),
+  );
+  app.post(
+    '/api/campaigns/:id/ab/winner',
+    { config: SEND, schema: { ...sending, summary: "Ends an A/B test now: the variant goes to the rest of the audience", body: WinnerRequest } },
+    (req) => pickWinner(req.ctx, req.params.id, req.body.variant),
+  );
+  app.get(
+    '/api/campaigns/:id/checks',
+    { config: READ, schema: { tags: ['sending'], summary: 'Pre-send checks: errors block sending, warnings do not', params: IdParams, response: { 200: CheckResult } } },
+    (req) => campaignChecks(req.ctx, req.params.id),
   );
   app.post('/api/campaigns/:id/pause', { config: SEND, schema: sending }, (req) => pauseCampaign(req.ctx, req.params.id));
   app.post('/api/campaigns/:id/resume', { config: SEND, schema: sending }, (req) => resumeCampaign(req.ctx, req.params.id));

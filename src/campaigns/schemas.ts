@@ -15,6 +15,49 @@ export const CampaignStatus = Type.Union([
 ]);
 export type CampaignStatus = Static<typeof CampaignStatus>;
 
+export const VariantKey = Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C'), Type.Literal('D')]);
+export type VariantKey = Static<typeof VariantKey>;
+
+/** What a variant changes; what it leaves out is the campaign's own. SMS variants change `body` only. */
+export const AbVariant = Type.Object(
+  {
+    key: VariantKey,
+    subject: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    fromName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    html: Type.Optional(Nullable(Type.String({ maxLength: 2_000_000 }))),
+    design: Type.Optional(Nullable(Design)),
+    body: Type.Optional(Nullable(Type.String({ maxLength: 5_000 }))),
+  },
+  { additionalProperties: false },
+);
+export type AbVariant = Static<typeof AbVariant>;
+
+export const AbCriterion = Type.Union([Type.Literal('humanClickRate'), Type.Literal('humanOpenRate'), Type.Literal('clickToOpen')]);
+export type AbCriterion = Static<typeof AbCriterion>;
+
+/** SPEC §11: 2–4 variants keyed A, B, … in order; a test group of 10–50 % split evenly; the leader on human events goes to the rest. */
+export const AbTest = Type.Object(
+  {
+    variants: Type.Array(AbVariant, { minItems: 2, maxItems: 4 }),
+    testPercent: Type.Integer({ minimum: 10, maximum: 50 }),
+    criterion: Type.Optional(AbCriterion),
+    waitMinutes: Type.Integer({ minimum: 1, maximum: 60 * 24 * 30 }),
+  },
+  { additionalProperties: false, $id: 'AbTest' },
+);
+export type AbTest = Static<typeof AbTest>;
+
+/** How the test went: testing until the wait ends, decided once the winner goes to the rest, sent when they all have it. */
+export const AbState = Type.Object({
+  status: Type.Union([Type.Literal('testing'), Type.Literal('decided'), Type.Literal('sent')]),
+  winner: Nullable(VariantKey),
+  reason: Nullable(Type.String()),
+  /** When the wait ends (testing), or when the winner was chosen. */
+  decideAt: Nullable(IsoDate),
+  decidedAt: Nullable(IsoDate),
+});
+export type AbState = Static<typeof AbState>;
+
 export const Campaign = Type.Object(
   {
     id: Type.Integer(),
@@ -41,6 +84,12 @@ export const Campaign = Type.Object(
     sentAt: Nullable(IsoDate),
     finishedAt: Nullable(IsoDate),
     statusReason: Nullable(Type.String()),
+    abTest: Nullable(AbTest),
+    /** Null until an A/B campaign starts sending. */
+    ab: Nullable(AbState),
+    /** Set when the send leaves out contacts who ignored their last N campaigns (SPEC §11). */
+    excludeDormant: Nullable(Type.Integer()),
+    archivedAt: Nullable(IsoDate),
     createdAt: IsoDate,
     updatedAt: IsoDate,
   },
@@ -66,6 +115,8 @@ const writable = {
   body: optionalText(5_000),
   senderId: optionalText(20),
   listIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 }),
+  /** An A/B test; null removes it. */
+  abTest: Type.Optional(Nullable(AbTest)),
 };
 
 export const CampaignCreate = Type.Object(
@@ -87,11 +138,18 @@ export const CampaignQuery = Type.Object({
   status: Type.Optional(CampaignStatus),
   channel: Type.Optional(ChannelName),
   search: Type.Optional(Type.String({ maxLength: 200 })),
+  /** Archived campaigns are left out unless asked for. */
+  archived: Type.Optional(Type.Boolean()),
 });
 export type CampaignQuery = Static<typeof CampaignQuery>;
 
 export const SendRequest = Type.Object(
-  { at: Type.Optional(IsoDate) },
+  {
+    at: Type.Optional(IsoDate),
+    /** Leaves out the audience's contacts who ignored their last `lastN` campaigns (the relaunch guard). */
+    excludeDormant: Type.Optional(Type.Boolean()),
+    lastN: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+  },
   { additionalProperties: false },
 );
 export type SendRequest = Static<typeof SendRequest>;
@@ -126,3 +184,21 @@ export const Progress = Type.Object(
   { $id: 'CampaignProgress' },
 );
 export type Progress = Static<typeof Progress>;
+
+export const WinnerRequest = Type.Object({ variant: VariantKey }, { additionalProperties: false });
+export type WinnerRequest = Static<typeof WinnerRequest>;
+
+/** Of the audience (a draft's lists, or a sent campaign's view), those who were sent each of their last `lastN` campaigns and made no human open or click in any. */
+export const GuardResult = Type.Object({ total: Type.Integer(), dormant: Type.Integer(), lastN: Type.Integer() }, { $id: 'GuardResult' });
+export type GuardResult = Static<typeof GuardResult>;
+
+export const CheckItem = Type.Object({
+  code: Type.String(),
+  level: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
+  message: Type.String(),
+  /** The variant the finding is about, for an A/B campaign. */
+  variant: Type.Optional(VariantKey),
+});
+export type CheckItem = Static<typeof CheckItem>;
+export const CheckResult = Type.Object({ items: Type.Array(CheckItem) }, { $id: 'CheckResult' });
+export type CheckResult = Static<typeof CheckResult>;

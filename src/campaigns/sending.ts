@@ -8,7 +8,8 @@ import { AppError, badRequest, conflict } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { campaignRow, getCampaign, toCampaign } from './campaigns.js';
 import { materializeAudience } from './materialize.js';
-import type { Campaign, Progress } from './schemas.js';
+import { assertChecksPass } from './checks.js';
+import type { Campaign, Progress, SendRequest } from './schemas.js';
 
 /**
  * A campaign's life: draft → scheduled → sending → sent, or paused / cancelled.
@@ -29,14 +30,19 @@ async function assertMaySendFrom(ctx: WorkspaceContext, row: CampaignRow): Promi
   if (row.channel === 'email' && row.from_email) await assertSenderAllowed(ctx, row.from_email);
 }
 
-/** Sends now, or at `at` when it is in the future. Anything but a draft or a scheduled campaign: 409, nothing sent. */
-export async function sendCampaign(ctx: WorkspaceContext, id: number, at?: string): Promise<Campaign> {
+/**
+ * Sends now, or at `at` when it is in the future. Anything but a draft or a scheduled campaign: 409, nothing sent;
+ * an error among the pre-send checks: 409 `checks_failed`.
+ */
+export async function sendCampaign(ctx: WorkspaceContext, id: number, request: SendRequest = {}): Promise<Campaign> {
+  const { at } = request;
   const row = await campaignRow(ctx, id);
   const from: CampaignStatus[] = ['draft', 'scheduled'];
   if (!from.includes(row.status)) throw refuse('sent', row.status, from);
   const listIds = (ctx.store.dialect.readJson(row.list_ids) as number[] | null) ?? [];
   if (!row.audience_snapshot && !listIds.length) throw badRequest('$.listIds is empty: pick at least one list to send to', '$.listIds');
   await assertMaySendFrom(ctx, row);
+  await assertChecksPass(ctx, row);
   const when = at === undefined ? ctx.now() : Date.parse(at);
   if (when > ctx.now()) {
     const scheduled = await ctx.store.db.transaction().execute(async (trx) => {

@@ -9,6 +9,7 @@ import * as unmatchedReports from './migrations/005_unmatched_reports.js';
 import * as workspaces from './migrations/006_workspaces.js';
 import * as designer from './migrations/007_designer.js';
 import * as forms from './migrations/008_forms.js';
+import * as abTests from './migrations/009_ab_tests.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
@@ -22,6 +23,7 @@ const migrations: Record<string, DialectMigration> = {
   '006_workspaces': workspaces,
   '007_designer': designer,
   '008_forms': forms,
+  '009_ab_tests': abTests,
 };
 
 /** Names that databases created before the renumbering recorded, and what they are called now. */

@@ -96,6 +96,17 @@ export interface CampaignsTable {
   status_reason: string | null;
   /** Messages sent again after their worker died mid-send (possible duplicates). */
   reclaimed: Default<number>;
+  /** The A/B test (campaigns/schemas.ts AbTest) and its course: see migration 009. */
+  ab_test: unknown;
+  ab_seed: number | null;
+  ab_status: 'testing' | 'decided' | 'sent' | null;
+  ab_winner: string | null;
+  ab_reason: string | null;
+  ab_decide_at: number | null;
+  ab_decided_at: number | null;
+  /** N when the send leaves out contacts who ignored their last N campaigns. */
+  exclude_dormant: number | null;
+  archived_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -114,6 +125,8 @@ export interface LinksTable {
   url: string;
   /** link | honeypot */
   kind: Default<string>;
+  /** The A/B variant whose content holds the link; null without a test. */
+  variant: string | null;
 }
 
 export interface MessagesTable {
@@ -148,6 +161,8 @@ export interface MessagesTable {
   complained_at: number | null;
   /** Kept by triggers from the contact (migration 004): 0 behaviour usable, 1 tracking consent off, 2 erased. */
   contact_state: Default<number>;
+  /** The A/B variant this recipient gets ("A", "B", …); null without a test, or until a winner is chosen for the rest. */
+  variant: string | null;
 }
 
 export interface MessageLinksTable {
