@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { PUBLIC, READ } from '../http/access.js';
 import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
-import { listOutbox, outboxMessage, readOutboxMessage } from './outboxListing.js';
-import { OutboxEntry } from './schemas.js';
+import { listOutbox, outboxContentType, outboxMessage, readOutboxMessage } from './outboxListing.js';
+import { OutboxEntry, OutboxQuery } from './schemas.js';
 import { viewOnline } from './viewOnline.js';
 
 /**
@@ -33,12 +33,13 @@ export function deliveryRoutes(app: Api, ctx: AppContext): void {
       config: READ,
       schema: {
         tags,
-        description: "The workspace's mail captured while SMTP_URL is unset, newest first.",
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }),
+        description:
+          "The workspace's mail and SMS captured while SMTP_URL (or SMPP_URL) is unset, newest first: `limit` from `offset`, searched in recipient and subject (an SMS's text), or of one campaign.",
+        querystring: OutboxQuery,
         response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(OutboxEntry) }) },
       },
     },
-    (req) => listOutbox(req.ctx, req.query.limit ?? 50),
+    (req) => listOutbox(req.ctx, req.query),
   );
   app.get(
     '/api/outbox/:name',
@@ -46,7 +47,7 @@ export function deliveryRoutes(app: Api, ctx: AppContext): void {
       config: READ,
       schema: {
         tags,
-        description: 'One captured message: the raw .eml, or with ?format=json its headers, HTML and text to show, in which nothing records an event (the open pixel is blank, tracked links point straight at their destination).',
+        description: 'One captured message: the raw .eml or .sms.txt, or with ?format=json its headers, HTML and text to show, in which nothing records an event (the open pixel is blank, tracked links and SMS short links point straight at their destination).',
         params: Type.Object({ name: Type.String({ maxLength: 200 }) }),
         querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('eml'), Type.Literal('json')])) }),
       },
@@ -54,7 +55,7 @@ export function deliveryRoutes(app: Api, ctx: AppContext): void {
     async (req, reply) => {
       if (req.query.format === 'json') return reply.headers(MESSAGE_HEADERS).send(await outboxMessage(req.ctx, req.params.name));
       const raw = await readOutboxMessage(req.ctx, req.params.name);
-      return reply.headers(MESSAGE_HEADERS).type('message/rfc822').header('content-disposition', `attachment; filename="${req.params.name}"`).send(raw);
+      return reply.headers(MESSAGE_HEADERS).type(outboxContentType(req.params.name)).header('content-disposition', `attachment; filename="${req.params.name}"`).send(raw);
     },
   );
 
