@@ -5,12 +5,21 @@ import { compileEmailTemplate, renderEmail } from '../delivery/render/email.js';
 import type { WorkspaceContext } from '../context.js';
 import { assertSenderAllowed, signingKeyFor } from '../domains/domains.js';
 import { badRequest } from '../http/errors.js';
+import type { SendOutcome } from '../delivery/channel.js';
 import { campaignRow } from './campaigns.js';
+
+/** Why a test copy did not go, in words a marketer reads (the relay's own answer kept in brackets). */
+function plainReason(outcome: Exclude<SendOutcome, { status: 'sent' | 'delivered' }>): string {
+  if (outcome.status === 'bounced') return `the receiving mail server refused this address (${outcome.reason})`;
+  if (outcome.status === 'retry') return `the mail server could not take it just now, try again in a moment (${outcome.reason})`;
+  return `it could not be sent (${outcome.reason})`;
+}
 
 /**
  * A test copy: rendered like the real thing (with the contact's data when the
  * address belongs to a contact), but untracked — links left as written, no
- * pixel, no token — and marked [TEST] in the subject.
+ * pixel, no token — and marked [TEST] in the subject. Each address stands alone:
+ * a mistyped or refused one is named in `failed` and the others still get theirs.
  */
 export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: string[]) {
   const campaign = await campaignRow(ctx, id);
@@ -18,11 +27,14 @@ export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: 
   // Sent as the real thing would be: from an allowed address, signed with its domain's key.
   if (campaign.from_email) await assertSenderAllowed(ctx, campaign.from_email);
   const dkim = campaign.from_email ? await signingKeyFor(ctx, ctx.workspaceId, campaign.from_email) : undefined;
-  const addresses = emails.map((raw, i) => {
+  const result = { sent: [] as string[], failed: [] as Array<{ email: string; reason: string }> };
+  const addresses: string[] = [];
+  for (const raw of emails) {
     const email = normalizeEmail(raw);
-    if (!email) throw badRequest(`$.emails[${i}] "${raw}" is not a valid email address`, `$.emails[${i}]`);
-    return email;
-  });
+    if (!email) result.failed.push({ email: raw, reason: 'this is not a valid email address' });
+    else if (!addresses.includes(email)) addresses.push(email);
+  }
+  if (!addresses.length) return result;
   const template = compileEmailTemplate(campaign, { track: false });
   const contacts = await ctx.store.db
     .selectFrom('contacts')
@@ -33,7 +45,6 @@ export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: 
     .execute();
   const channel = ctx.config.smtpUrl ? createSmtpChannel(ctx.config) : createOutboxChannel(ctx.config);
   const untracked = { click: () => '#', honeypot: () => '#', open: () => '', unsubscribe: () => '#', view: () => '#' };
-  const result = { sent: [] as string[], failed: [] as Array<{ email: string; reason: string }> };
   try {
     for (const email of addresses) {
       const contact = contacts.find((c) => c.email === email);
@@ -52,7 +63,7 @@ export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: 
       });
       const outcome = await channel.send({ ...rendered, subject: `[TEST] ${rendered.subject}`, headers: {}, ...(dkim && { dkim }) });
       if (outcome.status === 'delivered' || outcome.status === 'sent') result.sent.push(email);
-      else result.failed.push({ email, reason: 'reason' in outcome ? outcome.reason : outcome.status });
+      else result.failed.push({ email, reason: plainReason(outcome) });
     }
   } finally {
     await channel.close();
