@@ -1,13 +1,18 @@
-import { Badge, Card, Grid, Group, ScrollArea, Stack, Tabs, Text, UnstyledButton } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Badge, Card, Grid, Group, NativeSelect, ScrollArea, Stack, Tabs, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get, query } from '../api';
 import { ErrorAlert, Loading, PageHeader } from '../components/common';
+import { Pager } from '../components/Pager';
 import { formatDate, formatNumber } from '../format';
-import type { OutboxEntry } from '../types';
+import type { Campaign, OutboxEntry, Page } from '../types';
+
+const PAGE_SIZE = 100;
 
 interface OutboxMessage {
   name: string;
+  kind: 'email' | 'sms';
   from: string;
   to: string;
   subject: string;
@@ -18,12 +23,30 @@ interface OutboxMessage {
 }
 
 /**
- * Mail kept in the local outbox while no SMTP server is configured: what recipients
- * would receive. The mail is shown in a sandboxed frame (no script runs); its links
- * open in a new tab, so clicking one is a real tracked click.
+ * Mail and SMS kept in the local outbox while no SMTP server (or SMSC) is configured: what
+ * recipients would receive, searchable and by campaign. Nothing shown here records an event:
+ * the server hands over the message with its pixel blank and its tracked links and SMS short
+ * links pointing straight at their destination, and the mail runs in a sandboxed frame.
  */
 export function OutboxPage() {
-  const outbox = useQuery({ queryKey: ['outbox'], queryFn: () => get<{ total: number; items: OutboxEntry[] }>('/api/outbox' + query({ limit: 200 })), refetchInterval: 5000 });
+  const [search, setSearch] = useState('');
+  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
+  const [campaignId, setCampaignId] = useState('');
+  const [page, setPage] = useState(0);
+  const filters = { search: debouncedSearch || undefined, campaignId: campaignId || undefined };
+  const [seen, setSeen] = useState(JSON.stringify(filters));
+  if (JSON.stringify(filters) !== seen) {
+    setSeen(JSON.stringify(filters));
+    setPage(0);
+  }
+  const outbox = useQuery({
+    queryKey: ['outbox', filters, page],
+    queryFn: () => get<{ total: number; items: OutboxEntry[] }>('/api/outbox' + query({ ...filters, limit: PAGE_SIZE, offset: page * PAGE_SIZE })),
+    refetchInterval: 5000,
+    placeholderData: keepPreviousData,
+  });
+  const campaigns = useQuery({ queryKey: ['outbox-campaigns'], queryFn: () => get<Page<Campaign>>('/api/campaigns' + query({ limit: 200 })) });
+  const total = outbox.data?.total ?? 0;
   const [selected, setSelected] = useState<string>();
   const message = useQuery({
     queryKey: ['outbox', selected],
@@ -33,11 +56,21 @@ export function OutboxPage() {
   const m = message.data;
   return (
     <>
-      <PageHeader title="Outbox" subtitle={`No SMTP server is configured: mail is kept here instead of being delivered. ${formatNumber(outbox.data?.total)} messages.`} />
+      <PageHeader title="Outbox" subtitle={`No SMTP server or SMSC is configured: email and SMS are kept here instead of being delivered. ${formatNumber(outbox.data?.total)} messages.`} />
       <ErrorAlert error={outbox.error} />
+      <Group gap="sm" mb="sm" align="flex-end" wrap="wrap">
+        <TextInput label="Search" placeholder="Recipient or subject" value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={260} />
+        <NativeSelect
+          label="Campaign"
+          value={campaignId}
+          onChange={(e) => setCampaignId(e.currentTarget.value)}
+          w={260}
+          data={[{ value: '', label: 'All campaigns and test sends' }, ...(campaigns.data?.items ?? []).map((c) => ({ value: String(c.id), label: c.name }))]}
+        />
+      </Group>
       <Grid>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <ScrollArea h="calc(100vh - 190px)" type="auto">
+          <ScrollArea h="calc(100vh - 290px)" type="auto">
           <Stack gap={2} role="list" aria-label="Messages">
             {(outbox.data?.items ?? []).map((entry) => (
               <UnstyledButton
@@ -49,9 +82,16 @@ export function OutboxPage() {
                 style={{ borderRadius: 8, background: selected === entry.name ? 'var(--mantine-color-blue-0)' : undefined }}
               >
                 <Group justify="space-between" wrap="nowrap">
-                  <Text size="sm" fw={600} truncate>
-                    {entry.to}
-                  </Text>
+                  <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+                    {entry.kind === 'sms' && (
+                      <Badge size="xs" variant="light" color="grape">
+                        SMS
+                      </Badge>
+                    )}
+                    <Text size="sm" fw={600} truncate>
+                      {entry.to}
+                    </Text>
+                  </Group>
                   <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                     {formatDate(entry.date)}
                   </Text>
@@ -61,9 +101,18 @@ export function OutboxPage() {
                 </Text>
               </UnstyledButton>
             ))}
-            {outbox.data?.items.length === 0 && <Text c="dimmed">The outbox is empty.</Text>}
           </Stack>
+          {/* Beside the list, not in it: a list holds list items only. */}
+          {outbox.data?.items.length === 0 && <Text c="dimmed">{filters.search || filters.campaignId ? 'No message matches.' : 'The outbox is empty.'}</Text>}
           </ScrollArea>
+          {total > PAGE_SIZE && (
+            <Pager
+              page={page + 1}
+              total={total}
+              previous={page > 0 ? () => setPage(page - 1) : undefined}
+              next={(page + 1) * PAGE_SIZE < total ? () => setPage(page + 1) : undefined}
+            />
+          )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
           {!selected && <Text c="dimmed">Pick a message to read it.</Text>}
@@ -78,9 +127,11 @@ export function OutboxPage() {
                 <Text size="sm">
                   <b>To:</b> {m.to}
                 </Text>
-                <Text size="sm">
-                  <b>Subject:</b> {m.subject}
-                </Text>
+                {m.kind === 'email' && (
+                  <Text size="sm">
+                    <b>Subject:</b> {m.subject}
+                  </Text>
+                )}
                 {m.headers['list-unsubscribe'] && (
                   <Group gap={4}>
                     <Badge size="xs" variant="light">
@@ -92,6 +143,11 @@ export function OutboxPage() {
                   </Group>
                 )}
               </Stack>
+              {m.kind === 'sms' ? (
+                <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="sms-text">
+                  {m.text}
+                </Text>
+              ) : (
               <Tabs defaultValue={m.html ? 'html' : 'text'} keepMounted={false}>
                 <Tabs.List>
                   {m.html && <Tabs.Tab value="html">HTML</Tabs.Tab>}
@@ -108,6 +164,7 @@ export function OutboxPage() {
                   </Text>
                 </Tabs.Panel>
               </Tabs>
+              )}
             </Card>
           )}
         </Grid.Col>
