@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { toCampaign } from '../campaigns/campaigns.js';
 import type { Campaign } from '../campaigns/schemas.js';
+import { DEFAULT_LAST_N, dormantContacts } from '../campaigns/dormant.js';
 import { getList } from '../contacts/lists.js';
 import { recordAudit } from '../audit/audit.js';
 import type { Database } from '../db/schema.js';
@@ -59,6 +60,8 @@ export interface RelaunchOptions {
   sendAt?: number;
   name?: string;
   subject?: string;
+  /** Leaves out contacts who ignored their last N campaigns (the relaunch guard). */
+  excludeDormant?: number;
 }
 
 /**
@@ -103,24 +106,31 @@ export async function insertRelaunch(db: Kysely<Database>, ctx: WorkspaceContext
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  let rows = viewRows(db, view);
+  if (options.excludeDormant) rows = rows.where('m.contact_id', 'not in', dormantContacts(db, original.workspace_id, options.excludeDormant));
   const snapshot = await db
     .insertInto('campaign_audience')
     .columns(['campaign_id', 'contact_id'])
-    .expression(viewRows(db, view).select([sql<number>`cast(${row.id} as bigint)`.as('campaign_id'), 'm.contact_id']))
+    .expression(rows.select([sql<number>`cast(${row.id} as bigint)`.as('campaign_id'), 'm.contact_id']))
     .executeTakeFirst();
   const count = Number(snapshot.numInsertedOrUpdatedRows ?? 0);
   const sendAt = options.sendAt === undefined ? null : new Date(options.sendAt).toISOString();
-  const details = { parentCampaignId: original.id, ...viewDetails(view), count, sendAt };
+  const dormant = options.excludeDormant ? { excludeDormant: options.excludeDormant, dormantLeftOut: (await countView(db, view)) - count } : {};
+  const details = { parentCampaignId: original.id, ...viewDetails(view), count, sendAt, ...dormant };
   await recordAudit(ctx, { action: 'campaign.relaunch', objectType: 'campaign', objectId: row.id, details }, db);
   return { campaign: toCampaign(row, ctx.store), count };
 }
 
 /** A draft needs the edit right (the route's); a relaunch with `sendAt` is scheduled, which also needs the send right. */
-export async function relaunch(ctx: WorkspaceContext, campaignId: number, requested: AudienceView, request: Pick<RelaunchRequest, 'sendAt' | 'overrides'>) {
+export async function relaunch(ctx: WorkspaceContext, campaignId: number, requested: AudienceView, request: Pick<RelaunchRequest, 'sendAt' | 'overrides' | 'excludeDormant' | 'lastN'>) {
   if (request.sendAt !== undefined && !may(ctx.role, 'send')) {
     throw new AppError(403, 'forbidden', `Scheduling needs the send right, which the ${ctx.role} role does not have: leave out sendAt to relaunch as a draft`);
   }
   const view = await resolveView(ctx, campaignId, requested);
-  const options = { sendAt: request.sendAt === undefined ? undefined : Date.parse(request.sendAt), ...request.overrides };
+  const options = {
+    sendAt: request.sendAt === undefined ? undefined : Date.parse(request.sendAt),
+    ...request.overrides,
+    ...(request.excludeDormant && { excludeDormant: request.lastN ?? DEFAULT_LAST_N }),
+  };
   return ctx.store.db.transaction().execute((trx) => insertRelaunch(trx, ctx, view, options));
 }

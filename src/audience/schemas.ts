@@ -83,6 +83,8 @@ export const Recipient = Type.Object(
     complained: Type.Boolean(),
     /** False when the contact refused tracking: no behaviour is shown or filtered on. */
     trackingConsent: Type.Boolean(),
+    /** The A/B variant the recipient got; null without a test, or while waiting for the winner. */
+    variant: Nullable(Type.String()),
   },
   { $id: 'Recipient' },
 );
@@ -142,6 +144,9 @@ export const RelaunchRequest = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Leaves out of the snapshot the contacts who ignored their last `lastN` campaigns (the relaunch guard). */
+    excludeDormant: Type.Optional(Type.Boolean()),
+    lastN: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
   },
   { additionalProperties: false },
 );

@@ -9,6 +9,7 @@ import { iso } from '../http/schemas.js';
 import { campaignRow, getCampaign, toCampaign } from './campaigns.js';
 import { materializeAudience } from './materialize.js';
 import { assertChecksPass } from './checks.js';
+import { DEFAULT_LAST_N, dormantLeftOut } from './dormant.js';
 import type { Campaign, Progress, SendRequest } from './schemas.js';
 
 /**
@@ -36,6 +37,8 @@ async function assertMaySendFrom(ctx: WorkspaceContext, row: CampaignRow): Promi
  */
 export async function sendCampaign(ctx: WorkspaceContext, id: number, request: SendRequest = {}): Promise<Campaign> {
   const { at } = request;
+  // Kept on the campaign until its audience is frozen, now or at its time.
+  const excludeDormant = request.excludeDormant ? (request.lastN ?? DEFAULT_LAST_N) : null;
   const row = await campaignRow(ctx, id);
   const from: CampaignStatus[] = ['draft', 'scheduled'];
   if (!from.includes(row.status)) throw refuse('sent', row.status, from);
@@ -48,19 +51,19 @@ export async function sendCampaign(ctx: WorkspaceContext, id: number, request: S
     const scheduled = await ctx.store.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('campaigns')
-        .set({ status: 'scheduled', scheduled_at: when, status_reason: null, updated_at: ctx.now() })
+        .set({ status: 'scheduled', scheduled_at: when, status_reason: null, exclude_dormant: excludeDormant, updated_at: ctx.now() })
         .where('id', '=', id)
         .where('workspace_id', '=', ctx.workspaceId)
         .where('status', 'in', from)
         .returningAll()
         .executeTakeFirst();
-      if (updated) await recordAudit(ctx, audited('campaign.schedule', id, { at: iso(when) }), trx);
+      if (updated) await recordAudit(ctx, audited('campaign.schedule', id, { at: iso(when), ...(excludeDormant && { excludeDormant }) }), trx);
       return updated;
     });
     if (!scheduled) throw refuse('sent', (await campaignRow(ctx, id)).status, from);
     return toCampaign(scheduled, ctx.store);
   }
-  if (!(await startCampaign(ctx, id, from, { audit: true }))) throw refuse('sent', (await campaignRow(ctx, id)).status, from);
+  if (!(await startCampaign(ctx, id, from, { audit: true, excludeDormant }))) throw refuse('sent', (await campaignRow(ctx, id)).status, from);
   return getCampaign(ctx, id);
 }
 
@@ -70,12 +73,24 @@ export async function sendCampaign(ctx: WorkspaceContext, id: number, request: S
  * `audit`: a person sends it now (`campaign.send`, with the size of the audience);
  * a scheduled start is the consequence of the `campaign.schedule` already recorded.
  */
-export async function startCampaign(ctx: WorkspaceContext, id: number, from: CampaignStatus[], options: { audit?: boolean } = {}): Promise<boolean> {
+export async function startCampaign(
+  ctx: WorkspaceContext,
+  id: number,
+  from: CampaignStatus[],
+  options: { audit?: boolean; excludeDormant?: number | null } = {},
+): Promise<boolean> {
   return ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     const row = await trx
       .updateTable('campaigns')
-      .set((eb) => ({ status: 'sending', sent_at: now, scheduled_at: eb.fn.coalesce('scheduled_at', eb.val(now)), status_reason: null, updated_at: now }))
+      .set((eb) => ({
+        status: 'sending',
+        sent_at: now,
+        scheduled_at: eb.fn.coalesce('scheduled_at', eb.val(now)),
+        status_reason: null,
+        ...(options.excludeDormant !== undefined && { exclude_dormant: options.excludeDormant }),
+        updated_at: now,
+      }))
       .where('id', '=', id)
       .where('workspace_id', '=', ctx.workspaceId)
       .where('status', 'in', from)
@@ -83,7 +98,10 @@ export async function startCampaign(ctx: WorkspaceContext, id: number, from: Cam
       .executeTakeFirst();
     if (!row) return false;
     const audience = await materializeAudience(trx, ctx.store, row);
-    if (options.audit) await recordAudit(ctx, audited('campaign.send', id, { audience }), trx);
+    if (options.audit) {
+      const dormant = row.exclude_dormant ? { excludeDormant: row.exclude_dormant, dormantLeftOut: await dormantLeftOut(trx, id) } : {};
+      await recordAudit(ctx, audited('campaign.send', id, { audience, ...dormant }), trx);
+    }
     return true;
   });
 }

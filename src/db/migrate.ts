@@ -10,6 +10,7 @@ import * as workspaces from './migrations/006_workspaces.js';
 import * as designer from './migrations/007_designer.js';
 import * as forms from './migrations/008_forms.js';
 import * as abTests from './migrations/009_ab_tests.js';
+import * as dormant from './migrations/010_dormant.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
@@ -24,6 +25,7 @@ const migrations: Record<string, DialectMigration> = {
   '007_designer': designer,
   '008_forms': forms,
   '009_ab_tests': abTests,
+  '010_dormant': dormant,
 };
 
 /** Names that databases created before the renumbering recorded, and what they are called now. */

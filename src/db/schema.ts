@@ -40,6 +40,8 @@ export interface ContactsTable {
   updated_at: number;
   /** Set when the contact was erased: personal data is gone, the row keeps counts anonymous. */
   erased_at: number | null;
+  /** How many of its latest campaigns in a row reached it without a human open or click; kept by triggers (migration 010). */
+  ignored_streak: Default<number>;
 }
 
 export type CustomFieldType = 'string' | 'number' | 'boolean' | 'date';
