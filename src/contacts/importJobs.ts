@@ -11,9 +11,11 @@ import { isTransientDatabaseError } from '../db/connection.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { fieldTypes } from './fields.js';
+import { ENCODINGS, isEncoding, type Encoding } from './importEncoding.js';
 import { planImport, type ImportPlan } from './importPlan.js';
 import { csvRecords, estimateRows, ImportFailure, toCandidate, unreadableRow } from './importRows.js';
-import { batchWriter } from './importWrites.js';
+import { batchWriter, readProblem } from './importWrites.js';
+import { isSupportedCountry } from './normalize.js';
 
 const ERRORS_SHOWN = 1000;
 
@@ -40,15 +42,33 @@ export async function spoolUpload(ctx: AppContext, file: Readable & { truncated?
   return path;
 }
 
+/** The encoding field: absent, empty or `auto` lets the file decide (detectEncoding). */
+function readEncoding(value: unknown): Encoding | undefined {
+  if (value === undefined || value === '' || value === 'auto') return undefined;
+  const name = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (isEncoding(name)) return name;
+  throw badRequest(`encoding must be auto, ${ENCODINGS.join(', ')}`, 'encoding');
+}
+
+/** The defaultCountry field: a two-letter country code that phone numbers know (FR, GB, US…). */
+function readCountry(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  if (!isSupportedCountry(code)) throw badRequest('defaultCountry must be a two-letter country code such as FR', 'defaultCountry');
+  return code;
+}
+
 export const fileTooLarge = (ctx: AppContext) =>
   new AppError(413, 'file_too_large', `the file is larger than the upload limit of ${ctx.config.maxUploadBytes / 1024 / 1024} MB (MAX_UPLOAD_MB)`, 'file');
 
 /** Validates the request, records the import as queued (and in the audit log) and starts it; the caller answers 202. */
 export async function queueImport(
   ctx: WorkspaceContext,
-  input: { path: string; filename: string | undefined; listId: unknown; mapping: unknown },
+  input: { path: string; filename: string | undefined; listId: unknown; mapping: unknown; encoding?: unknown; defaultCountry?: unknown },
 ): Promise<{ id: number }> {
   try {
+    const encoding = readEncoding(input.encoding);
+    const defaultCountry = readCountry(input.defaultCountry);
     const listId = Number(input.listId);
     if (!Number.isInteger(listId) || listId < 1) throw badRequest('listId is required and must be a list id', 'listId');
     const list = await ctx.store.db.selectFrom('lists').select('id').where('workspace_id', '=', ctx.workspaceId).where('id', '=', listId).executeTakeFirst();
@@ -64,7 +84,7 @@ export async function queueImport(
         throw badRequest('mapping must be a JSON object such as {"E-mail": "email"}', 'mapping');
       }
     }
-    const plan = await planImport(input.path, mapping, [...(await fieldTypes(ctx)).keys()]);
+    const plan = await planImport(input.path, mapping, [...(await fieldTypes(ctx)).keys()], { encoding, defaultCountry });
     const filename = input.filename?.slice(0, 255) ?? null;
     const row = await ctx.store.db.transaction().execute(async (trx) => {
       const inserted = await trx
@@ -181,16 +201,16 @@ async function runImport(appCtx: AppContext, id: number, stop: AbortSignal): Pro
     .execute();
 
   const types = await fieldTypes(ctx);
-  const rules = { plan, fieldTypes: types, defaultCountry: ctx.config.defaultCountry };
+  const rules = { plan, fieldTypes: types, defaultCountry: plan.defaultCountry ?? ctx.config.defaultCountry };
   const writer = batchWriter(ctx, id, job.list_id, new Set(types.keys()));
   let row = 1; // the header is row 1, as in a spreadsheet
   try {
-    for await (const record of csvRecords(path, plan.delimiter)) {
+    for await (const record of csvRecords(path, plan.delimiter, plan.encoding)) {
       if (stop.aborted) return await writer.abandon();
       row++;
-      const candidate = toCandidate(record, row, rules);
-      if ('error' in candidate) await writer.skip({ row, message: candidate.error });
-      else await writer.add(candidate);
+      const { candidate, problems } = toCandidate(record, row, rules);
+      if (candidate) await writer.add(candidate, problems);
+      else await writer.skip(problems);
     }
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
@@ -207,16 +227,22 @@ async function runImport(appCtx: AppContext, id: number, stop: AbortSignal): Pro
   rmSync(path, { force: true });
 }
 
-export async function getImport(ctx: WorkspaceContext, id: number) {
+async function ownImport(ctx: WorkspaceContext, id: number) {
   const job = await ctx.store.db.selectFrom('imports').selectAll().where('workspace_id', '=', ctx.workspaceId).where('id', '=', id).executeTakeFirst();
   if (!job) throw notFound('Import');
-  const errors = await ctx.store.db
+  return job;
+}
+
+export async function getImport(ctx: WorkspaceContext, id: number) {
+  const job = await ownImport(ctx, id);
+  const stored = await ctx.store.db
     .selectFrom('import_errors')
     .select(['row', 'message'])
     .where('import_id', '=', id)
     .orderBy('row')
-    .limit(ERRORS_SHOWN)
+    .limit(ERRORS_SHOWN + 1)
     .execute();
+  const errors = stored.slice(0, ERRORS_SHOWN).map(readProblem);
   const plan = ctx.store.dialect.readJson(job.plan) as ImportPlan | null;
   return {
     id: job.id,
@@ -229,10 +255,53 @@ export async function getImport(ctx: WorkspaceContext, id: number) {
     updated: job.updated,
     skipped: job.skipped,
     errors,
-    errorsTruncated: job.skipped > errors.length,
+    // More than shown, or more skipped rows than problems kept (beyond the 10,000 an import keeps).
+    errorsTruncated: stored.length > ERRORS_SHOWN || job.skipped > errors.filter((e) => e.skipped).length,
     columns: plan?.columns ?? [],
+    encoding: plan?.encoding ?? 'utf-8',
+    defaultCountry: plan?.defaultCountry ?? ctx.config.defaultCountry ?? null,
     failure: job.failure,
     createdAt: iso(job.created_at)!,
     finishedAt: iso(job.finished_at),
   };
+}
+
+/** Quotes what CSV needs quoted; text a spreadsheet would run as a formula gets a leading apostrophe (phone numbers stay as they are). */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text) && !/^[+-]?[\d .()]+$/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const REPORT_PAGE = 2000;
+
+/** GET /api/imports/:id/report: every problem the import kept, as a CSV a spreadsheet opens (UTF-8 with a BOM). */
+export async function importReport(ctx: WorkspaceContext, id: number): Promise<{ filename: string; lines: AsyncGenerator<string> }> {
+  const job = await ownImport(ctx, id);
+  const base = (job.filename ?? 'contacts.csv').replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-') || 'import';
+  async function* lines(): AsyncGenerator<string> {
+    yield '\uFEFFrow,column,value,problem,outcome\r\n';
+    for (let after = 0; ; ) {
+      const page = await ctx.store.db
+        .selectFrom('import_errors')
+        .select(['row', 'message'])
+        .where('import_id', '=', id)
+        .where('row', '>', after)
+        .orderBy('row')
+        .limit(REPORT_PAGE)
+        .execute();
+      // A row may hold several problems: a page ends on a whole row, the next starts after it.
+      const last = page.length === REPORT_PAGE ? page[page.length - 1]!.row : undefined;
+      const rows = last === undefined ? page : page.filter((p) => p.row < last);
+      const whole = rows.length ? rows : page;
+      yield whole
+        .map(readProblem)
+        .map((p) => [p.row, p.column, p.value, p.message, p.skipped ? 'row skipped' : 'imported without this value'].map(csvCell).join(',') + '\r\n')
+        .join('');
+      if (last === undefined) return;
+      after = whole[whole.length - 1]!.row;
+    }
+  }
+  return { filename: `${base}-import-${id}-report.csv`, lines: lines() };
 }

@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { badRequest } from '../http/errors.js';
+import { decodedFile, detectEncoding, type Encoding } from './importEncoding.js';
 import { FIELD_NAME } from './normalize.js';
 import { CONTACT_LIMITS } from './schemas.js';
 
@@ -9,32 +9,60 @@ export type Target = 'email' | 'phone' | 'firstName' | 'lastName' | `fields.${st
 
 export interface ImportPlan {
   delimiter: string;
+  /** How the file's bytes are read (absent in plans of older imports: UTF-8). */
+  encoding?: Encoding;
+  /** The country of phone numbers written without one (0612340002 with FR is +33612340002). */
+  defaultCountry?: string;
   /** One entry per CSV column, in file order. */
   columns: Array<{ header: string; target: Target }>;
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
 
-const STANDARD: Record<string, Target> = {
-  email: 'email',
-  emailaddress: 'email',
-  mail: 'email',
-  courriel: 'email',
-  phone: 'phone',
-  phonenumber: 'phone',
-  mobile: 'phone',
-  mobilephone: 'phone',
-  telephone: 'phone',
-  firstname: 'firstName',
-  givenname: 'firstName',
-  prenom: 'firstName',
-  lastname: 'lastName',
-  surname: 'lastName',
-  familyname: 'lastName',
-  nom: 'lastName',
+type Property = Exclude<Target, `fields.${string}` | 'ignore'>;
+
+/**
+ * Headers of contact properties as other tools write them, squashed (see squash), with a rank:
+ * when several columns of one file name the same property (HubSpot's "Phone Number" and
+ * "Mobile Phone Number"), the lowest rank gets it and the others become custom fields.
+ * Mailchimp: Email Address, First Name, Last Name, Phone Number. Brevo: EMAIL, FIRSTNAME/PRENOM,
+ * LASTNAME/NOM, SMS (its mobile number). HubSpot: Email, First Name, Last Name, Phone Number,
+ * Mobile Phone Number. Excel and Outlook: E-mail, E-mail Address, Adresse e-mail, Prénom, Nom,
+ * Mobile Phone, Téléphone, Portable.
+ */
+const STANDARD: Record<string, [Property, number]> = {
+  email: ['email', 0],
+  emailaddress: ['email', 0],
+  adresseemail: ['email', 0],
+  adressemail: ['email', 0],
+  courriel: ['email', 0],
+  adressecourriel: ['email', 0],
+  mail: ['email', 1],
+  email1: ['email', 1],
+  email1address: ['email', 1],
+  sms: ['phone', 0],
+  mobile: ['phone', 0],
+  mobilephone: ['phone', 0],
+  mobilephonenumber: ['phone', 0],
+  mobilenumber: ['phone', 0],
+  cellphone: ['phone', 0],
+  portable: ['phone', 0],
+  telephoneportable: ['phone', 0],
+  phone: ['phone', 1],
+  phonenumber: ['phone', 1],
+  telephone: ['phone', 1],
+  tel: ['phone', 1],
+  firstname: ['firstName', 0],
+  givenname: ['firstName', 0],
+  prenom: ['firstName', 0],
+  lastname: ['lastName', 0],
+  surname: ['lastName', 0],
+  familyname: ['lastName', 0],
+  nom: ['lastName', 0],
+  nomdefamille: ['lastName', 0],
 };
 
-/** "First Name", "first_name", "FIRSTNAME" and "Prénom" all name the same thing. */
+/** "First Name", "first_name", "FIRSTNAME", "E-mail" and "Prénom" all name the same thing. */
 const squash = (header: string) =>
   header
     .normalize('NFD')
@@ -42,9 +70,26 @@ const squash = (header: string) =>
     .toLowerCase()
     .replace(/[\s_.-]+/g, '');
 
+/** The contact property a header names, with its rank, if any. */
+export const standardTarget = (header: string): [Property, number] | undefined => STANDARD[squash(header)];
+
+/**
+ * A header as a custom field name: characters a field name cannot hold
+ * ("Associated Company IDs (Primary)") become spaces, runs of spaces one.
+ */
+export function fieldNameOf(header: string): string {
+  return header
+    .replace(/[^\p{L}\p{N} _.-]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[ .-]+/, '')
+    .slice(0, 64)
+    .trim();
+}
+
 /** The first line of the file (up to 64 KiB), without a BOM. */
-async function firstLine(path: string): Promise<string> {
-  const stream = createReadStream(path, { encoding: 'utf8', start: 0, end: 65535 });
+async function firstLine(path: string, encoding: Encoding): Promise<string> {
+  const stream = decodedFile(path, encoding, { end: 65535 });
   let text = '';
   for await (const chunk of stream) {
     text += chunk;
@@ -66,8 +111,7 @@ export function detectDelimiter(header: string): string {
   return count > 0 ? best : ',';
 }
 
-async function readHeaders(path: string, delimiter: string): Promise<string[]> {
-  const line = await firstLine(path);
+async function readHeaders(line: string, delimiter: string): Promise<string[]> {
   const parser = parse(line, { delimiter, relax_quotes: true, trim: true });
   for await (const record of parser) return (record as string[]).map((h) => h.trim());
   return [];
@@ -81,13 +125,22 @@ function validTarget(value: unknown): value is Target {
 
 /**
  * Decides, before anything is imported, where each column goes: an explicit
- * mapping first; then headers named like a contact property in any case; then
- * existing custom fields matched case-insensitively; the rest become new fields
- * named as written. Problems are 400s naming the header, so nothing half-imports.
+ * mapping first; then headers named like a contact property as other tools
+ * write them (when two name the same property, the better one, see STANDARD);
+ * then existing custom fields matched case-insensitively; the rest become new
+ * fields named as written, less the characters a field name cannot hold.
+ * Problems are 400s naming the header, so nothing half-imports.
  */
-export async function planImport(path: string, mapping: Record<string, unknown>, existingFields: string[]): Promise<ImportPlan> {
-  const delimiter = detectDelimiter(await firstLine(path));
-  const headers = await readHeaders(path, delimiter);
+export async function planImport(
+  path: string,
+  mapping: Record<string, unknown>,
+  existingFields: string[],
+  options: { encoding?: Encoding; defaultCountry?: string } = {},
+): Promise<ImportPlan> {
+  const encoding = options.encoding ?? (await detectEncoding(path));
+  const line = await firstLine(path, encoding);
+  const delimiter = detectDelimiter(line);
+  const headers = await readHeaders(line, delimiter);
   if (!headers.length || headers.every((h) => h === '')) throw badRequest('the file is empty or has no header row', 'file');
   const byLowerName = new Map(existingFields.map((f) => [f.toLowerCase(), f]));
   const lowerHeaders = new Map(headers.map((h) => [h.toLowerCase(), h]));
@@ -100,14 +153,21 @@ export async function planImport(path: string, mapping: Record<string, unknown>,
     }
     explicit.set(actual, target);
   }
+  // The best-ranked column named like each property takes it, unless the mapping gave it to a column.
+  const claimed = new Set(explicit.values());
+  const best = new Map<Property, number>();
+  for (const header of headers) {
+    const standard = !explicit.has(header) && standardTarget(header);
+    if (standard && !claimed.has(standard[0])) best.set(standard[0], Math.min(best.get(standard[0]) ?? Infinity, standard[1]));
+  }
   const columns = headers.map((header, index) => {
     const explicitTarget = explicit.get(header);
     if (explicitTarget) return { header, target: explicitTarget };
     if (header === '') return { header: `column ${index + 1}`, target: 'ignore' as Target };
-    const standard = STANDARD[squash(header)];
-    if (standard) return { header, target: standard };
+    const standard = standardTarget(header);
+    if (standard && best.get(standard[0]) === standard[1]) return { header, target: standard[0] as Target };
     if (/^fields\./i.test(header)) return { header, target: `fields.${header.slice(7)}` as Target };
-    const name = byLowerName.get(header.toLowerCase()) ?? header;
+    const name = byLowerName.get(header.toLowerCase()) ?? fieldNameOf(header);
     if (!FIELD_NAME.test(name)) throw badRequest(`column "${header}" cannot be a field name; map it or ignore it`, `mapping.${header}`);
     return { header, target: `fields.${name}` as Target };
   });
@@ -125,5 +185,5 @@ export async function planImport(path: string, mapping: Record<string, unknown>,
   if (!seen.has('email') && !seen.has('phone')) {
     throw badRequest('the file needs an email or a phone column (name it, or map one in "mapping")', 'mapping');
   }
-  return { delimiter, columns };
+  return { delimiter, encoding, ...(options.defaultCountry && { defaultCountry: options.defaultCountry }), columns };
 }

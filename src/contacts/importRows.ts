@@ -3,6 +3,7 @@ import { pipeline as pipeStreams } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import type { CustomFieldType } from '../db/schema.js';
 import { coerceCell } from './fields.js';
+import { decodedFile, type Encoding } from './importEncoding.js';
 import type { ImportPlan, Target } from './importPlan.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import { CONTACT_LIMITS } from './schemas.js';
@@ -46,11 +47,11 @@ export async function estimateRows(path: string): Promise<number> {
  */
 const MAX_RECORD_CHARS = 1024 * 1024;
 
-/** The file's records after the header; throws a CsvError at a row it cannot read. */
-export function csvRecords(path: string, delimiter: string): AsyncIterable<string[]> {
+/** The file's records after the header, read in its encoding; throws a CsvError at a row it cannot read. */
+export function csvRecords(path: string, delimiter: string, encoding: Encoding = 'utf-8'): AsyncIterable<string[]> {
   const options = { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, from_line: 2, max_record_size: MAX_RECORD_CHARS };
   // Piped so that when parsing stops early (an error, a shutdown), the file is closed too.
-  return pipeStreams(createReadStream(path), parse(options), () => {});
+  return pipeStreams(decodedFile(path, encoding), parse(options), () => {});
 }
 
 /** An import stopped by its file: the reason names the row, never a cell's content. */
@@ -66,27 +67,54 @@ export function unreadableRow(error: CsvError, row: number): ImportFailure {
   return new ImportFailure(`stopped at row ${row}: ${why}. The rows before it were imported; correct the file and import it again (contacts already imported are updated, not duplicated).`);
 }
 
-/** A record as a candidate, or the row error that names its column (never the cell's value). */
-export function toCandidate(record: string[], row: number, { plan, fieldTypes, defaultCountry }: RowRules): Candidate | { error: string } {
+/**
+ * What a row's report says: the spreadsheet row, the problem, the column and the
+ * value it is about (none for a row-wide problem), and whether the row was
+ * skipped or imported without that value.
+ */
+export interface RowProblem {
+  row: number;
+  message: string;
+  column: string | null;
+  value: string | null;
+  skipped: boolean;
+}
+
+/** The report shows a bad value, not all of a 10,000-character one. */
+const VALUE_SHOWN = 200;
+const shown = (cell: string) => (cell.length > VALUE_SHOWN ? `${cell.slice(0, VALUE_SHOWN)}…` : cell);
+
+/**
+ * A record as a candidate and the problems of its cells. A cell that cannot be
+ * read (an invalid phone, a number field holding text, a value over its limit)
+ * is left out and reported, and the row imports without it; the row is skipped
+ * only when no valid email or phone is left to know the contact by.
+ */
+export function toCandidate(record: string[], row: number, { plan, fieldTypes, defaultCountry }: RowRules): { candidate?: Candidate; problems: RowProblem[] } {
   const candidate: Candidate = { row, fields: {} };
+  const bad: Array<{ column: string; value: string; why: string }> = [];
   for (let i = 0; i < plan.columns.length; i++) {
     const { header, target } = plan.columns[i]!;
     const cell = (record[i] ?? '').trim();
     // An empty cell keeps what the contact already has.
     if (cell === '' || target === 'ignore') continue;
+    const problem = (why: string) => bad.push({ column: header, value: shown(cell), why });
     const limit = maxLength(target);
-    if (cell.length > limit) return { error: `column "${header}": longer than ${limit.toLocaleString('en')} characters` };
+    if (cell.length > limit) {
+      problem(`longer than ${limit.toLocaleString('en')} characters`);
+      continue;
+    }
     switch (target) {
       case 'email': {
         const email = normalizeEmail(cell);
-        if (!email) return { error: `column "${header}": not a valid email address` };
-        candidate.email = email;
+        if (email) candidate.email = email;
+        else problem('not a valid email address');
         break;
       }
       case 'phone': {
         const phone = normalizePhone(cell, defaultCountry);
-        if (!phone) return { error: `column "${header}": not a possible phone number` };
-        candidate.phone = phone;
+        if (phone) candidate.phone = phone;
+        else problem(/^\+/.test(cell) || !defaultCountry ? 'not a valid phone number' : `not a valid phone number (read as a number of ${defaultCountry})`);
         break;
       }
       case 'firstName':
@@ -99,13 +127,21 @@ export function toCandidate(record: string[], row: number, { plan, fieldTypes, d
         const name = target.slice('fields.'.length);
         const type = fieldTypes.get(name);
         const value = coerceCell(cell, type);
-        if (value === undefined) return { error: `column "${header}": expected a ${type}` };
-        candidate.fields[name] = value;
+        if (value === undefined) problem(`expected a ${type}`);
+        else candidate.fields[name] = value;
       }
     }
   }
-  if (!candidate.email && !candidate.phone) return { error: 'needs an email or a phone' };
-  return candidate;
+  const skipped = !candidate.email && !candidate.phone;
+  const problems: RowProblem[] = bad.map(({ column, value, why }) => ({
+    row,
+    column,
+    value,
+    skipped,
+    message: `column "${column}": ${why}`,
+  }));
+  if (skipped && !problems.length) problems.push({ row, message: 'needs an email or a phone', column: null, value: null, skipped: true });
+  return skipped ? { problems } : { candidate, problems };
 }
 
 /** A cell is held to the limit the API sets for where it goes. */

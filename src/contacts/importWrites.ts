@@ -2,15 +2,34 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext, WorkspaceContext } from '../context.js';
 import type { Database } from '../db/schema.js';
 import { registerFields } from './fields.js';
-import type { Candidate } from './importRows.js';
+import type { Candidate, RowProblem } from './importRows.js';
 
 const BATCH = 1000;
 /** Row errors kept per import; beyond that they are only counted. */
 const MAX_STORED_ERRORS = 10_000;
 
-export interface RowError {
-  row: number;
-  message: string;
+/**
+ * import_errors keeps one text per problem: the message alone for a row-wide one
+ * (as imports before column and value were reported), else a JSON object that
+ * readProblem takes apart. The value is the cell as the file had it, shown to
+ * whoever reads the import; it goes with the import's errors.
+ */
+export function storedProblem(problem: RowProblem): { row: number; message: string } {
+  if (problem.column === null && problem.skipped) return { row: problem.row, message: problem.message };
+  const { message, column, value, skipped } = problem;
+  return { row: problem.row, message: JSON.stringify({ message, column, value, skipped }) };
+}
+
+export function readProblem(stored: { row: number; message: string }): RowProblem {
+  if (stored.message.startsWith('{')) {
+    try {
+      const { message, column, value, skipped } = JSON.parse(stored.message);
+      return { row: stored.row, message: String(message), column: column ?? null, value: value ?? null, skipped: skipped !== false };
+    } catch {
+      // not one of ours: shown as written
+    }
+  }
+  return { row: stored.row, message: stored.message, column: null, value: null, skipped: true };
 }
 
 interface Progress {
@@ -29,32 +48,38 @@ interface Progress {
 export function batchWriter(ctx: WorkspaceContext, importId: number, listId: number | null, registeredFields: Set<string>) {
   const progress: Progress = { processed: 0, imported: 0, updated: 0, skipped: 0, storedErrors: 0 };
   let batch: Candidate[] = [];
-  let errors: RowError[] = [];
+  let errors: RowProblem[] = [];
+  let skippedRows = 0;
   const keysInBatch = new Set<string>();
   let writing = Promise.resolve();
 
   const flush = async () => {
-    const [rows, rowErrors] = [batch, errors];
+    const [rows, rowErrors, skipped] = [batch, errors, skippedRows];
     batch = [];
     errors = [];
+    skippedRows = 0;
     keysInBatch.clear();
     await writing;
-    writing = writeBatch(ctx, importId, listId, rows, rowErrors, progress, registeredFields);
+    writing = writeBatch(ctx, importId, listId, rows, rowErrors, skipped, progress, registeredFields);
     writing.catch(() => {}); // observed by the next await; no unhandled rejection meanwhile
   };
-  const flushWhenFull = () => (batch.length + errors.length >= BATCH ? flush() : undefined);
+  const flushWhenFull = () => (batch.length + skippedRows >= BATCH || errors.length >= BATCH ? flush() : undefined);
 
   return {
-    async add(candidate: Candidate): Promise<void> {
+    /** A row to write, with the problems of the cells it is written without. */
+    async add(candidate: Candidate, problems: RowProblem[] = []): Promise<void> {
       const keys = [candidate.email && `e:${candidate.email}`, candidate.phone && `p:${candidate.phone}`].filter(Boolean) as string[];
       // The same person twice in one batch: write the first before reading the second.
       if (keys.some((k) => keysInBatch.has(k))) await flush();
       keys.forEach((k) => keysInBatch.add(k));
       batch.push(candidate);
+      errors.push(...problems);
       await flushWhenFull();
     },
-    async skip(error: RowError): Promise<void> {
-      errors.push(error);
+    /** A row not written, and why. */
+    async skip(problems: RowProblem[]): Promise<void> {
+      skippedRows++;
+      errors.push(...problems);
       await flushWhenFull();
     },
     /** Writes the rows gathered so far and waits for every write. */
@@ -75,7 +100,8 @@ async function writeBatch(
   importId: number,
   listId: number | null,
   batch: Candidate[],
-  errors: RowError[],
+  errors: RowProblem[],
+  skippedRows: number,
   progress: Progress,
   registered: Set<string>,
 ): Promise<void> {
@@ -101,11 +127,15 @@ async function writeBatch(
 
     const inserts: Candidate[] = [];
     const updates: Array<Candidate & { id: number }> = [];
+    let conflicts = 0;
     for (const candidate of batch) {
       const idByEmail = candidate.email ? byEmail.get(candidate.email) : undefined;
       const idByPhone = candidate.phone ? byPhone.get(candidate.phone) : undefined;
       if (idByEmail !== undefined && idByPhone !== undefined && idByEmail !== idByPhone) {
-        errors.push({ row: candidate.row, message: 'the email and the phone belong to two different contacts' });
+        conflicts++;
+        // Its cell problems, if any, are now those of a skipped row.
+        for (const problem of errors) if (problem.row === candidate.row) problem.skipped = true;
+        errors.push({ row: candidate.row, message: 'the email and the phone belong to two different contacts', column: null, value: null, skipped: true });
         continue;
       }
       const id = idByEmail ?? idByPhone;
@@ -137,12 +167,12 @@ async function writeBatch(
         on conflict (list_id, contact_id) do nothing`.execute(trx);
     }
     const keep = errors.slice(0, Math.max(0, MAX_STORED_ERRORS - progress.storedErrors));
-    if (keep.length) await trx.insertInto('import_errors').values(keep.map((e) => ({ import_id: importId, ...e }))).execute();
+    if (keep.length) await trx.insertInto('import_errors').values(keep.map((e) => ({ import_id: importId, ...storedProblem(e) }))).execute();
     progress.storedErrors += keep.length;
-    progress.processed += inserts.length + updates.length + errors.length;
+    progress.processed += inserts.length + updates.length + skippedRows + conflicts;
     progress.imported += inserts.length;
     progress.updated += updates.length;
-    progress.skipped += errors.length;
+    progress.skipped += skippedRows + conflicts;
     await trx
       .updateTable('imports')
       .set({ processed: progress.processed, imported: progress.imported, updated: progress.updated, skipped: progress.skipped })

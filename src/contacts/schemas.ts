@@ -119,9 +119,14 @@ export const ImportStatus = Type.Object(
     imported: Type.Integer(),
     updated: Type.Integer(),
     skipped: Type.Integer(),
-    errors: Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() })),
+    /** Problems by row: a skipped row, or a cell the row was imported without (its column and value). */
+    errors: Type.Array(
+      Type.Object({ row: Type.Integer(), message: Type.String(), column: Nullable(Type.String()), value: Nullable(Type.String()), skipped: Type.Boolean() }),
+    ),
     errorsTruncated: Type.Boolean(),
     columns: Type.Array(Type.Object({ header: Type.String(), target: Type.String() })),
+    encoding: Type.String(),
+    defaultCountry: Nullable(Type.String()),
     failure: Nullable(Type.String()),
     createdAt: IsoDate,
     finishedAt: Nullable(IsoDate),

@@ -1,0 +1,96 @@
+import { createReadStream } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream';
+
+/**
+ * The character sets CSV files arrive in: UTF-8 from most tools, Windows-1252
+ * from Excel's "CSV" in Western European languages, UTF-16 from Excel's
+ * "Unicode Text". `auto` decides from the file (detectEncoding).
+ */
+export const ENCODINGS = ['utf-8', 'windows-1252', 'utf-16le', 'utf-16be'] as const;
+export type Encoding = (typeof ENCODINGS)[number];
+
+export function isEncoding(value: unknown): value is Encoding {
+  return typeof value === 'string' && (ENCODINGS as readonly string[]).includes(value);
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+const startsWith = (bytes: Buffer, prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
+
+/**
+ * A byte-order mark decides; otherwise the file is UTF-8 when every byte of it
+ * reads as UTF-8, and Windows-1252 when any does not: a Windows-1252 file with
+ * accents is almost never valid UTF-8, and a UTF-8 file always is.
+ */
+export async function detectEncoding(path: string): Promise<Encoding> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let first = true;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      if (first) {
+        first = false;
+        if (startsWith(chunk, UTF8_BOM)) return 'utf-8';
+        if (startsWith(chunk, [0xff, 0xfe])) return 'utf-16le';
+        if (startsWith(chunk, [0xfe, 0xff])) return 'utf-16be';
+      }
+      decoder.decode(chunk, { stream: true });
+    }
+    decoder.decode();
+    return 'utf-8';
+  } catch (error) {
+    if (error instanceof TypeError) return 'windows-1252';
+    throw error;
+  }
+}
+
+/**
+ * Windows-1252 is Latin-1 except 0x80–0x9F, where it has €, curly quotes, œ, Š…
+ * (Node's own decoder of that name reads them as Latin-1 control characters, so
+ * "l’été" would lose its apostrophe).
+ */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+export function decodeWindows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
+}
+
+/** A decoder for one file: chunks in, text out, a byte-order mark dropped. */
+function decoderFor(encoding: Encoding): (chunk: Buffer | undefined) => string {
+  if (encoding === 'windows-1252') {
+    let first = true;
+    return (chunk) => {
+      if (!chunk) return '';
+      // A UTF-8 BOM on a file read as Windows-1252 (the user's choice) would show as "ï»¿".
+      const bytes = first && startsWith(chunk, UTF8_BOM) ? chunk.subarray(3) : chunk;
+      first = false;
+      return decodeWindows1252(bytes);
+    };
+  }
+  // Not fatal: a stray invalid byte in a file the user said is UTF-8 becomes U+FFFD in its cell, the rest imports.
+  const decoder = new TextDecoder(encoding);
+  return (chunk) => (chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode());
+}
+
+/** The file as text in the given encoding, without a byte-order mark; closing it closes the file. */
+export function decodedFile(path: string, encoding: Encoding, options: { end?: number } = {}): Readable {
+  const decode = decoderFor(encoding);
+  const transform = new Transform({
+    decodeStrings: false,
+    readableObjectMode: false,
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, decode(chunk));
+    },
+    flush(done) {
+      const rest = decode(undefined);
+      done(null, rest || undefined);
+    },
+  });
+  transform.setEncoding('utf8');
+  return pipeline(createReadStream(path, { end: options.end }), transform, () => {});
+}
+
+export const describeEncoding = (encoding: Encoding) =>
+  ({ 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16 (big-endian)' })[encoding];
