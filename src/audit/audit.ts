@@ -36,7 +36,13 @@ export type AuditAction =
   | 'form.delete'
   | 'template.create'
   | 'template.update'
-  | 'template.delete';
+  | 'template.delete'
+  | 'campaign.duplicate'
+  | 'campaign.archive'
+  | 'campaign.unarchive'
+  | 'contact.unsubscribe'
+  | 'list.addContacts'
+  | 'list.removeContacts';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -241,6 +241,8 @@ export async function listCampaigns(ctx: WorkspaceContext, query: CampaignQuery)
   if (query.status) base = base.where('status', '=', query.status);
   if (query.channel) base = base.where('channel', '=', query.channel);
   if (query.search?.trim()) base = base.where(ctx.store.dialect.ilike('name', `%${likeEscape(query.search.trim())}%`));
+  // archived=true shows the archived campaigns among the others.
+  if (!query.archived) base = base.where('archived_at', 'is', null);
   let page = base.selectAll().orderBy('id', 'desc').limit(limit + 1);
   if (before !== undefined) page = page.where('id', '<', before);
   const [rows, count] = await Promise.all([

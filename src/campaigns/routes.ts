@@ -9,6 +9,9 @@ import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, CheckResult, Pr
 import { campaignProgress, cancelCampaign, pauseCampaign, resumeCampaign, sendCampaign } from './sending.js';
 import { sendTestEmails } from './testSend.js';
 import { designFirst } from '../designs/check.js';
+import { archiveCampaign, duplicateCampaign, unarchiveCampaign } from './duplicate.js';
+import { dashboard } from './dashboard.js';
+import { Dashboard } from './dashboardSchemas.js';
 
 /** Campaign CRUD, send/pause/resume/cancel, test sends; each in the caller's workspace (req.ctx). */
 export function campaignRoutes(app: Api): void {
@@ -36,6 +39,25 @@ export function campaignRoutes(app: Api): void {
       schema: { tags, summary: 'Characters, encoding and parts of an SMS campaign: a sample recipient and the longest over the audience', params: IdParams, response: { 200: SmsPreview } },
     },
     (req) => campaignSmsPreview(req.ctx, req.params.id),
+  );
+
+  app.post(
+    '/api/campaigns/:id/duplicate',
+    { config: EDIT, schema: { tags, summary: 'A draft copy: content, design, A/B test and lists, never the audience snapshot or results', params: IdParams, response: { 201: Campaign } } },
+    async (req, reply) => reply.status(201).send(await duplicateCampaign(req.ctx, req.params.id)),
+  );
+  app.post(
+    '/api/campaigns/:id/archive',
+    { config: EDIT, schema: { tags, summary: 'Hides a sent or cancelled campaign from the list', params: IdParams, response: { 200: Campaign } } },
+    (req) => archiveCampaign(req.ctx, req.params.id),
+  );
+  app.post('/api/campaigns/:id/unarchive', { config: EDIT, schema: { tags, params: IdParams, response: { 200: Campaign } } }, (req) =>
+    unarchiveCampaign(req.ctx, req.params.id),
+  );
+  app.get(
+    '/api/dashboard',
+    { config: READ, schema: { tags, summary: 'Recent campaigns with their human rates, audience growth over 30 days, what is sending now', response: { 200: Dashboard } } },
+    (req) => dashboard(req.ctx),
   );
 
   const sending = { tags: ['sending'], params: IdParams, response: { 200: Campaign } };

@@ -31,6 +31,12 @@ export const ACTION_WORDS: Record<string, string> = {
   'form.create': 'Created a sign-up form',
   'form.update': 'Changed a sign-up form',
   'form.delete': 'Deleted a sign-up form',
+  'campaign.duplicate': 'Duplicated a campaign as',
+  'campaign.archive': 'Archived campaign',
+  'campaign.unarchive': 'Took campaign out of the archive',
+  'contact.unsubscribe': 'Unsubscribed contacts',
+  'list.addContacts': 'Added contacts to a list',
+  'list.removeContacts': 'Removed contacts from a list',
 };
 
 export const actionWords = (action: string) => ACTION_WORDS[action] ?? action;
