@@ -109,7 +109,7 @@ export async function liveRow(ctx: WorkspaceContext, id: number): Promise<Contac
   return row;
 }
 
-/** The contact with its consents, newest first (SPEC §12). */
+/** The contact with its lists and its consents, newest first (SPEC §12). */
 export async function getContact(ctx: WorkspaceContext, id: number): Promise<Contact> {
   const row = await liveRow(ctx, id);
   const consents = await ctx.store.db
@@ -119,8 +119,10 @@ export async function getContact(ctx: WorkspaceContext, id: number): Promise<Con
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')
     .execute();
+  const lists = await ctx.store.db.selectFrom('list_members').select('list_id').where('contact_id', '=', row.id).orderBy('list_id').execute();
   return {
     ...toContact(row, ctx.store),
+    listIds: lists.map((l) => l.list_id),
     consents: consents.map((c) => ({ at: iso(c.at)!, source: c.source, formId: c.form_id, text: c.text, ip: c.ip, userAgent: c.user_agent })),
   };
 }

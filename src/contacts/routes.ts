@@ -5,6 +5,8 @@ import { IdParams, Page } from '../http/schemas.js';
 import { createContact, getContact, listContacts, updateContact } from './contacts.js';
 import { addMembers, audienceCount, createList, deleteList, getList, listLists, removeMembers, updateList } from './lists.js';
 import { Contact, ContactCreate, ContactPatch, ContactQuery, List, ListWrite, MemberChange } from './schemas.js';
+import { bulkContacts } from './bulk.js';
+import { BulkRequest, BulkResult } from './schemas.js';
 
 export function contactRoutes(app: Api): void {
   const tags = ['contacts'];
@@ -19,6 +21,11 @@ export function contactRoutes(app: Api): void {
   );
   app.patch('/api/contacts/:id', { config: EDIT, schema: { tags, params: IdParams, body: ContactPatch, response: { 200: Contact } } }, (req) =>
     updateContact(req.ctx, req.params.id, req.body),
+  );
+  app.post(
+    '/api/contacts/bulk',
+    { config: EDIT, schema: { tags, summary: 'Adds a selection to a list, removes it from one, or unsubscribes it; any id not a contact here: 404 and nothing changes', body: BulkRequest, response: { 200: BulkResult } } },
+    (req) => bulkContacts(req.ctx, req.body),
   );
 }
 

@@ -44,6 +44,8 @@ export const Contact = Type.Object(
     updatedAt: IsoDate,
     /** On GET /api/contacts/:id only. */
     consents: Type.Optional(Type.Array(Consent)),
+    /** The lists the contact is in; on GET /api/contacts/:id only. */
+    listIds: Type.Optional(Type.Array(Type.Integer())),
   },
   { $id: 'Contact' },
 );
@@ -134,3 +136,20 @@ export const ImportStatus = Type.Object(
   { $id: 'Import' },
 );
 export type ImportStatus = Static<typeof ImportStatus>;
+
+/** A gesture on contacts selected in the table; every id must be a live contact of the workspace, else nothing changes (404). */
+export const BulkRequest = Type.Object(
+  {
+    ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }),
+    action: Type.Union([Type.Literal('addToList'), Type.Literal('removeFromList'), Type.Literal('unsubscribe')]),
+    /** The list, for addToList and removeFromList. */
+    listId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type BulkRequest = Static<typeof BulkRequest>;
+export const BulkResult = Type.Object({ action: Type.String(), contacts: Type.Integer(), changed: Type.Integer() }, { $id: 'BulkResult' });
+export type BulkResult = Static<typeof BulkResult>;
+
+/** Erasing a selection: as many single erasures, each with its own activity line. */
+export const BulkEraseRequest = Type.Object({ ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 200 }) }, { additionalProperties: false });
