@@ -1,10 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
 import { startScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
 import { ensureWebBuild } from '../../web/build.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { describeEachDatabase } from '../support/databases.js';
 import { startDnsServer, type DnsServer } from '../support/dnsServer.js';
 import { describeInBrowser, openBrowser, type Browser } from './browser.js';
 
@@ -15,7 +14,9 @@ import { describeInBrowser, openBrowser, type Browser } from './browser.js';
  * button; the owner opens that campaign and sends it.
  */
 describeInBrowser('Inviting an editor who prepares a campaign the owner sends, in Chromium', () => {
-  describeEachDatabase('the invitation journey', (kind) => {
+  // One database: the journey tests the app; the invitation and role rules are proven on both by the server suites.
+  describe('the invitation journey', () => {
+    const kind = 'sqlite';
     let t: TestApp;
     let dns: DnsServer;
     let sender: Scheduler;
