@@ -9,10 +9,11 @@ import type { SendOutcome } from '../delivery/channel.js';
 import { campaignRow } from './campaigns.js';
 
 /** Why a test copy did not go, in words a marketer reads (the relay's own answer kept in brackets). */
-function plainReason(outcome: Exclude<SendOutcome, { status: 'sent' | 'delivered' }>): string {
+function plainReason(outcome: SendOutcome): string {
+  if (outcome.status === 'sent' || outcome.status === 'delivered') return 'it was sent';
   if (outcome.status === 'bounced') return `the receiving mail server refused this address (${outcome.reason})`;
   if (outcome.status === 'retry') return `the mail server could not take it just now, try again in a moment (${outcome.reason})`;
-  return `it could not be sent (${outcome.reason})`;
+  return `it could not be sent (${'reason' in outcome ? outcome.reason : outcome.status})`;
 }
 
 /**
