@@ -2,16 +2,23 @@ import { MultiSelect, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { get } from '../api';
 import { countOf, formatNumber } from '../format';
-import type { List } from '../types';
+import type { Channel, List } from '../types';
 
-/** Lists to send to, with the distinct contacts they hold and how many of them the campaign would reach. */
-export function AudiencePicker({ value, onChange, disabled }: { value: number[]; onChange: (ids: number[]) => void; disabled?: boolean }) {
-  const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
-  const count = useQuery({
-    queryKey: ['audience-count', value],
-    queryFn: () => get<{ contacts: number; reachable: number }>(`/api/audience-count?${value.map((id) => `listIds=${id}`).join('&')}&channel=email`),
-    enabled: value.length > 0,
+export type AudienceCount = { contacts: number; reachable: number };
+
+/** The distinct contacts of these lists and how many a campaign on the channel reaches (by phone for SMS, by email otherwise). */
+export function useAudienceCount(listIds: number[], channel: Channel) {
+  return useQuery({
+    queryKey: ['audience-count', listIds, channel],
+    queryFn: () => get<AudienceCount>(`/api/audience-count?${listIds.map((id) => `listIds=${id}`).join('&')}&channel=${channel}`),
+    enabled: listIds.length > 0,
   });
+}
+
+/** Lists to send to, with the distinct contacts they hold and how many of them the campaign would reach on its channel. */
+export function AudiencePicker({ value, onChange, disabled, channel = 'email' }: { value: number[]; onChange: (ids: number[]) => void; disabled?: boolean; channel?: Channel }) {
+  const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
+  const count = useAudienceCount(value, channel);
   return (
     <div>
       <MultiSelect
@@ -31,7 +38,7 @@ export function AudiencePicker({ value, onChange, disabled }: { value: number[];
             ? 'Counting…'
             : count.data.reachable === count.data.contacts
               ? countOf(count.data.reachable, 'recipient')
-              : `${countOf(count.data.reachable, 'recipient')} (of ${countOf(count.data.contacts, 'contact')}: the others are unsubscribed, pending, bounced or have no email)`}
+              : `${countOf(count.data.reachable, 'recipient')} (of ${countOf(count.data.contacts, 'contact')}: the others are unsubscribed, pending, bounced or have no ${channel === 'sms' ? 'phone number' : 'email'})`}
       </Text>
     </div>
   );

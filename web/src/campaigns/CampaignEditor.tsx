@@ -1,25 +1,35 @@
-import { Alert, Box, Button, Card, Grid, Group, Modal, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Suspense, lazy, useRef, useState, type FormEvent } from 'react';
+import { Alert, Box, Button, Card, Grid, Group, Modal, Paper, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Suspense, lazy, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { useNavigate } from 'react-router';
 import type { Design } from '../../../src/designs/schema.js';
-import { api } from '../api';
+import { api, get } from '../api';
 import { ErrorAlert, Loading } from '../components/common';
 import { useCan, usePublicUrl, useSmsStopText } from '../session';
-import type { Campaign, Channel } from '../types';
-import { AudiencePicker } from './AudiencePicker';
+import { countOf } from '../format';
+import type { Campaign, Channel, List, SmsPreview as SmsPreviewResult } from '../types';
+import { AbSection } from './AbSection';
+import { AudiencePicker, useAudienceCount } from './AudiencePicker';
 import { EmailPreview } from './EmailPreview';
+import { LeaveGuard } from './LeaveGuard';
 import { MergeTags, insertAtCursor } from './MergeTags';
 import { SaveAsTemplate, type TemplateSource } from './SaveAsTemplate';
 import { SmsCounter } from './SmsCounter';
 import { SmsPreview } from './SmsPreview';
 import { BLANK_DESIGN, TemplatePicker, type TemplateChoice } from './TemplatePicker';
+import { useSampleContact } from './sampleContact';
+import { setUnsavedEdits } from './unsavedEdits';
 
 // The designer (drag and drop, rich text) is loaded only when an email is designed.
 const Designer = lazy(() => import('../designer/Designer').then((m) => ({ default: m.Designer })));
 
 /** `design` is null for hand-written HTML (and SMS). */
-type Draft = Pick<Campaign, 'name' | 'subject' | 'fromEmail' | 'fromName' | 'html' | 'body' | 'senderId' | 'listIds' | 'design'> & { preheader?: string | null; replyTo?: string | null };
+type Draft = Pick<Campaign, 'name' | 'subject' | 'fromEmail' | 'fromName' | 'html' | 'body' | 'senderId' | 'listIds' | 'design'> & {
+  preheader?: string | null;
+  replyTo?: string | null;
+  abTest?: Campaign['abTest'];
+};
 
 const STARTER_HTML = `<!doctype html>
 <html>
@@ -50,9 +60,11 @@ function payload(channel: Channel, draft: Draft, snapshot: boolean, wasDesigned 
   const orNull = (value: string | null | undefined) => (value && value.trim() ? value : null);
   // A relaunch's audience is a snapshot taken when it was created: its lists are never sent.
   const audience = snapshot ? {} : { listIds: draft.listIds };
+  // Null removes a test the campaign had; a new campaign without one leaves it out.
+  const abTest = draft.abTest !== undefined ? { abTest: draft.abTest } : {};
   return channel === 'email'
-    ? { name: draft.name, subject: draft.subject ?? '', fromEmail: draft.fromEmail ?? '', fromName: orNull(draft.fromName), replyTo: orNull(draft.replyTo), preheader: orNull(draft.preheader), ...emailContent(draft, wasDesigned), ...audience }
-    : { name: draft.name, body: draft.body ?? '', senderId: orNull(draft.senderId), ...audience };
+    ? { name: draft.name, subject: draft.subject ?? '', fromEmail: draft.fromEmail ?? '', fromName: orNull(draft.fromName), replyTo: orNull(draft.replyTo), preheader: orNull(draft.preheader), ...emailContent(draft, wasDesigned), ...audience, ...abTest }
+    : { name: draft.name, body: draft.body ?? '', senderId: orNull(draft.senderId), ...audience, ...abTest };
 }
 
 /** The draft's content after a pick in the template gallery; designs are copied, never shared with the cached list. */
@@ -99,8 +111,72 @@ function SwitchToDesigner({ opened, onClose, onPick }: { opened: boolean; onClos
   );
 }
 
+/** A value shown as text: a campaign that has left draft cannot change, so nothing looks editable. */
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="sm" fw={500}>
+        {label}
+      </Text>
+      <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+        {children || '—'}
+      </Text>
+    </div>
+  );
+}
+
+const CRITERION_WORDS = { humanClickRate: 'click rate', humanOpenRate: 'open rate', clickToOpen: 'click-to-open' } as const;
+
+/** A campaign past its draft (scheduled, sending, sent…): what it is, as text, and the content as it went out. */
+function SentContent({ campaign }: { campaign: Campaign }) {
+  const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
+  const listNames = campaign.listIds.map((id) => lists.data?.find((l) => l.id === id)?.name ?? `list #${id}`).join(', ');
+  const ab = campaign.abTest;
+  return (
+    <Card withBorder component="section" aria-label="Content as sent">
+      <Stack gap="sm">
+        <Text size="sm" c="dimmed">
+          This campaign is no longer a draft: its content cannot change. Duplicate or relaunch it to send something else.
+        </Text>
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md" verticalSpacing="sm">
+          <Fact label="Campaign name">{campaign.name}</Fact>
+          {campaign.channel === 'email' ? (
+            <>
+              <Fact label="Subject">{campaign.subject}</Fact>
+              <Fact label="Sender">{[campaign.fromName, campaign.fromEmail && `<${campaign.fromEmail}>`].filter(Boolean).join(' ')}</Fact>
+              <Fact label="Preheader">{campaign.preheader}</Fact>
+            </>
+          ) : (
+            <Fact label="Sender ID">{campaign.senderId}</Fact>
+          )}
+          <Fact label="Recipients">{campaign.listIds.length ? listNames : `The ${campaign.audienceLabel ?? 'selected'} recipients of the original campaign`}</Fact>
+          {ab && (
+            <Fact label="A/B test">
+              {`${ab.variants.length} variants (${ab.variants.map((v) => v.key).join(', ')}) to ${ab.testPercent} % of the audience; the best ${CRITERION_WORDS[ab.criterion ?? 'humanClickRate']} by people after ${ab.waitMinutes % 60 === 0 ? countOf(ab.waitMinutes / 60, 'hour') : countOf(ab.waitMinutes, 'minute')} goes to the rest.`}
+            </Fact>
+          )}
+        </SimpleGrid>
+        {campaign.channel === 'email' ? (
+          <EmailPreview html={campaign.html ?? ''} title="Email as sent" />
+        ) : (
+          <Paper bg="gray.1" p="sm" radius="lg" maw={420} aria-label="Message as sent">
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+              {campaign.body}
+            </Text>
+          </Paper>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
 /** The email or SMS editor for a new campaign or a draft; saving a new one opens its page. */
 export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; channel: Channel }) {
+  if (campaign && campaign.status !== 'draft') return <SentContent campaign={campaign} />;
+  return <DraftEditor campaign={campaign} channel={channel} />;
+}
+
+function DraftEditor({ campaign, channel }: { campaign?: Campaign; channel: Channel }) {
   const navigate = useNavigate();
   const client = useQueryClient();
   const publicUrl = usePublicUrl();
@@ -135,11 +211,44 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
     onSuccess: (result) => {
       client.setQueryData(['campaign', result.id], result);
       void client.invalidateQueries({ queryKey: ['/api/campaigns'] });
-      setSaved(true);
-      setDirty(false);
+      // Saved before leaving: the new campaign's page opens without asking about unsaved edits.
+      flushSync(() => {
+        setSaved(true);
+        setDirty(false);
+      });
       if (!campaign) navigate(`/campaigns/${result.id}`);
     },
   });
+  // The send panel beside the editor saves these edits before a test or a send goes out.
+  const campaignId = campaign?.id;
+  const saveAsync = save.mutateAsync;
+  useEffect(() => {
+    if (campaignId === undefined || readOnly || !dirty) return;
+    setUnsavedEdits({ campaignId, save: () => saveAsync() });
+    return () => setUnsavedEdits(null);
+  }, [campaignId, readOnly, dirty, saveAsync]);
+
+  // Previews and the SMS counter use a real contact of the audience; for a saved SMS, the server's own sample.
+  const smsPreview = useQuery({
+    queryKey: ['sms-preview', campaign?.id, campaign?.updatedAt],
+    queryFn: () => get<SmsPreviewResult>(`/api/campaigns/${campaign!.id}/sms-preview`),
+    enabled: channel === 'sms' && !!campaign && (campaign.listIds.length > 0 || snapshot),
+  });
+  const sample = useSampleContact(channel, draft.listIds, smsPreview.data?.sample.contactId);
+  const audienceCount = useAudienceCount(draft.listIds, channel);
+  const abSection = (
+    <AbSection
+      channel={channel}
+      value={draft.abTest ?? null}
+      onChange={(abTest) => set({ abTest })}
+      readOnly={readOnly}
+      audience={snapshot ? smsPreview.data?.audience : audienceCount.data?.reachable}
+      base={{ html: draft.html }}
+    />
+  );
+  const leaveGuard = <LeaveGuard when={dirty && !readOnly} />;
+  const previewTitle = `Preview (merged with ${sample.real ? sample.name : 'a sample contact'})`;
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate();
@@ -187,7 +296,7 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
       </Text>
     </div>
   ) : (
-    <AudiencePicker value={draft.listIds} onChange={(listIds) => set({ listIds })} disabled={readOnly} />
+    <AudiencePicker value={draft.listIds} onChange={(listIds) => set({ listIds })} disabled={readOnly} channel={channel} />
   );
 
   if (channel === 'sms') {
@@ -208,22 +317,24 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
                     {!readOnly && <MergeTags sms onInsert={(tag) => set({ body: insertAtCursor(bodyRef.current, draft.body ?? '', tag) })} />}
                   </Group>
                   <Textarea id="campaign-body" ref={bodyRef} value={draft.body ?? ''} onChange={(e) => set({ body: e.currentTarget.value })} autosize minRows={5} readOnly={readOnly} />
-                  <SmsCounter text={draft.body ?? ''} publicUrl={publicUrl} stopText={stopText} />
+                  <SmsCounter text={draft.body ?? ''} publicUrl={publicUrl} stopText={stopText} contact={sample.contact} contactName={sample.real ? sample.name : undefined} />
                 </Stack>
                 {audience}
+                {abSection}
                 {saveButtons}
               </Stack>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 5 }}>
               <Card withBorder padding="sm">
                 <Text size="sm" fw={600} mb="xs">
-                  Preview (merged with a sample contact)
+                  {previewTitle}
                 </Text>
-                <SmsPreview body={draft.body ?? ''} senderId={draft.senderId} />
+                <SmsPreview body={draft.body ?? ''} senderId={draft.senderId} contact={sample.contact} />
               </Card>
             </Grid.Col>
           </Grid>
         </Stack>
+        {leaveGuard}
       </form>
     );
   }
@@ -255,9 +366,9 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
       <Grid.Col span={{ base: 12, lg: 6 }}>
         <Card withBorder padding="sm">
           <Text size="sm" fw={600} mb="xs">
-            Preview (merged with a sample contact)
+            {previewTitle}
           </Text>
-          <EmailPreview html={draft.html ?? ''} />
+          <EmailPreview html={draft.html ?? ''} contact={sample.contact} />
         </Card>
       </Grid.Col>
     </Grid>
@@ -334,6 +445,7 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
             )}
           </Stack>
         )}
+        {abSection}
         {saveButtons && (
           <Box pos="sticky" bottom={0} py="sm" bg="var(--mantine-color-body)" style={{ zIndex: 2, borderTop: '1px solid var(--mantine-color-gray-3)' }}>
             {saveButtons}
@@ -346,6 +458,7 @@ export function CampaignEditor({ campaign, channel }: { campaign?: Campaign; cha
           }}
         />}
       <SwitchToDesigner opened={switching === 'design'} onClose={() => setSwitching(null)} onPick={pick} />
+      {leaveGuard}
     </form>
   );
 }

@@ -2,15 +2,15 @@ import { Alert, Paper, Stack, Text } from '@mantine/core';
 import { Liquid } from 'liquidjs';
 import { SHORT_CODE_LENGTH, findLinks } from '../../../src/delivery/sms/links';
 import { usePublicUrl, useSmsStopText } from '../session';
-import { useMerged } from './EmailPreview';
+import { SAMPLE_CONTACT, useMerged, type MergeContact } from './EmailPreview';
 import { withStopMention } from './SmsCounter';
 
 const plain = new Liquid({ ownPropertyOnly: true, templates: {} });
 
-/** The SMS as a phone shows it: merged with a sample contact, every link replaced by its short link. */
-export function SmsPreview({ body, senderId }: { body: string; senderId: string | null }) {
+/** The SMS as a phone shows it: merged with a contact (a real one of the audience when there is one), every link replaced by its short link. */
+export function SmsPreview({ body, senderId, contact = SAMPLE_CONTACT }: { body: string; senderId: string | null; contact?: MergeContact }) {
   const publicUrl = usePublicUrl();
-  const { output, error } = useMerged(withStopMention(body, useSmsStopText()), plain);
+  const { output, error } = useMerged(withStopMention(body, useSmsStopText()), plain, contact);
   const links = findLinks(output);
   let shown = '';
   let from = 0;
