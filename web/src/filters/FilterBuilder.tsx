@@ -1,26 +1,36 @@
 import { ActionIcon, Button, Checkbox, Group as Row, MultiSelect, NativeSelect, NumberInput, Paper, Stack, TagsInput, Text, TextInput } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import {
   MAX_CONDITIONS,
   MAX_DEPTH,
   OPERATORS,
   changeOperator,
   countConditions,
+  VARIANT_KEYS,
   fieldInfo,
+  fieldKey,
   isGroup,
   isNot,
+  isVariant,
   newCondition,
   type Condition,
   type FieldInfo,
   type FilterNode,
   type Group,
+  type Variant,
 } from './model';
 
 export interface BuilderContext {
   fields: FieldInfo[];
   links: { id: number; url: string }[];
   lists: { id: number; name: string }[];
+  /** Other campaigns, for "opened/clicked another campaign". */
+  campaigns?: { id: number; name: string }[];
+  /** Labels that tell links apart (path, position), by link id; the URL otherwise. */
+  linkLabels?: Map<number, string>;
 }
+
+const startingPoints = (context: BuilderContext) => ({ linkId: context.links[0]?.id, listId: context.lists[0]?.id, campaignId: context.campaigns?.[0]?.id });
 
 interface Props {
   value: Group;
@@ -36,12 +46,26 @@ export function FilterBuilder({ value, onChange, context }: Props) {
 
 function GroupEditor({ group, onChange, onRemove, level, context, full }: { group: Group; onChange: (g: Group) => void; onRemove?: () => void; level: number; context: BuilderContext; full: boolean }) {
   const replace = (index: number, node: FilterNode) => onChange({ ...group, conditions: group.conditions.map((c, i) => (i === index ? node : c)) });
-  const remove = (index: number) => onChange({ ...group, conditions: group.conditions.filter((_, i) => i !== index) });
+  // A removed condition took the focus with it: it goes to the one that took its place, the one before, or Add condition.
+  const stack = useRef<HTMLDivElement>(null);
+  const [removed, setRemoved] = useState<number>();
+  useEffect(() => {
+    if (removed === undefined) return;
+    setRemoved(undefined);
+    const nodes = [...(stack.current?.children ?? [])].slice(1, -1);
+    const next = nodes[removed] ?? nodes[removed - 1];
+    const target = next ? (next.querySelector<HTMLElement>('[aria-label="Field"]') ?? next.querySelector<HTMLElement>('select, input, button')) : stack.current?.lastElementChild?.querySelector<HTMLElement>('button:not(:disabled)');
+    target?.focus();
+  }, [removed]);
+  const remove = (index: number) => {
+    onChange({ ...group, conditions: group.conditions.filter((_, i) => i !== index) });
+    setRemoved(index);
+  };
   const first = context.fields[0]!;
   const add = (node: FilterNode) => onChange({ ...group, conditions: [...group.conditions, node] });
-  const fresh = () => newCondition(first, { linkId: context.links[0]?.id, listId: context.lists[0]?.id });
+  const fresh = () => newCondition(first, startingPoints(context));
   return (
-    <Stack gap="xs" role="group" aria-label={level === 1 ? 'Advanced filter' : `Group of conditions, level ${level}`}>
+    <Stack ref={stack} gap="xs" role="group" aria-label={level === 1 ? 'Advanced filter' : `Group of conditions, level ${level}`}>
       <Row gap="xs">
         <NativeSelect
           aria-label="Match"
@@ -90,7 +114,7 @@ function NodeEditor({ node, onChange, onRemove, level, context, full }: { node: 
       </Paper>
     );
   }
-  return <ConditionEditor condition={inner as Condition} onChange={setInner} onRemove={onRemove} context={context} not={not} />;
+  return <ConditionEditor condition={inner as Condition | Variant} onChange={setInner} onRemove={onRemove} context={context} not={not} />;
 }
 
 const yesNo = [
@@ -98,21 +122,52 @@ const yesNo = [
   { value: 'false', label: 'no' },
 ];
 
-function ConditionEditor({ condition, onChange, onRemove, context, not }: { condition: Condition; onChange: (c: Condition) => void; onRemove: () => void; context: BuilderContext; not: ReactNode }) {
-  const info = fieldInfo(condition.field, context.fields);
-  const fieldOptions = (['Behaviour', 'Contact'] as const).map((group) => ({
-    group,
-    items: context.fields.filter((f) => f.group === group).map((f) => ({ value: f.field, label: f.label })),
-  }));
+function ConditionEditor({ condition: node, onChange, onRemove, context, not }: { condition: Condition | Variant; onChange: (c: Condition | Variant) => void; onRemove: () => void; context: BuilderContext; not: ReactNode }) {
+  const info = fieldInfo(fieldKey(node), context.fields);
+  const fieldOptions = (['Behaviour', 'Other campaigns', 'Contact'] as const)
+    .map((group) => ({
+      group,
+      items: context.fields.filter((f) => f.group === group).map((f) => ({ value: f.field, label: f.label })),
+    }))
+    .filter((g) => g.items.length > 0);
   const changeField = (field: string) => {
-    const next = newCondition(fieldInfo(field, context.fields), { linkId: context.links[0]?.id, listId: context.lists[0]?.id });
-    if (condition.human && fieldInfo(field, context.fields).human) next.human = true;
+    if (field === 'variant') return onChange({ variant: 'A' });
+    const next = newCondition(fieldInfo(field, context.fields), startingPoints(context));
+    if (!isVariant(node) && node.human && fieldInfo(field, context.fields).human) next.human = true;
     onChange(next);
   };
+  const fieldSelect = <NativeSelect aria-label="Field" size="xs" w={190} value={fieldKey(node)} onChange={(e) => changeField(e.currentTarget.value)} data={fieldOptions} />;
+  const remove = (
+    <ActionIcon variant="subtle" color="red" aria-label="Remove condition" onClick={onRemove}>
+      ×
+    </ActionIcon>
+  );
+  if (isVariant(node)) {
+    return (
+      <Row gap="xs" wrap="wrap" align="center" aria-label="Condition" role="group">
+        {not}
+        {fieldSelect}
+        <Text size="xs">is</Text>
+        <NativeSelect aria-label="Value" size="xs" w={80} value={node.variant} onChange={(e) => onChange({ variant: e.currentTarget.value })} data={[...VARIANT_KEYS]} />
+        {remove}
+      </Row>
+    );
+  }
+  const condition = node;
   return (
     <Row gap="xs" wrap="wrap" align="center" aria-label="Condition" role="group">
       {not}
-      <NativeSelect aria-label="Field" size="xs" w={170} value={condition.field} onChange={(e) => changeField(e.currentTarget.value)} data={fieldOptions} />
+      {fieldSelect}
+      {info.campaign && (
+        <NativeSelect
+          aria-label="Campaign"
+          size="xs"
+          w={220}
+          value={String(condition.campaignId ?? '')}
+          onChange={(e) => onChange({ ...condition, campaignId: Number(e.currentTarget.value) })}
+          data={[{ value: '', label: 'Pick a campaign', disabled: true }, ...(context.campaigns ?? []).map((c) => ({ value: String(c.id), label: c.name }))]}
+        />
+      )}
       {info.link && (
         <NativeSelect
           aria-label="Link"
@@ -120,7 +175,7 @@ function ConditionEditor({ condition, onChange, onRemove, context, not }: { cond
           w={220}
           value={String(condition.linkId ?? '')}
           onChange={(e) => onChange({ ...condition, linkId: Number(e.currentTarget.value) })}
-          data={[{ value: '', label: 'Pick a link', disabled: true }, ...context.links.map((l) => ({ value: String(l.id), label: l.url }))]}
+          data={[{ value: '', label: 'Pick a link', disabled: true }, ...context.links.map((l) => ({ value: String(l.id), label: context.linkLabels?.get(l.id) ?? l.url }))]}
         />
       )}
       <NativeSelect
@@ -133,9 +188,7 @@ function ConditionEditor({ condition, onChange, onRemove, context, not }: { cond
       />
       <ValueEditor condition={condition} info={info} onChange={(value) => onChange({ ...condition, value })} lists={context.lists} />
       {info.human && <Checkbox size="xs" radius="sm" label="Human only" checked={condition.human === true} onChange={(e) => onChange({ ...condition, human: e.currentTarget.checked || undefined })} />}
-      <ActionIcon variant="subtle" color="red" aria-label="Remove condition" onClick={onRemove}>
-        ×
-      </ActionIcon>
+      {remove}
     </Row>
   );
 }

@@ -7,9 +7,9 @@ import { ErrorAlert } from '../components/common';
 import { FilterBuilder } from '../filters/FilterBuilder';
 import { fieldCatalog, newCondition, problems, prune, toApi, type FilterNode, type Group as FilterGroup } from '../filters/model';
 import { formatNumber } from '../format';
-import type { Campaign, CampaignStats, List, Summary } from '../types';
+import type { Campaign, CampaignStats, List, Page, Summary } from '../types';
 import { ActionsMenu } from './ActionsMenu';
-import { SEGMENTS, type Audience, type Segment } from './audience';
+import { linkLabels, SEGMENTS, type Audience, type Segment } from './audience';
 import { RecipientsTable } from './RecipientsTable';
 import { SavedViews } from './SavedViews';
 
@@ -22,9 +22,18 @@ export function BehaviorTab({ campaign, links }: { campaign: Campaign; links: Ca
   const [draft, setDraft] = useState<FilterGroup>();
   const fields = useQuery({ queryKey: ['fields'], queryFn: () => get<{ name: string; type?: string }[]>('/api/fields') });
   const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
+  const others = useQuery({ queryKey: ['/api/campaigns', 'others'], queryFn: () => get<Page<Campaign>>('/api/campaigns' + query({ limit: 200 })) });
+  const ab = !!campaign.abTest;
+  const labels = useMemo(() => linkLabels(links), [links]);
   const context = useMemo(
-    () => ({ fields: fieldCatalog(fields.data ?? [], campaign.channel), links: links.map((l) => ({ id: l.id, url: l.url })), lists: lists.data ?? [] }),
-    [fields.data, campaign.channel, links, lists.data],
+    () => ({
+      fields: fieldCatalog(fields.data ?? [], campaign.channel, { ab }),
+      links: links.map((l) => ({ id: l.id, url: l.url })),
+      lists: lists.data ?? [],
+      campaigns: (others.data?.items ?? []).filter((c) => c.id !== campaign.id && c.sentAt).map((c) => ({ id: c.id, name: c.name })),
+      linkLabels: labels,
+    }),
+    [fields.data, campaign.channel, campaign.id, ab, links, lists.data, others.data, labels],
   );
 
   // The filter in force: the draft once it is complete (the table keeps the last complete one while the user types).
@@ -76,7 +85,7 @@ export function BehaviorTab({ campaign, links }: { campaign: Campaign; links: Ca
               setDraft(view.filter);
             }}
           />
-          <ActionsMenu campaign={campaign} audience={audience} count={count} disabled={!summary.data} />
+          <ActionsMenu campaign={campaign} audience={audience} count={count} disabled={!summary.data} words={context} />
         </Group>
       </Group>
 
@@ -106,7 +115,7 @@ export function BehaviorTab({ campaign, links }: { campaign: Campaign; links: Ca
         <ErrorAlert error={summary.error} />
       </Card>
 
-      <RecipientsTable campaignId={campaign.id} channel={campaign.channel} audience={audience} />
+      <RecipientsTable campaignId={campaign.id} channel={campaign.channel} audience={audience} linkLabels={labels} ab={ab} />
     </Stack>
   );
 }

@@ -7,7 +7,7 @@ import { get, query } from '../api';
 import { ErrorAlert } from '../components/common';
 import { formatDate, formatShortDate, fullName } from '../format';
 import type { Page, Recipient } from '../types';
-import type { Audience } from './audience';
+import { machineEvents, type Audience } from './audience';
 
 const PAGE_SIZE = 200;
 const ROW_HEIGHT = 44;
@@ -23,7 +23,16 @@ const yes = (value: boolean | null, label: string, color = 'green') =>
     </Text>
   );
 
-function columns(channel: 'email' | 'sms'): ColumnDef<Recipient>[] {
+/** The server may add each row's human counts; the machine flag needs them. */
+type Row = Recipient & { humanOpens?: number | null; humanClicks?: number | null; variant?: string | null };
+
+/** Opened by a pixel load, or only by a click (SPEC §2: a click implies an open; "opens" counts pixel loads). */
+function opened(r: Row) {
+  if (!r.opened) return yes(false, '');
+  return yes(true, r.opens ? `opened ×${r.opens}` : 'opened (by a click)', 'blue');
+}
+
+function columns(channel: 'email' | 'sms', labels: Map<number, string>, ab: boolean): ColumnDef<Row>[] {
   return [
     {
       id: 'email',
@@ -43,11 +52,42 @@ function columns(channel: 'email' | 'sms'): ColumnDef<Recipient>[] {
         </div>
       ),
     },
-    { id: 'received', header: 'Received', size: 110, cell: ({ row: { original: r } }) => (r.bounced ? <Badge color="red" variant="light" size="sm">{r.bounceType ? `${r.bounceType} bounce` : 'bounced'}</Badge> : yes(r.received, 'yes', 'gray')) },
-    ...(channel === 'email'
-      ? [{ id: 'opens', header: 'Opened', size: 110, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.opened, `opened ×${r.opens}`, 'blue') } as ColumnDef<Recipient>]
-      : []),
-    { id: 'clicks', header: 'Clicked', size: 110, enableSorting: true, cell: ({ row: { original: r } }) => yes(r.clicked, `clicked ×${r.clicks}`, 'orange') },
+    ...(ab ? [{ id: 'variant', header: 'Variant', size: 80, cell: ({ row: { original: r } }) => r.variant ?? <Text c="dimmed" size="sm">—</Text> } as ColumnDef<Row>] : []),
+    {
+      id: 'received',
+      header: 'Received',
+      size: 130,
+      cell: ({ row: { original: r } }) =>
+        r.bounced ? (
+          <Badge color="red" variant="light" size="sm" tt="none" styles={{ label: { overflow: 'visible' } }}>
+            {r.bounceType ? `${r.bounceType} bounce` : 'bounced'}
+          </Badge>
+        ) : (
+          yes(r.received, 'yes', 'gray')
+        ),
+    },
+    ...(channel === 'email' ? [{ id: 'opens', header: 'Opened', size: 150, enableSorting: true, cell: ({ row: { original: r } }) => opened(r) } as ColumnDef<Row>] : []),
+    {
+      id: 'clicks',
+      header: 'Clicked',
+      size: 160,
+      enableSorting: true,
+      cell: ({ row: { original: r } }) => {
+        const machine = machineEvents(r);
+        return (
+          <Group gap={4} wrap="nowrap">
+            {yes(r.clicked, `clicked ×${r.clicks}`, 'orange')}
+            {machine !== undefined && machine > 0 && (
+              <Tooltip label={`${machine} of this row's opens and clicks were made by privacy proxies or link scanners, not by a person`}>
+                <Badge color="gray" variant="outline" size="sm" tt="none" styles={{ label: { overflow: 'visible' } }}>
+                  {machine === (r.opens ?? 0) + r.clicks ? 'machine' : `${machine} machine`}
+                </Badge>
+              </Tooltip>
+            )}
+          </Group>
+        );
+      },
+    },
     {
       id: 'links',
       header: 'Links clicked',
@@ -57,7 +97,7 @@ function columns(channel: 'email' | 'sms'): ColumnDef<Recipient>[] {
           {r.links.map((l) => (
             <Tooltip key={l.linkId} label={l.url}>
               <Badge variant="outline" size="sm" style={{ maxWidth: 200, textTransform: 'none' }}>
-                {l.url.replace(/^https?:\/\/(www\.)?/, '')} ×{l.clicks}
+                {labels.get(l.linkId) ?? l.url} ×{l.clicks}
               </Badge>
             </Tooltip>
           ))}
@@ -65,25 +105,39 @@ function columns(channel: 'email' | 'sms'): ColumnDef<Recipient>[] {
       ),
     },
     ...(channel === 'email'
-      ? [{ id: 'lastOpenAt', header: 'Last open', size: 130, enableSorting: true, cell: ({ row: { original: r } }) => <span title={formatDate(r.lastOpenAt)}>{formatShortDate(r.lastOpenAt)}</span> } as ColumnDef<Recipient>]
+      ? [{ id: 'lastOpenAt', header: 'Last open', size: 130, enableSorting: true, cell: ({ row: { original: r } }) => <span title={formatDate(r.lastOpenAt)}>{formatShortDate(r.lastOpenAt)}</span> } as ColumnDef<Row>]
       : []),
     { id: 'lastClickAt', header: 'Last click', size: 130, enableSorting: true, cell: ({ row: { original: r } }) => <span title={formatDate(r.lastClickAt)}>{formatShortDate(r.lastClickAt)}</span> },
   ];
 }
 
 /** The active view's recipients: a virtualised table loading pages as it scrolls, sorted by the server. */
-export function RecipientsTable({ campaignId, channel, audience }: { campaignId: number; channel: 'email' | 'sms'; audience: Audience }) {
+export function RecipientsTable({
+  campaignId,
+  channel,
+  audience,
+  linkLabels = new Map(),
+  ab = false,
+}: {
+  campaignId: number;
+  channel: 'email' | 'sms';
+  audience: Audience;
+  /** What tells each link apart (audience.ts linkLabels), by link id. */
+  linkLabels?: Map<number, string>;
+  /** An A/B campaign: a Variant column. */
+  ab?: boolean;
+}) {
   const [sorting, setSorting] = useState<SortingState>([]);
   const sort = sorting[0] ? `${sorting[0].desc ? '-' : ''}${sorting[0].id}` : undefined;
   const rows = useInfiniteQuery({
     queryKey: ['recipients', campaignId, audience, sort],
     queryFn: ({ pageParam }) =>
-      get<Page<Recipient>>(`/api/campaigns/${campaignId}/recipients` + query({ ...audience, sort, cursor: pageParam, limit: PAGE_SIZE })),
+      get<Page<Row>>(`/api/campaigns/${campaignId}/recipients` + query({ ...audience, sort, cursor: pageParam, limit: PAGE_SIZE })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const data = useMemo(() => rows.data?.pages.flatMap((p) => p.items) ?? [], [rows.data]);
-  const cols = useMemo(() => columns(channel), [channel]);
+  const cols = useMemo(() => columns(channel, linkLabels, ab), [channel, linkLabels, ab]);
   const table = useReactTable({ data, columns: cols, getCoreRowModel: getCoreRowModel(), manualSorting: true, state: { sorting }, onSortingChange: setSorting, enableSortingRemoval: true });
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: data.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
