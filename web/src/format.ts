@@ -1,6 +1,6 @@
 const numberFormat = new Intl.NumberFormat('en');
 const percentFormat = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 });
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' });
 
 export const formatNumber = (n: number | null | undefined) => (n == null ? '—' : numberFormat.format(n));
 /** "1 recipient", "3 recipients", "1,200 contacts". */

@@ -1,8 +1,113 @@
-import { Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber, formatPercent } from '../format';
+import { api } from '../api';
+import { ErrorAlert } from '../components/common';
+import { formatDate, formatNumber, formatPercent } from '../format';
+import { useCan } from '../session';
 import type { Breakdown as Rows, Campaign, CampaignStats } from '../types';
+
+type Breakdowns = Pick<CampaignStats['breakdown'], 'devices' | 'clients' | 'os'>;
+
+/** The same breakdown counting human events only, when the server gives it (breakdown.human). */
+const humanBreakdown = (stats: CampaignStats) => (stats.breakdown as CampaignStats['breakdown'] & { human?: Breakdowns }).human;
+
+const CRITERIA: Record<string, string> = { humanClickRate: 'human click rate', humanOpenRate: 'human open rate', clickToOpen: 'human click-to-open' };
+
+/** An A/B test side by side: each variant's all-events and human rates and its chance of being best, the test's state, and the winner sent at once. */
+export function AbOverview({ campaign, stats }: { campaign: Campaign; stats: CampaignStats }) {
+  const can = useCan();
+  const client = useQueryClient();
+  const email = campaign.channel === 'email';
+  const ab = stats.ab;
+  const send = useMutation({
+    mutationFn: (variant: string) => api<unknown>('POST', `/api/campaigns/${campaign.id}/ab/winner`, { variant }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['stats', campaign.id] });
+      void client.invalidateQueries({ queryKey: ['campaign', campaign.id] });
+    },
+  });
+  if (!stats.variants.length) return null;
+  const best = Math.max(...stats.variants.map((v) => v.probabilityBest));
+  return (
+    <Card withBorder>
+      <Group justify="space-between" mb="xs">
+        <Text fw={600}>A/B test</Text>
+        {ab && (
+          <Text size="sm" data-testid="ab-state">
+            {ab.status === 'testing' && `Testing until ${formatDate(ab.decideAt)}, then the leader on ${CRITERIA[ab.criterion] ?? ab.criterion} goes to the rest.`}
+            {ab.status === 'decided' && `Decided: variant ${ab.winner} is going to the rest. ${ab.reason ?? ''}`}
+            {ab.status === 'sent' && `Sent: variant ${ab.winner} went to the rest. ${ab.reason ?? ''}`}
+          </Text>
+        )}
+      </Group>
+      <Table.ScrollContainer minWidth={560}>
+        <Table>
+          <caption className="sr-only">The variants side by side</caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Variant</Table.Th>
+              <Table.Th>Sent</Table.Th>
+              <Table.Th>Received</Table.Th>
+              {email && <Table.Th>Open rate (human / all)</Table.Th>}
+              <Table.Th>Click rate (human / all)</Table.Th>
+              <Table.Th>Probability best</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {stats.variants.map((v) => (
+              <Table.Tr key={v.key}>
+                <Table.Th scope="row">
+                  <Group gap={6}>
+                    {v.key}
+                    {ab?.winner === v.key && ab.status !== 'testing' && (
+                      <Badge size="xs" color="green" tt="none">
+                        winner
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Th>
+                <Table.Td className="tabular">{formatNumber(v.sent)}</Table.Td>
+                <Table.Td className="tabular">{formatNumber(v.received)}</Table.Td>
+                {email && (
+                  <Table.Td className="tabular">
+                    {formatPercent(v.humanRates.open)} / {formatPercent(v.rates.open)}
+                  </Table.Td>
+                )}
+                <Table.Td className="tabular">
+                  {formatPercent(v.humanRates.click)} / {formatPercent(v.rates.click)}
+                </Table.Td>
+                <Table.Td className="tabular" fw={v.probabilityBest === best ? 700 : undefined}>
+                  {formatPercent(v.probabilityBest)}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Text size="xs" c="dimmed" mt={4}>
+        The winner is picked on human events only: privacy proxies that load every image and scanners that follow every link never decide.
+      </Text>
+      <ErrorAlert error={send.error} />
+      {can('send') && ab?.status === 'testing' && (
+        <Group gap="xs" mt="sm">
+          {stats.variants.map((v) => (
+            <Button
+              key={v.key}
+              size="xs"
+              variant={v.probabilityBest === best ? 'filled' : 'default'}
+              loading={send.isPending && send.variables === v.key}
+              onClick={() => window.confirm(`Send variant ${v.key} to the rest of the audience now? The test ends here.`) && send.mutate(v.key)}
+            >
+              Send variant {v.key} to the rest now
+            </Button>
+          ))}
+        </Group>
+      )}
+    </Card>
+  );
+}
 
 function Figure({ label, value, detail }: { label: string; value: string; detail?: string }) {
   return (
@@ -60,8 +165,10 @@ export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: Ca
   const clickers = human ? stats.clicks.humanUnique : stats.clicks.unique;
   const rates = human ? stats.humanRates : stats.rates;
   const email = campaign.channel === 'email';
+  const byPeople = humanBreakdown(stats);
+  const breakdown = human && byPeople ? byPeople : stats.breakdown;
   const timeline = stats.timeline.map((point) => ({
-    at: new Date(point.at).toLocaleString('en', point.span === 'day' ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+    at: new Date(point.at).toLocaleString('en', point.span === 'day' ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
     Opens: human ? point.humanOpens : point.opens,
     Clicks: human ? point.humanClicks : point.clicks,
   }));
@@ -81,8 +188,13 @@ export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: Ca
           ]}
         />
       </Group>
+      <AbOverview campaign={campaign} stats={stats} />
       <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <Figure label="Sent" value={formatNumber(stats.sent)} />
+        <Figure
+          label="Sent"
+          value={formatNumber(stats.sent)}
+          detail={`accepted by the ${email ? 'mail server' : 'SMS provider'}${stats.skipped ? `; ${formatNumber(stats.skipped)} skipped, never sent` : ''}`}
+        />
         <Figure label="Received" value={formatNumber(stats.received)} detail={`${formatNumber(stats.bounced.hard)} hard and ${formatNumber(stats.bounced.soft)} soft bounces`} />
         {email && <Figure label="Open rate" value={formatPercent(rates.open)} detail={`${formatNumber(openers)} openers`} />}
         <Figure label="Click rate" value={formatPercent(rates.click)} detail={`${formatNumber(clickers)} clickers`} />
@@ -117,10 +229,15 @@ export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: Ca
           </div>
         )}
       </Card>
+      {human && !byPeople && (stats.breakdown.devices.length > 0 || stats.breakdown.clients.length > 0) && (
+        <Alert color="gray" variant="light">
+          Devices, clients and systems below count every event: they are not split between people and machines yet.
+        </Alert>
+      )}
       <SimpleGrid cols={{ base: 1, md: 3 }}>
-        <Breakdown title="Devices" rows={stats.breakdown.devices} email={email} />
-        <Breakdown title={email ? 'Email clients' : 'Browsers'} rows={stats.breakdown.clients} email={email} />
-        <Breakdown title="Operating systems" rows={stats.breakdown.os} email={email} />
+        <Breakdown title="Devices" rows={breakdown.devices} email={email} />
+        <Breakdown title={email ? 'Email clients' : 'Browsers'} rows={breakdown.clients} email={email} />
+        <Breakdown title="Operating systems" rows={breakdown.os} email={email} />
       </SimpleGrid>
     </Stack>
   );
