@@ -25,7 +25,7 @@ const SAFE_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
 const CONTACT_FIELDS = new Set(['id', 'email', 'phone', 'firstName', 'lastName']);
 const EMAIL_GLOBALS = new Set(['unsubscribe_url', 'view_online_url']);
 
-interface Content {
+export interface Content {
   variant?: VariantKey;
   subject: string | null;
   preheader: string | null;
@@ -35,7 +35,7 @@ interface Content {
 }
 
 /** The campaign's content, or each variant's (what a variant leaves out is the campaign's). */
-async function contents(ctx: WorkspaceContext, row: CampaignRow): Promise<Content[]> {
+export async function contents(ctx: WorkspaceContext, row: CampaignRow): Promise<Content[]> {
   const base: Content = { subject: row.subject, preheader: row.preheader, html: row.html, text: row.text, body: row.body };
   const test = ctx.store.dialect.readJson(row.ab_test) as AbTest | null;
   if (!test?.variants?.length) return [base];

@@ -5,6 +5,7 @@ import { SmsPreview } from '../delivery/sms/schemas.js';
 import { campaignSmsPreview, createCampaign, deleteCampaign, getCampaign, listCampaigns, updateCampaign } from './campaigns.js';
 import { pickWinner } from './abTest.js';
 import { campaignChecks } from './checks.js';
+import { campaignPreviews, PreviewQuery, PreviewResult } from './previews.js';
 import { Campaign, CampaignCreate, CampaignPatch, CampaignQuery, CheckResult, Progress, SendRequest, TestSendRequest, TestSendResult, WinnerRequest } from './schemas.js';
 import { campaignProgress, cancelCampaign, pauseCampaign, resumeCampaign, sendCampaign } from './sending.js';
 import { sendTestEmails } from './testSend.js';
@@ -76,6 +77,14 @@ export function campaignRoutes(app: Api): void {
     '/api/campaigns/:id/checks',
     { config: READ, schema: { tags: ['sending'], summary: 'Pre-send checks: errors block sending, warnings do not', params: IdParams, response: { 200: CheckResult } } },
     (req) => campaignChecks(req.ctx, req.params.id),
+  );
+  app.get(
+    '/api/campaigns/:id/previews',
+    {
+      config: READ,
+      schema: { tags, summary: 'The message as three contacts of the audience read it, untracked', params: IdParams, querystring: PreviewQuery, response: { 200: PreviewResult } },
+    },
+    (req) => campaignPreviews(req.ctx, req.params.id, req.query),
   );
   app.post('/api/campaigns/:id/pause', { config: SEND, schema: sending }, (req) => pauseCampaign(req.ctx, req.params.id));
   app.post('/api/campaigns/:id/resume', { config: SEND, schema: sending }, (req) => resumeCampaign(req.ctx, req.params.id));
