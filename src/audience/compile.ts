@@ -1,6 +1,6 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { likeEscape, type Dialect } from '../db/dialect.js';
-import { customFieldName, isGroup, isNot, type FilterCondition, type FilterNode } from './filter.js';
+import { customFieldName, isGroup, isNot, isVariant, type FilterCondition, type FilterNode } from './filter.js';
 
 /**
  * Compiles a filter into one SQL boolean over `messages m` (and `contacts c` when a
@@ -195,6 +195,8 @@ export function compileFilter(filter: FilterNode, scope: CompileScope): Compiled
       if (!n.conditions.length) return n.match === 'all' ? sql`1 = 1` : sql`1 = 0`;
       return sql`(${sql.join(n.conditions.map(node), sql.raw(n.match === 'all' ? ' and ' : ' or '))})`;
     }
+    // The rest of an A/B audience has no variant until the winner is chosen.
+    if (isVariant(n)) return present(sql.ref('m.variant'), sql`m.variant = ${n.variant}`);
     return condition(n);
   };
 

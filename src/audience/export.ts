@@ -29,6 +29,7 @@ const COLUMNS: Array<[string, (r: Recipient) => unknown]> = [
   ['complained', (r) => r.complained],
   ['trackingConsent', (r) => r.trackingConsent],
   ['messageId', (r) => r.messageId],
+  ['variant', (r) => r.variant],
 ];
 export const EXPORT_COLUMNS = COLUMNS.map(([name]) => name);
 

@@ -7,7 +7,7 @@ import { badRequest } from '../http/errors.js';
  * validator that names the JSON path of the first offending node.
  *
  * A node is a condition `{ field, op, value, … }`, a group `{ match: "all" | "any",
- * conditions: [...] }` or a negation `{ not: node }`. The meaning of every field and
+ * conditions: [...] }`, a negation `{ not: node }` or an A/B variant `{ variant: "A" }`. The meaning of every field and
  * operator is defined by the reference evaluator (reference.ts) and compiled to SQL
  * by compile.ts.
  */
@@ -33,7 +33,11 @@ export interface FilterCondition {
   /** opened / clicked / received in another campaign. */
   campaignId?: number;
 }
-export type FilterNode = FilterGroup | FilterNot | FilterCondition;
+/** `{ variant: "A" }`: recipients of that A/B variant (SPEC §11). */
+export interface FilterVariant {
+  variant: string;
+}
+export type FilterNode = FilterGroup | FilterNot | FilterCondition | FilterVariant;
 
 /** Ids a filter mentions, with where, so that they can be checked against the campaign. */
 export interface FilterReference {
@@ -162,6 +166,10 @@ const GroupShape = Type.Object(
   { additionalProperties: false },
 );
 const NotShape = Type.Object({ not: Type.Unknown() }, { additionalProperties: false });
+const VariantShape = Type.Object(
+  { variant: Type.Union(['A', 'B', 'C', 'D'].map((key) => Type.Literal(key)), { description: 'An A/B variant key, A to D' }) },
+  { additionalProperties: false },
+);
 
 /** The whole filter language as one schema: validation pieces below, and the OpenAPI contract. */
 export const FilterSchema = Type.Recursive(
@@ -169,6 +177,7 @@ export const FilterSchema = Type.Recursive(
     Type.Union([
       Type.Object({ match: GroupShape.properties.match, conditions: Type.Array(This, { maxItems: MAX_CONDITIONS }) }, { additionalProperties: false }),
       Type.Object({ not: This }, { additionalProperties: false }),
+      VariantShape,
       ...variants(BEHAVIOUR_FIELDS),
       ...variants(CROSS_CAMPAIGN_FIELDS),
       ...variants(CONTACT_FIELDS),
@@ -214,7 +223,16 @@ export function parseFilter(input: unknown, at = '$'): ParsedFilter {
       visit(node.not, `${path}.not`, depth + 1);
       return;
     }
-    if (!('field' in node)) throw badRequest(`${path}: must be a condition { field, op, value }, a group { match, conditions } or { not }`, path);
+    if ('variant' in node) {
+      if (++conditions > MAX_CONDITIONS) throw badRequest(`${path}: a filter holds at most ${MAX_CONDITIONS} conditions`, path);
+      if (!Value.Check(VariantShape, node)) {
+        const extra = Object.keys(node).find((k) => k !== 'variant');
+        if (extra !== undefined) throw badRequest(`${path}.${extra}: a variant condition holds only { variant }`, `${path}.${extra}`);
+        throw badRequest(`${path}.variant: must be a variant key, A to D`, `${path}.variant`);
+      }
+      return;
+    }
+    if (!('field' in node)) throw badRequest(`${path}: must be a condition { field, op, value }, a group { match, conditions }, { not } or { variant }`, path);
     if (++conditions > MAX_CONDITIONS) throw badRequest(`${path}: a filter holds at most ${MAX_CONDITIONS} conditions`, path);
     if (typeof node.field !== 'string') throw badRequest(`${path}.field: must be a string`, `${path}.field`);
     const spec = fieldSpec(node);
@@ -256,3 +274,4 @@ export function parseFilterText(text: string | undefined): ParsedFilter | undefi
 
 export const isGroup = (node: FilterNode): node is FilterGroup => 'match' in node;
 export const isNot = (node: FilterNode): node is FilterNot => 'not' in node;
+export const isVariant = (node: FilterNode): node is FilterVariant => 'variant' in node;

@@ -59,6 +59,7 @@ const messageArb = fc.record({
   complainedAt: time,
   links: fc.array(fc.record({ clicks: fc.nat(2), humanCut: fc.nat(2) }), { minLength: 3, maxLength: 3 }),
   other: fc.option(fc.record({ status: fc.constantFrom('delivered', 'bounced', 'skipped'), counts: countsArb }), { nil: null }),
+  variant: fc.constantFrom<string | null>('A', 'B', null),
 });
 
 const scenarioArb = fc.array(fc.record({ contact: contactArb, message: messageArb }), { minLength: 3, maxLength: 12 });
@@ -79,7 +80,8 @@ const stringValue = fc.oneof(
 );
 const withHuman = (c: FilterCondition, h: boolean | undefined) => (h === undefined ? c : { ...c, human: h });
 
-const conditionArb: fc.Arbitrary<FilterCondition> = fc.oneof(
+const conditionArb: fc.Arbitrary<FilterNode> = fc.oneof(
+  fc.record({ variant: fc.constantFrom('A', 'B', 'C') }),
   fc.record({ field: fc.constantFrom('received', 'unsubscribed', 'complained'), value: fc.boolean() }).map((c) => ({ ...c, op: 'is' })),
   fc.record({ field: fc.constantFrom('opened', 'clicked'), value: fc.boolean(), human }).map(({ human: h, ...c }) => withHuman({ ...c, op: 'is' }, h)),
   fc.record({ value: fc.constantFrom<unknown>(true, false, 'hard', 'soft') }).map((c) => ({ field: 'bounced', op: 'is', ...c })),
@@ -117,6 +119,7 @@ const filterArb: fc.Arbitrary<FilterNode> = fc.letrec<{ node: FilterNode }>((tie
 function bind(node: FilterNode, ids: { links: number[]; lists: number[]; other: number; emails: string[] }): FilterNode {
   if ('not' in node) return { not: bind(node.not, ids) };
   if ('match' in node) return { match: node.match, conditions: node.conditions.map((c) => bind(c, ids)) };
+  if ('variant' in node) return node;
   const c = { ...node };
   if (c.linkId !== undefined) c.linkId = ids.links[c.linkId]!;
   if (c.campaignId !== undefined) c.campaignId = ids.other;
@@ -175,6 +178,7 @@ describeEachDatabase('SQL filters equal the reference evaluator', (kind) => {
             firstClickAt: fc_!, lastClickAt: lc!, firstHumanClickAt: fhc!, lastHumanClickAt: lhc!,
             unsubscribedAt: m.unsubscribedAt,
             complainedAt: m.complainedAt,
+            variant: m.variant,
           };
           await addMessage(t.ctx, campaign.id, contactId, { ...message, bounceType: message.bounceType as 'hard' | 'soft' | null, links });
           const otherCampaigns: RecipientFacts['otherCampaigns'] = {};

@@ -99,6 +99,7 @@ export async function recipientRows(ctx: WorkspaceContext, view: View, options: 
       'm.contact_state',
       'm.unsubscribed_at',
       'm.complained_at',
+      'm.variant',
       ...behaviourColumns,
       'c.email',
       'c.phone',
@@ -171,6 +172,7 @@ export async function recipientRows(ctx: WorkspaceContext, view: View, options: 
       bounceType: r.status === 'bounced' ? r.bounce_type : null,
       complained: r.complained_at !== null,
       trackingConsent: consent,
+      variant: r.variant,
     };
   });
   const last = rows.length > limit ? shown[shown.length - 1] : undefined;

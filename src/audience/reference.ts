@@ -1,4 +1,4 @@
-import { customFieldName, isGroup, isNot, type FilterCondition, type FilterNode } from './filter.js';
+import { customFieldName, isGroup, isNot, isVariant, type FilterCondition, type FilterNode } from './filter.js';
 
 /**
  * The meaning of filters, in plain TypeScript over in-memory rows. It is the
@@ -29,6 +29,8 @@ export interface MessageFacts extends Behaviour {
   lastHumanClickAt: number | null;
   unsubscribedAt: number | null;
   complainedAt: number | null;
+  /** The A/B variant the recipient got; null without a test, or while the rest wait for the winner. */
+  variant: string | null;
 }
 
 export interface RecipientFacts {
@@ -202,5 +204,6 @@ export function matches(filter: FilterNode, recipient: RecipientFacts, scope: Re
       ? filter.conditions.every((c) => matches(c, recipient, scope))
       : filter.conditions.some((c) => matches(c, recipient, scope));
   }
+  if (isVariant(filter)) return recipient.message.variant === filter.variant;
   return condition(filter, recipient, scope);
 }

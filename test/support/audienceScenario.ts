@@ -107,6 +107,8 @@ export interface MessageSpec {
   complainedAt?: number | null;
   /** Clicks per link id. */
   links?: Record<number, { clicks: number; humanClicks: number }>;
+  /** The A/B variant the recipient got. */
+  variant?: string | null;
 }
 
 export async function addMessage(ctx: WorkspaceContext, campaignId: number, contactId: number, spec: MessageSpec = {}): Promise<number> {
@@ -136,6 +138,7 @@ export async function addMessage(ctx: WorkspaceContext, campaignId: number, cont
       last_human_click_at: spec.lastHumanClickAt ?? null,
       unsubscribed_at: spec.unsubscribedAt ?? null,
       complained_at: spec.complainedAt ?? null,
+      variant: spec.variant ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
