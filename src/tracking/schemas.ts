@@ -71,6 +71,30 @@ const Rates = Type.Object({
   clickToOpen: Nullable(Type.Number()),
 });
 
+/** One A/B variant (SPEC §11): its recipients counted as the campaign's, and the probability that it is best on the test's criterion. */
+const VariantStats = Type.Object({
+  key: Type.String(),
+  sent: Type.Integer(),
+  received: Type.Integer(),
+  opens: Type.Object({ total: Type.Integer(), human: Type.Integer(), unique: Type.Integer(), humanUnique: Type.Integer() }),
+  clicks: Type.Object({ total: Type.Integer(), human: Type.Integer(), unique: Type.Integer(), humanUnique: Type.Integer() }),
+  rates: Rates,
+  humanRates: Rates,
+  probabilityBest: Type.Number(),
+});
+
+const AbCriterion = Type.Union([Type.Literal('humanClickRate'), Type.Literal('humanOpenRate'), Type.Literal('clickToOpen')]);
+
+/** The test's state: testing until decideAt, decided (the winner goes to the rest), sent. */
+const AbSummary = Type.Object({
+  status: Type.Union([Type.Literal('testing'), Type.Literal('decided'), Type.Literal('sent')]),
+  winner: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+  criterion: AbCriterion,
+  decideAt: Nullable(IsoDate),
+  decidedAt: Nullable(IsoDate),
+});
+
 const Breakdown = Type.Array(Type.Object({ name: Type.String(), opens: Type.Integer(), clicks: Type.Integer() }));
 
 export const CampaignStats = Type.Object(
@@ -103,6 +127,9 @@ export const CampaignStats = Type.Object(
       Type.Object({ at: IsoDate, span: Type.Union([Type.Literal('hour'), Type.Literal('day')]), opens: Type.Integer(), clicks: Type.Integer(), humanOpens: Type.Integer(), humanClicks: Type.Integer() }),
     ),
     breakdown: Type.Object({ devices: Breakdown, clients: Breakdown, os: Breakdown }),
+    /** A/B variants in key order; empty without a test. */
+    variants: Type.Array(VariantStats),
+    ab: Nullable(AbSummary),
   },
   { $id: 'CampaignStats' },
 );

@@ -4,6 +4,7 @@ import { notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { describeUserAgent, type Device } from './devices.js';
 import type { CampaignStats } from './schemas.js';
+import { countVariants, criterionTrials, probabilityBest, type Criterion } from './variants.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -24,7 +25,7 @@ export async function campaignStats(ctx: WorkspaceContext, campaignId: number): 
   const db = ctx.store.db;
   const campaign = await db
     .selectFrom('campaigns')
-    .select(['id', 'channel', 'sent_at'])
+    .select(['id', 'channel', 'sent_at', 'ab_test', 'ab_status', 'ab_winner', 'ab_reason', 'ab_decide_at', 'ab_decided_at'])
     .where('id', '=', campaignId)
     .where('workspace_id', '=', ctx.workspaceId)
     .executeTakeFirst();
@@ -110,6 +111,47 @@ export async function campaignStats(ctx: WorkspaceContext, campaignId: number): 
     links: await linkStats(ctx, campaignId, anonymousCount),
     timeline: start === null ? [] : await timeline(ctx, campaignId, start, sms),
     breakdown: await breakdown(ctx, campaignId, sms),
+    ...(await abStats(ctx, campaign, sms)),
+  };
+}
+
+/** Each variant side by side with the probability that it is best on the test's criterion, and the test's state. */
+async function abStats(
+  ctx: WorkspaceContext,
+  campaign: { id: number; channel: string; ab_test: unknown; ab_status: 'testing' | 'decided' | 'sent' | null; ab_winner: string | null; ab_reason: string | null; ab_decide_at: number | null; ab_decided_at: number | null },
+  sms: boolean,
+): Promise<Pick<CampaignStats, 'variants' | 'ab'>> {
+  const test = ctx.store.dialect.readJson(campaign.ab_test) as { criterion?: Criterion } | null;
+  if (!test) return { variants: [], ab: null };
+  const criterion = test.criterion ?? 'humanClickRate';
+  const counts = await countVariants(ctx, campaign.id, campaign);
+  const best = probabilityBest(counts.map((v) => criterionTrials(v, criterion)));
+  const rates = (received: number, opened: number, clicked: number) => ({
+    open: sms ? null : ratio(opened, received),
+    click: ratio(clicked, received),
+    clickToOpen: sms ? null : ratio(clicked, opened),
+  });
+  return {
+    variants: counts.map((v, i) => ({
+      key: v.key,
+      sent: v.sent,
+      received: v.received,
+      opens: { total: v.openEvents, human: v.humanOpenEvents, unique: v.opens, humanUnique: v.humanOpens },
+      clicks: { total: v.clickEvents, human: v.humanClickEvents, unique: v.clicks, humanUnique: v.humanClicks },
+      rates: rates(v.received, v.opens, v.clicks),
+      humanRates: rates(v.received, v.humanOpens, v.humanClicks),
+      probabilityBest: best[i]!,
+    })),
+    ab: campaign.ab_status
+      ? {
+          status: campaign.ab_status,
+          winner: campaign.ab_winner,
+          reason: campaign.ab_reason,
+          criterion,
+          decideAt: iso(campaign.ab_decide_at),
+          decidedAt: iso(campaign.ab_decided_at),
+        }
+      : null,
   };
 }
 
