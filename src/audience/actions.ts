@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { toCampaign } from '../campaigns/campaigns.js';
-import type { Campaign } from '../campaigns/schemas.js';
+import type { AbTest, Campaign } from '../campaigns/schemas.js';
 import { DEFAULT_LAST_N, dormantContacts } from '../campaigns/dormant.js';
 import { getList } from '../contacts/lists.js';
 import { recordAudit } from '../audit/audit.js';
@@ -77,6 +77,10 @@ export async function insertRelaunch(db: Kysely<Database>, ctx: WorkspaceContext
   if (options.subject !== undefined && original.channel === 'sms') throw badRequest('$.overrides.subject: SMS campaigns have no subject', '$.overrides.subject');
   const now = ctx.now();
   const days = Math.max(0, Math.floor((now - original.sent_at) / DAY_MS));
+  // The A/B content goes along but no new test: each recipient gets the variant they had (campaigns/abTest.ts). A new
+  // subject for the relaunch is everyone's.
+  const abTest = ctx.store.dialect.readJson(original.ab_test) as AbTest | null;
+  if (abTest && options.subject !== undefined) abTest.variants = abTest.variants.map(({ subject: _, ...variant }) => variant);
   const row = await db
     .insertInto('campaigns')
     .values({
@@ -96,6 +100,10 @@ export async function insertRelaunch(db: Kysely<Database>, ctx: WorkspaceContext
       text: original.text,
       body: original.body,
       sender_id: original.sender_id,
+      ab_test: abTest && ctx.store.dialect.writeJson(abTest),
+      ab_status: abTest && 'sent',
+      ab_winner: abTest && original.ab_winner,
+      ab_reason: abTest && `A relaunch of "${original.name}": each recipient gets the variant they had`,
       // The audience is the snapshot, not lists.
       list_ids: ctx.store.dialect.writeJson([]),
       parent_campaign_id: original.id,

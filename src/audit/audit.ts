@@ -14,6 +14,7 @@ export type AuditAction =
   | 'campaign.resume'
   | 'campaign.cancel'
   | 'campaign.relaunch'
+  | 'campaign.ab_winner'
   | 'autoRelaunch.create'
   | 'autoRelaunch.cancel'
   | 'recipients.export'

@@ -13,7 +13,8 @@ import { badRequest, conflict, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor, iso } from '../http/schemas.js';
 import { designError } from '../designs/check.js';
 import { templateContent } from '../templates/templates.js';
-import type { AbTest, Campaign, CampaignCreate, CampaignPatch, CampaignQuery, VariantKey } from './schemas.js';
+import { AppError } from '../http/errors.js';
+import type { AbTest, AbVariant, Campaign, CampaignCreate, CampaignPatch, CampaignQuery, VariantKey } from './schemas.js';
 
 export function toCampaign(row: CampaignRow, store: Store): Campaign {
   return {
@@ -120,15 +121,85 @@ export type CampaignOrigin = Pick<Insertable<CampaignsTable>, 'parent_campaign_i
 
 const given = (value: unknown) => value !== undefined && value !== null;
 
-/** A design compiled once, here, for every recipient: the campaign keeps both. */
-async function compiled(ctx: WorkspaceContext, channel: 'email' | 'sms', design: Design): Promise<{ design: unknown; html: string }> {
-  if (channel !== 'email') throw badRequest('$.design: SMS campaigns have no design; write the message in $.body', '$.design');
-  const error = designError(design);
+/** A design compiled once, here, for every recipient: the campaign keeps both. `at`: where the design is in the request. */
+async function compiled(ctx: WorkspaceContext, channel: 'email' | 'sms', design: Design, at = '$.design'): Promise<{ design: unknown; html: string }> {
+  if (channel !== 'email') throw badRequest(`${at}: SMS campaigns have no design; write the message in $.body`, at);
+  const error = designError(design, at);
   if (error) throw error;
   const { html } = await compileDesign(design);
   // A broken merge tag is the design's, not HTML the client never wrote.
-  parseTemplate(htmlLiquid, html, '$.design');
+  parseTemplate(htmlLiquid, html, at);
   return { design: ctx.store.dialect.writeJson(design), html };
+}
+
+const VARIANT_KEYS: VariantKey[] = ['A', 'B', 'C', 'D'];
+const VARIANT_FIELDS = { email: ['subject', 'fromName', 'html', 'design'], sms: ['body'] } as const;
+
+/** What the campaign's columns are when a variant is checked against them. */
+type VariantBase = { subject: string | null; from_name: string | null; html: string | null; body: string | null };
+
+/** What a recipient of the variant reads: the variant's fields, the campaign's where it sets none. */
+const variantContent = (channel: 'email' | 'sms', v: AbVariant, base: VariantBase) =>
+  JSON.stringify(channel === 'email' ? [v.subject ?? base.subject, v.fromName ?? base.from_name, v.html ?? base.html] : [v.body ?? base.body]);
+
+/** No two variants read the same: a test between identical messages tells nothing. */
+function assertVariantsDiffer(channel: 'email' | 'sms', variants: AbVariant[], base: VariantBase): void {
+  const contents = variants.map((v) => variantContent(channel, v, base));
+  contents.forEach((content, i) => {
+    const same = contents.indexOf(content);
+    if (same < i) {
+      const fields = channel === 'email' ? 'its subject, sender name or content' : 'its body';
+      throw badRequest(`$.abTest.variants[${i}] (${variants[i]!.key}) is the same as variant ${variants[same]!.key}: change ${fields}`, `$.abTest.variants[${i}]`);
+    }
+  });
+}
+
+/**
+ * An A/B test checked against the campaign's content: keys A, B, … in order, only the fields the channel
+ * has, every template parsing, no two variants alike. Answers what is stored: blank fields left out, each
+ * design kept with the HTML compiled from it (the sender never compiles per recipient), the criterion filled in.
+ */
+async function checkedAbTest(ctx: WorkspaceContext, channel: 'email' | 'sms', test: AbTest, base: VariantBase): Promise<AbTest> {
+  const variants: AbVariant[] = [];
+  for (const [i, variant] of test.variants.entries()) {
+    const at = `$.abTest.variants[${i}]`;
+    if (variant.key !== VARIANT_KEYS[i]) throw badRequest(`${at}.key must be "${VARIANT_KEYS[i]}": variants are keyed A, B, C, D in that order`, `${at}.key`);
+    const set = (field: keyof AbVariant) => (field === 'design' ? given(variant.design) : !blank(variant[field] as string | null | undefined));
+    for (const field of ['subject', 'fromName', 'html', 'design', 'body'] as const) {
+      if (set(field) && !(VARIANT_FIELDS[channel] as readonly string[]).includes(field)) {
+        const may = channel === 'email' ? 'an email variant sets subject, fromName, html or design' : 'an SMS variant sets its body only';
+        throw badRequest(`${at}.${field}: ${may}`, `${at}.${field}`);
+      }
+    }
+    if (set('html') && set('design')) throw badRequest(`${at}.html and ${at}.design were both given: a variant has a design or HTML written by hand`, `${at}.html`);
+    const stored: AbVariant = { key: variant.key };
+    if (set('subject')) {
+      parseTemplate(plainLiquid, variant.subject!, `${at}.subject`);
+      stored.subject = variant.subject!.trim();
+    }
+    if (set('fromName')) stored.fromName = variant.fromName!.trim();
+    if (set('html')) {
+      parseTemplate(htmlLiquid, variant.html!, `${at}.html`);
+      stored.html = variant.html!;
+    }
+    if (set('design')) {
+      stored.design = variant.design!;
+      stored.html = (await compiled(ctx, channel, variant.design!, `${at}.design`)).html;
+    }
+    if (set('body')) {
+      parseTemplate(plainLiquid, variant.body!, `${at}.body`);
+      try {
+        assertSmsFits(ctx, variant.body!);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        throw badRequest(error.message.replace('$.body', `${at}.body`), `${at}.body`);
+      }
+      stored.body = variant.body!;
+    }
+    variants.push(stored);
+  }
+  assertVariantsDiffer(channel, variants, base);
+  return { variants, testPercent: test.testPercent, criterion: test.criterion ?? 'humanClickRate', waitMinutes: test.waitMinutes };
 }
 
 export async function createCampaign(ctx: WorkspaceContext, input: CampaignCreate, origin: CampaignOrigin = {}): Promise<Campaign> {
@@ -150,6 +221,7 @@ export async function createCampaign(ctx: WorkspaceContext, input: CampaignCreat
     assertSmsFits(ctx, content.body!);
   }
   if (content.from_email) await assertSenderAllowed(ctx, content.from_email);
+  const abTest = given(input.abTest) ? await checkedAbTest(ctx, channel, input.abTest!, content) : null;
   const listIds = await checkedListIds(ctx, input.listIds);
   // A relaunch names its parent: it must be a campaign of this workspace too.
   if (origin.parent_campaign_id != null) await campaignRow(ctx, origin.parent_campaign_id);
@@ -161,6 +233,7 @@ export async function createCampaign(ctx: WorkspaceContext, input: CampaignCreat
       channel: input.channel ?? 'email',
       ...content,
       list_ids: ctx.store.dialect.writeJson(listIds),
+      ab_test: abTest && ctx.store.dialect.writeJson(abTest),
       ...origin,
       created_at: now,
       updated_at: now,
@@ -204,10 +277,16 @@ export async function updateCampaign(ctx: WorkspaceContext, id: number, patch: C
     assertSmsFits(ctx, content.body!);
   }
   if (patch.fromEmail !== undefined && content.from_email) await assertSenderAllowed(ctx, content.from_email);
+  // A new test is checked whole; the one kept is checked again against the campaign's new content.
+  let abTest: { ab_test: unknown; ab_status?: null; ab_winner?: null; ab_reason?: null } | undefined;
+  if (patch.abTest) abTest = { ab_test: ctx.store.dialect.writeJson(await checkedAbTest(ctx, current.channel, patch.abTest, content)) };
+  // Without variants a relaunch has none to keep either.
+  else if (patch.abTest === null) abTest = { ab_test: null, ab_status: null, ab_winner: null, ab_reason: null };
+  else if (current.abTest) assertVariantsDiffer(current.channel, current.abTest.variants, content);
   const listIds = patch.listIds ? await checkedListIds(ctx, patch.listIds) : current.listIds;
   const row = await ctx.store.db
     .updateTable('campaigns')
-    .set({ ...content, list_ids: ctx.store.dialect.writeJson(listIds), updated_at: ctx.now() })
+    .set({ ...content, ...abTest, list_ids: ctx.store.dialect.writeJson(listIds), updated_at: ctx.now() })
     .where('id', '=', id)
     .where('workspace_id', '=', ctx.workspaceId)
     .where('status', 'in', EDITABLE)

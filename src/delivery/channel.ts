@@ -19,6 +19,8 @@ export interface Recipient {
   lastName: string | null;
   fields: Record<string, unknown>;
   trackingConsent: boolean;
+  /** The A/B variant it gets; absent or null without a test (and for test sends and previews: variant A). */
+  variant?: string | null;
 }
 
 export interface RenderedEmail {

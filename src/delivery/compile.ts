@@ -1,3 +1,4 @@
+import type { Dialect } from '../db/dialect.js';
 import type { CampaignRow } from '../db/schema.js';
 import type { AppContext } from '../context.js';
 import { signingKeyFor } from '../domains/domains.js';
@@ -6,9 +7,41 @@ import type { CompiledCampaign, Recipient } from './channel.js';
 import { compileEmailTemplate, renderEmail, trackedUrls, type EmailTemplate } from './render/email.js';
 
 export interface CompiledEmail extends CompiledCampaign {
+  /** The template of variant A (or of the campaign without a test): what test sends and previews show. */
   template: EmailTemplate;
   /** Renders one recipient (the sender's batches, and the view-online page). */
   render(recipient: Recipient): ReturnType<typeof renderEmail>;
+}
+
+/** What an A/B variant sets (campaigns/schemas.ts AbVariant; a design is kept compiled in `html`); the rest is the campaign's. */
+interface StoredVariant {
+  key: string;
+  subject?: string | null;
+  fromName?: string | null;
+  html?: string | null;
+  body?: string | null;
+}
+
+export interface CampaignVariant {
+  /** Null for a campaign without an A/B test. */
+  key: string | null;
+  /** The campaign as this variant reads: its subject, sender name, HTML or SMS body where the variant sets them. */
+  campaign: CampaignRow;
+}
+
+/** The campaign's variants in key order, or the campaign alone when it has no A/B test. */
+export function campaignVariants(dialect: Dialect, campaign: CampaignRow): CampaignVariant[] {
+  const test = dialect.readJson(campaign.ab_test) as { variants?: StoredVariant[] } | null;
+  if (!test?.variants?.length) return [{ key: null, campaign }];
+  return test.variants.map((v) => ({
+    key: v.key,
+    campaign: { ...campaign, subject: v.subject ?? campaign.subject, from_name: v.fromName ?? campaign.from_name, html: v.html ?? campaign.html, body: v.body ?? campaign.body },
+  }));
+}
+
+/** The variant a recipient gets: theirs, or the first (A) when they have none or it is no longer in the test. */
+export function variantFor<T extends { key: string | null }>(variants: T[], key: string | null | undefined): T {
+  return (key != null && variants.find((v) => v.key === key)) || variants[0]!;
 }
 
 /** Every contact without tracking consent shares the campaign's anonymous tokens: sign each once. */
@@ -27,42 +60,52 @@ function memoized(inner: Signer): Signer {
 /**
  * Compiles an email campaign once and stores its links (positions 1..n and the
  * honeypot). Storing is idempotent: every worker compiles the same template to
- * the same positions. The DKIM key of the From address's sending domain (in the
- * campaign's workspace) is looked up here, once, and signs every message; a key
+ * the same positions. An A/B campaign is compiled once per variant, each
+ * variant's links (and honeypot) numbered after the previous variant's, so a
+ * position names one link of one variant and tracking needs nothing more. The
+ * DKIM key of the From address's sending domain (in the campaign's workspace) is looked up here, once, and signs every message; a key
  * that cannot be read fails the compile, so the campaign pauses saying why rather
  * than going out unsigned. `dkim: false` for a rendering that is never sent.
  */
 export async function compileEmailCampaign(ctx: AppContext, campaign: CampaignRow, options: { dkim?: boolean } = {}): Promise<CompiledEmail> {
-  const template = compileEmailTemplate(campaign, { track: true });
+  let next = 1;
+  const variants = campaignVariants(ctx.store.dialect, campaign).map((variant) => {
+    const template = compileEmailTemplate(variant.campaign, { track: true, firstPosition: next });
+    next += template.links.length;
+    return { ...variant, template, honeypot: template.links.find((l) => l.kind === 'honeypot')!.position };
+  });
   const { publicUrl } = ctx.config;
   await ctx.store.db
     .insertInto('links')
     .values(
-      template.links.map((link) => ({
-        campaign_id: campaign.id,
-        position: link.position,
-        // The honeypot leads nowhere interesting: the home page of the tracking host.
-        url: link.kind === 'honeypot' ? `${publicUrl}/` : link.url,
-        kind: link.kind,
-      })),
+      variants.flatMap(({ key, template }) =>
+        template.links.map((link) => ({
+          campaign_id: campaign.id,
+          position: link.position,
+          // The honeypot leads nowhere interesting: the home page of the tracking host.
+          url: link.kind === 'honeypot' ? `${publicUrl}/` : link.url,
+          kind: link.kind,
+          variant: key,
+        })),
+      ),
     )
     .onConflict((oc) => oc.columns(['campaign_id', 'position']).doNothing())
     .execute();
-  const honeypot = template.links.find((l) => l.kind === 'honeypot')!.position;
   const anonymous = memoized(signer(ctx.secret, campaign.id, true));
   const dkim = options.dkim !== false && campaign.from_email ? await signingKeyFor(ctx, campaign.workspace_id, campaign.from_email) : undefined;
   const render = (recipient: Recipient) => {
-    const rendered = renderEmail(template, campaign, {
+    const variant = variantFor(variants, recipient.variant);
+    const rendered = renderEmail(variant.template, variant.campaign, {
       recipient,
       to: recipient.email!,
-      urls: trackedUrls(publicUrl, signer(ctx.secret, recipient.messageId), recipient.trackingConsent ? undefined : anonymous, honeypot),
+      urls: trackedUrls(publicUrl, signer(ctx.secret, recipient.messageId), recipient.trackingConsent ? undefined : anonymous, variant.honeypot),
     });
     if (dkim) rendered.dkim = dkim;
     return rendered;
   };
   return {
     campaign,
-    template,
+    template: variants[0]!.template,
     render,
     async renderBatch(recipients) {
       return recipients.map((recipient) => {

@@ -100,6 +100,7 @@ export async function loadClaimed(ctx: AppContext, ids: number[], channel: 'emai
       'm.campaign_id',
       'm.contact_id',
       'm.attempts',
+      'm.variant',
       'c.email',
       'c.phone',
       'c.first_name',
@@ -125,6 +126,7 @@ export async function loadClaimed(ctx: AppContext, ids: number[], channel: 'emai
       lastName: r.last_name,
       fields: (ctx.store.dialect.readJson(r.fields) ?? {}) as Record<string, unknown>,
       trackingConsent: r.tracking_consent === 1,
+      variant: r.variant,
       attempts: r.attempts,
       ineligible: r.erased_at !== null ? 'erased' : subscription !== 'subscribed' ? subscription : null,
     };

@@ -1,4 +1,5 @@
 import { runDueAutoRelaunches } from '../audience/autoRelaunch.js';
+import { decideDueTests } from '../campaigns/abTest.js';
 import { reclaimExpiredLeases, sendingCampaigns, startDueCampaigns } from '../campaigns/sending.js';
 import { inWorkspace, type AppContext } from '../context.js';
 import type { PipelineOptions } from '../delivery/pipeline.js';
@@ -9,7 +10,7 @@ import { Sender } from './sender.js';
 /**
  * What runs by itself (`ricochet worker`, and `ricochet serve` unless --no-worker):
  * one loop that starts scheduled campaigns when due, puts messages whose lease
- * expired back in the queue, runs due auto-relaunches, removes sign-ups never
+ * expired back in the queue, decides A/B tests whose wait is over (../campaigns/abTest.ts), runs due auto-relaunches, removes sign-ups never
  * confirmed (../forms/expiry.ts), and sends (./sender.ts),
  * for every workspace: each campaign is worked on in its own workspace.
  * A database that goes away (a restart, a failover) does not end it: a failed
@@ -48,6 +49,7 @@ export function startScheduler(ctx: AppContext, overrides: Partial<SchedulerOpti
     if (Date.now() >= nextHousekeeping) {
       nextHousekeeping = Date.now() + HOUSEKEEPING_MS;
       await startDueCampaigns(ctx);
+      await decideDueTests(ctx);
       for (const { id, workspaceId } of await sendingCampaigns(ctx)) await reclaimExpiredLeases(inWorkspace(ctx, workspaceId), id);
     }
     if (Date.now() >= nextAutoRelaunch) {

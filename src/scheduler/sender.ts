@@ -1,3 +1,4 @@
+import { abHoldReason, testSent } from '../campaigns/abTest.js';
 import { campaignRow } from '../campaigns/campaigns.js';
 import { finishIfDone, isSending, pauseWithReason, sendingCampaigns, setHoldReason } from '../campaigns/sending.js';
 import type { CampaignRow } from '../db/schema.js';
@@ -96,7 +97,10 @@ export class Sender {
     if (campaign.status !== 'sending' || !(await this.maySend(ctx, campaign))) return undefined;
     const leased = await this.pipeline.lease(campaign);
     if (!leased) {
-      if (await finishIfDone(ctx, campaign.id)) this.pipeline.forget(campaign);
+      if (await finishIfDone(ctx, campaign.id)) {
+        this.pipeline.forget(campaign);
+        if (campaign.ab_status) await testSent(ctx, campaign.id);
+      }
       return undefined;
     }
     const rendered = await this.pipeline.render(leased);
@@ -104,11 +108,15 @@ export class Sender {
     return rendered;
   }
 
-  /** SMS campaigns wait for the legal send window, saying so in their status reason; answers whether this campaign may send now. */
+  /**
+   * SMS campaigns wait for the legal send window, saying so in their status reason (or, outside a hold,
+   * that their A/B test runs); answers whether this campaign may send now.
+   */
   private async maySend(ctx: WorkspaceContext, campaign: CampaignRow): Promise<boolean> {
     if (campaign.channel !== 'sms') return true;
     const hold = smsSendHold(ctx.config.smsSendWindow, ctx.now());
-    if ((hold?.reason ?? null) !== campaign.status_reason) await setHoldReason(ctx, campaign.id, hold?.reason ?? null);
+    const reason = hold?.reason ?? abHoldReason(campaign);
+    if (reason !== campaign.status_reason) await setHoldReason(ctx, campaign.id, reason);
     return !hold;
   }
 

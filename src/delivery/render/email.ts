@@ -18,7 +18,7 @@ export interface EmailTemplate {
   text: Parsed | undefined;
   /** True when the HTML (and so its generated text) has URL or name guards to check per recipient (see urls.ts). */
   guarded: boolean;
-  /** Tracked links by position (1..n), then the honeypot. */
+  /** Tracked links by position (1..n, or from the firstPosition asked for), then the honeypot. */
   links: Array<{ position: number; url: string; kind: 'link' | 'honeypot' }>;
 }
 
@@ -74,8 +74,13 @@ const TEXT_OPTIONS = {
 // Markers are ours alone: a template cannot contain one (nor any other control character).
 const withoutMarks = (source: string) => source.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 
-export function compileEmailTemplate(campaign: Pick<CampaignRow, 'subject' | 'preheader' | 'html' | 'text'>, options: { track: boolean }): EmailTemplate {
-  const links = new LinkTable();
+/** `firstPosition`: where this template's link positions start (an A/B variant's follow the previous variant's). */
+export function compileEmailTemplate(
+  campaign: Pick<CampaignRow, 'subject' | 'preheader' | 'html' | 'text'>,
+  options: { track: boolean; firstPosition?: number },
+): EmailTemplate {
+  const first = options.firstPosition ?? 1;
+  const links = new LinkTable(first);
   let html = guardUrls(withoutMarks(campaign.html ?? ''));
   if (options.track) html = markHtmlLinks(html, links);
   if (!HAS_UNSUBSCRIBE.test(html)) html = insertInBody(html, FOOTER, 'end');
@@ -90,13 +95,13 @@ export function compileEmailTemplate(campaign: Pick<CampaignRow, 'subject' | 'pr
   html = insertInBody(html, preheader + (options.track ? HONEYPOT_LINK : ''), 'start');
   if (options.track) html = insertInBody(html, PIXEL_IMAGE, 'end');
 
-  const tracked = links.urls.map((url, i) => ({ position: i + 1, url, kind: 'link' as const }));
+  const tracked = links.urls.map((url, i) => ({ position: i + first, url, kind: 'link' as const }));
   return {
     subject: parseTemplate(plainLiquid, withoutMarks(campaign.subject ?? ''), '$.subject'),
     html: parseTemplate(htmlLiquid, html, '$.html'),
     text: campaign.text ? parseTemplate(plainLiquid, text, '$.text') : generatedText(text),
     guarded: /[\u0002-\u0005]/.test(html),
-    links: options.track ? [...tracked, { position: tracked.length + 1, url: '', kind: 'honeypot' }] : tracked,
+    links: options.track ? [...tracked, { position: tracked.length + first, url: '', kind: 'honeypot' }] : tracked,
   };
 }
 

@@ -17,13 +17,17 @@ function isTracked(href: string, attributes: Record<string, string>): boolean {
 
 const HREF = /(\shref\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)/i;
 
-/** Numbers links by first appearance; the same URL is one link wherever it appears. */
+/**
+ * Numbers links by first appearance; the same URL is one link wherever it appears. Positions start at
+ * `first`: an A/B campaign numbers each variant's links after the previous variant's.
+ */
 export class LinkTable {
   readonly urls: string[] = [];
+  constructor(readonly first = 1) {}
   position(url: string): number {
     let index = this.urls.indexOf(url);
     if (index < 0) index = this.urls.push(url) - 1;
-    return index + 1;
+    return index + this.first;
   }
 }
 

@@ -3,6 +3,7 @@ import { normalizePhone } from '../../contacts/normalize.js';
 import type { CampaignRow } from '../../db/schema.js';
 import type { AppContext } from '../../context.js';
 import type { CompiledCampaign, Recipient, RenderedSms } from '../channel.js';
+import { campaignVariants, variantFor } from '../compile.js';
 import { smsParts } from './encoding.js';
 import { SHORT_CODE_LENGTH } from './links.js';
 import { parseSmsTemplate } from './template.js';
@@ -63,12 +64,12 @@ async function insertShortLinks(ctx: AppContext, rows: ShortLinkRow[]): Promise<
   }
 }
 
-/** The campaign's links, stored once with their position; returns link id by position. */
-async function storeLinks(ctx: AppContext, campaignId: number, urls: string[]): Promise<Map<number, number>> {
-  if (urls.length) {
+/** The campaign's links, stored once with their position (and A/B variant); returns link id by position. */
+async function storeLinks(ctx: AppContext, campaignId: number, links: Array<{ url: string; variant: string | null }>): Promise<Map<number, number>> {
+  if (links.length) {
     await ctx.store.db
       .insertInto('links')
-      .values(urls.map((url, i) => ({ campaign_id: campaignId, position: i + 1, url })))
+      .values(links.map(({ url, variant }, i) => ({ campaign_id: campaignId, position: i + 1, url, variant })))
       .onConflict((oc) => oc.columns(['campaign_id', 'position']).doNothing())
       .execute();
   }
@@ -76,7 +77,7 @@ async function storeLinks(ctx: AppContext, campaignId: number, urls: string[]): 
     .selectFrom('links')
     .select(['id', 'position'])
     .where('campaign_id', '=', campaignId)
-    .where('position', '<=', urls.length)
+    .where('position', '<=', links.length)
     .execute();
   return new Map(rows.map((r) => [r.position, r.id]));
 }
@@ -121,25 +122,35 @@ async function existingCodes(ctx: AppContext, messageIds: number[]): Promise<Map
  * position, STOP mention appended. renderBatch gives each recipient short
  * links of their own (inserted in one statement per batch) and skips those
  * without a valid E.164 number or whose SMS would exceed the parts allowed.
+ * An A/B campaign is compiled once per variant, each variant's links numbered
+ * after the previous variant's; a recipient gets short links for their variant's only.
  */
 export async function compileSmsCampaign(ctx: AppContext, campaign: CampaignRow): Promise<CompiledCampaign> {
-  const template = parseSmsTemplate(campaign.body ?? '', { stopText: ctx.config.smsStopText, campaignName: campaign.name });
-  const linkIds = await storeLinks(ctx, campaign.id, template.links);
-  const linkIdAt = (position: number) => linkIds.get(position)!;
-  const anonymous = template.links.length ? await anonymousCodes(ctx, campaign.id, linkIds) : new Map<number, string>();
+  let offset = 0;
+  const variants = campaignVariants(ctx.store.dialect, campaign).map(({ key, campaign: content }) => {
+    const template = parseSmsTemplate(content.body ?? '', { stopText: ctx.config.smsStopText, campaignName: campaign.name });
+    const variant = { key, template, offset };
+    offset += template.links.length;
+    return variant;
+  });
+  const linkIds = await storeLinks(ctx, campaign.id, variants.flatMap(({ key, template }) => template.links.map((url) => ({ url, variant: key }))));
+  const anonymous = linkIds.size ? await anonymousCodes(ctx, campaign.id, linkIds) : new Map<number, string>();
   const shortUrl = (code: string) => `${ctx.config.publicUrl}/s/${code}`;
   const from = campaign.sender_id ?? '';
+  /** The link ids of a variant's links, by their position in its body. */
+  const variantLinks = (variant: (typeof variants)[number]) => variant.template.links.map((_, i) => linkIds.get(variant.offset + i + 1)!);
 
   return {
     campaign,
     async renderBatch(recipients: Recipient[]) {
       const phones = recipients.map((r) => (r.phone ? normalizePhone(r.phone) : undefined));
-      const tracked = template.links.length ? recipients.filter((r, i) => r.trackingConsent && phones[i]) : [];
+      const chosen = recipients.map((r) => variantFor(variants, r.variant));
+      const tracked = recipients.filter((r, i) => r.trackingConsent && phones[i] && chosen[i]!.template.links.length);
       const codes = await existingCodes(ctx, tracked.map((r) => r.messageId));
       const newRows: ShortLinkRow[] = [];
       for (const r of tracked) {
         const links = codes.get(r.messageId);
-        for (const linkId of linkIds.values()) {
+        for (const linkId of variantLinks(variantFor(variants, r.variant))) {
           if (!links?.has(linkId)) newRows.push({ code: randomShortCode(), message_id: r.messageId, campaign_id: campaign.id, link_id: linkId });
         }
       }
@@ -153,10 +164,12 @@ export async function compileSmsCampaign(ctx: AppContext, campaign: CampaignRow)
       return recipients.map((r, i): RenderedSms | { skip: string } => {
         const to = phones[i];
         if (!to) return { skip: r.phone ? `invalid_phone: ${r.phone} is not a valid E.164 number` : 'no_phone' };
+        const variant = chosen[i]!;
+        const linkIdAt = (position: number) => linkIds.get(variant.offset + position)!;
         const codeOf = r.trackingConsent ? (position: number) => codes.get(r.messageId)!.get(linkIdAt(position))! : (position: number) => anonymous.get(linkIdAt(position))!;
         let text: string;
         try {
-          text = template.render(r, (position) => shortUrl(codeOf(position)));
+          text = variant.template.render(r, (position) => shortUrl(codeOf(position)));
         } catch (error) {
           return { skip: `render_failed: ${(error as Error).message}`.slice(0, 500) };
         }

@@ -8,6 +8,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'campaign.resume': 'Resumed campaign',
   'campaign.cancel': 'Cancelled campaign',
   'campaign.relaunch': 'Relaunched campaign',
+  'campaign.ab_winner': 'Chose the A/B test winner of campaign',
   'autoRelaunch.create': 'Planned an auto-relaunch of campaign',
   'autoRelaunch.cancel': 'Cancelled an auto-relaunch of campaign',
   'recipients.export': 'Exported the recipients of campaign',
