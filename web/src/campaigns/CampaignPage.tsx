@@ -1,14 +1,35 @@
-import { Alert, Anchor, Button, Group, Stack } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { get } from '../api';
 import { Loading, ObjectError, PageHeader, StatusBadge } from '../components/common';
 import { useCan } from '../session';
-import type { Campaign } from '../types';
+import { describeFilter, type FilterNode } from '../filters/model';
+import { formatNumber } from '../format';
+import type { Campaign, GuardResult } from '../types';
 import { CampaignEditor } from './CampaignEditor';
-import { Relaunches } from './Relaunches';
+import { AutoRelaunches, Relaunches } from './Relaunches';
 import { SendPanel } from './SendPanel';
 import { SendingProgress } from './SendingProgress';
+
+/** A relaunch's audience: frozen when it was created; its size, and the filter it was taken with, in words. */
+function FrozenAudience({ campaign }: { campaign: Campaign }) {
+  const snapshot = campaign.parentCampaignId !== null && campaign.listIds.length === 0 && campaign.sentAt === null;
+  // The guard of a draft counts whom it would send to now: the frozen audience.
+  const size = useQuery({ queryKey: ['guard', campaign.id, 'draft'], queryFn: () => get<GuardResult>(`/api/campaigns/${campaign.id}/guard`), enabled: snapshot });
+  const filter = (campaign as Campaign & { audienceFilter?: FilterNode | null }).audienceFilter;
+  if (!snapshot && !filter) return null;
+  return (
+    <Text size="sm" c="dimmed" data-testid="frozen-audience">
+      {snapshot && (
+        <>
+          Frozen audience: <b>{size.data ? formatNumber(size.data.total) : '…'}</b> {size.data?.total === 1 ? 'recipient' : 'recipients'}, taken from the original campaign when this relaunch was created.{' '}
+        </>
+      )}
+      {filter && <>Filter: {describeFilter(filter)}.</>}
+    </Text>
+  );
+}
 
 export function CampaignPage() {
   const id = Number(useParams().id);
@@ -58,8 +79,10 @@ export function CampaignPage() {
             {c.statusReason}
           </Alert>
         )}
+        <FrozenAudience campaign={c} />
         {c.status !== 'draft' ? <SendingProgress campaign={c} /> : (can('send') || can('edit')) && <SendPanel campaign={c} />}
         <Relaunches campaign={c} />
+        {c.status === 'sent' && <AutoRelaunches campaign={c} />}
         <CampaignEditor key={`${c.id}-${c.status}`} campaign={c} channel={c.channel} />
       </Stack>
     </>

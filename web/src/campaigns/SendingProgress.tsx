@@ -5,6 +5,7 @@ import { ErrorAlert } from '../components/common';
 import { formatDate, formatNumber } from '../format';
 import { useCan } from '../session';
 import type { Campaign, Progress as SendProgress } from '../types';
+import { useCampaignStats } from './useCampaignStats';
 
 /** Where the send stands (live while sending), with pause, resume and cancel. */
 export function SendingProgress({ campaign }: { campaign: Campaign }) {
@@ -24,6 +25,8 @@ export function SendingProgress({ campaign }: { campaign: Campaign }) {
       void client.invalidateQueries({ queryKey: ['progress', campaign.id] });
     },
   });
+  // "Sent" as everywhere (SPEC §2): accepted by the server, counted as the statistics count it; a message that bounced later was sent.
+  const stats = useCampaignStats(campaign, { live: true });
   const p = progress.data;
   const done = p ? p.total - p.queued : 0;
   const fraction = p && p.total ? done / p.total : 0;
@@ -55,7 +58,8 @@ export function SendingProgress({ campaign }: { campaign: Campaign }) {
           <>
             <Progress value={fraction * 100} animated={live} size="lg" aria-label="Sending progress" />
             <Text size="sm" className="tabular" role="status" aria-live="polite">
-              {formatNumber(done)} of {formatNumber(p.total)} processed · {formatNumber(p.sent + p.delivered)} sent · {formatNumber(p.bounced)} bounced · {formatNumber(p.failed)} failed · {formatNumber(p.skipped)} skipped
+              {formatNumber(done)} of {formatNumber(p.total)} processed · {formatNumber(stats.data?.sent ?? p.sent + p.delivered)} sent · {formatNumber(p.bounced)} bounced · {formatNumber(p.failed)} failed ·{' '}
+              {formatNumber(p.skipped)} skipped, never sent
             </Text>
           </>
         )}
