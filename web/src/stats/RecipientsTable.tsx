@@ -141,7 +141,9 @@ export function RecipientsTable({
   const table = useReactTable({ data, columns: cols, getCoreRowModel: getCoreRowModel(), manualSorting: true, state: { sorting }, onSortingChange: setSorting, enableSortingRemoval: true });
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: data.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const items = virtualizer.getVirtualItems();
+  // Before the box is measured the virtualiser has no rows: the first ones are drawn plainly meanwhile.
+  const measured = virtualizer.getVirtualItems();
+  const items = measured.length || !data.length ? measured : data.slice(0, 20).map((_, index) => ({ index, key: index, start: index * ROW_HEIGHT, end: (index + 1) * ROW_HEIGHT, size: ROW_HEIGHT, lane: 0 }));
   const last = items.at(-1);
   useEffect(() => {
     if (last && last.index >= data.length - 40 && rows.hasNextPage && !rows.isFetchingNextPage) void rows.fetchNextPage();
