@@ -243,7 +243,7 @@ function progressText(status: ImportStatus | undefined): string {
   return `Importing… ${formatNumber(Math.min(status.processed, status.total))} of ${formatNumber(status.total)} rows`;
 }
 
-function ImportProgress({ status, error }: { status?: ImportStatus; error: unknown }) {
+export function ImportProgress({ status, error }: { status?: ImportStatus; error: unknown }) {
   const finished = status?.status === 'done' || status?.status === 'failed';
   const counting = !status || status.status === 'queued' || status.total === 0;
   const fraction = status && status.total ? Math.min(1, status.processed / status.total) : 0;
