@@ -61,7 +61,9 @@ function payload(channel: Channel, draft: Draft, snapshot: boolean, wasDesigned 
   // A relaunch's audience is a snapshot taken when it was created: its lists are never sent.
   const audience = snapshot ? {} : { listIds: draft.listIds };
   // Null removes a test the campaign had; a new campaign without one leaves it out.
-  const abTest = draft.abTest !== undefined ? { abTest: draft.abTest } : {};
+  // A designed variant comes back with the HTML compiled from it: only the design is sent again.
+  const abTest =
+    draft.abTest === undefined ? {} : { abTest: draft.abTest && { ...draft.abTest, variants: draft.abTest.variants.map(({ html, ...v }) => (v.design ? v : { ...v, html })) } };
   return channel === 'email'
     ? { name: draft.name, subject: draft.subject ?? '', fromEmail: draft.fromEmail ?? '', fromName: orNull(draft.fromName), replyTo: orNull(draft.replyTo), preheader: orNull(draft.preheader), ...emailContent(draft, wasDesigned), ...audience, ...abTest }
     : { name: draft.name, body: draft.body ?? '', senderId: orNull(draft.senderId), ...audience, ...abTest };
