@@ -172,6 +172,8 @@ export async function recipientRows(ctx: WorkspaceContext, view: View, options: 
       bounceType: r.status === 'bounced' ? r.bounce_type : null,
       complained: r.complained_at !== null,
       trackingConsent: consent,
+      humanOpens: sms ? null : consent ? Number(r.human_opens) : 0,
+      humanClicks: consent ? Number(r.human_clicks) : 0,
       variant: r.variant,
     };
   });

@@ -83,6 +83,9 @@ export const Recipient = Type.Object(
     complained: Type.Boolean(),
     /** False when the contact refused tracking: no behaviour is shown or filtered on. */
     trackingConsent: Type.Boolean(),
+    /** Opens and clicks made by people (null opens for SMS): the rest of opens and clicks came from privacy proxies and link scanners. */
+    humanOpens: Nullable(Type.Integer()),
+    humanClicks: Type.Integer(),
     /** The A/B variant the recipient got; null without a test, or while waiting for the winner. */
     variant: Nullable(Type.String()),
   },
