@@ -3,7 +3,8 @@
  * generated in the database (INSERT … SELECT over a recursive sequence), then
  * each view the Behavioral tracking tab asks for (count + first 50 rows of each
  * segment and of a 3-condition filter with a NOT clickedLink), the summary, and
- * a relaunch of a ~500k view, each beside a plain count(*) of the campaign's
+ * a relaunch of a ~500k view, the relaunch guard (dormant contacts of the view and of
+ * the relaunch's draft), each beside a plain count(*) of the campaign's
  * messages measured in the same run. SQLite, and PostgreSQL when TEST_DATABASE_URL is set,
  * measured with the server's defaults and again with random_page_cost = 1.1 (SSD).
  * `npm run bench -- audience [--recipients=1000000] [--runs=7]`
@@ -14,6 +15,8 @@ import { openStore, type Store } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import { relaunch } from '../src/audience/actions.js';
+import { campaignGuard } from '../src/audience/guard.js';
+import type { GuardResult } from '../src/campaigns/schemas.js';
 import type { FilterNode } from '../src/audience/filter.js';
 import { listRecipients, viewSummary } from '../src/audience/recipients.js';
 import { viewOfBody, viewOfQuery } from '../src/audience/viewRequest.js';
@@ -25,6 +28,9 @@ const SENT_AT = Date.UTC(2025, 2, 3, 9);
 const NOW = SENT_AT + 5 * 24 * HOUR;
 const GOAL_VIEW_MS = 100;
 const GOAL_RELAUNCH_MS = 3000;
+const GOAL_GUARD_MS = 200;
+/** The smaller campaign went out a week before the big one: contacts have a history for the relaunch guard. */
+const EARLIER = SENT_AT - 7 * 24 * HOUR;
 
 const option = (args: string[], name: string, fallback: number) => {
   const value = args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -42,6 +48,8 @@ const hash = (column: string, prime: number) => sql.raw(`((${column} * ${prime})
  * opens machine-made), ~15% click 1–4 times on 1–3 of 4 links, a scanner follows
  * the honeypot for a tenth of clickers; 3% bounce, 1% were skipped, 2% of contacts
  * refused tracking. Events are written to the log to match the counters.
+ * The smaller one went out a week earlier: its opens are all machine-made, so its
+ * recipients who made no human open or click in the big one ignored both.
  */
 export async function generate(store: Store, n: number): Promise<{ campaignId: number; firstLink: number }> {
   const db = store.db;
@@ -53,16 +61,16 @@ export async function generate(store: Store, n: number): Promise<{ campaignId: n
       case when n % 50 = 25 then 0 else 1 end, ${lit(SENT_AT)} - n * 1000, ${lit(SENT_AT)} - n * 1000
     from seq`.execute(db);
 
-  const campaign = async (name: string) =>
+  const campaign = async (name: string, sentAt = SENT_AT) =>
     (
       await db
         .insertInto('campaigns')
-        .values({ workspace_id: 1, channel: 'email', name, status: 'sent', subject: name, from_email: 'shop@example.test', html: '<p>Hi</p>', list_ids: store.dialect.writeJson([]), sent_at: SENT_AT, created_at: SENT_AT, updated_at: SENT_AT })
+        .values({ workspace_id: 1, channel: 'email', name, status: 'sent', subject: name, from_email: 'shop@example.test', html: '<p>Hi</p>', list_ids: store.dialect.writeJson([]), sent_at: sentAt, created_at: sentAt, updated_at: sentAt })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
   const big = await campaign('Spring sale');
-  const small = await campaign('Winter sale');
+  const small = await campaign('Winter sale', EARLIER);
   for (let position = 1; position <= 5; position++) {
     await db.insertInto('links').values({ campaign_id: big, position, url: `https://shop.example/p${position}`, kind: position === 5 ? 'honeypot' : 'link' }).execute();
   }
@@ -86,7 +94,7 @@ export async function generate(store: Store, n: number): Promise<{ campaignId: n
         from (select id, case when id % 100 = 0 then 'skipped' when id % 33 = 0 then 'bounced' else 'delivered' end as s, ${h1} as h1, ${h2} as h2
           from contacts) a) b) x`.execute(db);
   await sql`insert into messages (campaign_id, contact_id, status, sent_at, delivered_at, opens, clicks)
-    select ${lit(small)}, id, 'delivered', ${lit(SENT_AT)}, ${lit(SENT_AT)}, case when id % 3 = 0 then 1 else 0 end, 0 from contacts where id % 10 = 0`.execute(db);
+    select ${lit(small)}, id, 'delivered', ${lit(EARLIER)}, ${lit(EARLIER)}, case when id % 3 = 0 then 1 else 0 end, 0 from contacts where id % 10 = 0`.execute(db);
 
   // Clickers click links 1..(1 + id % 3); every tenth clicker's scanner also follows the honeypot.
   await sql`insert into message_links (message_id, link_id, campaign_id, clicks, human_clicks, first_click_at, last_click_at)
@@ -158,8 +166,33 @@ async function measure(ctx: WorkspaceContext, campaignId: number, firstLink: num
     line(name, ms, total.toLocaleString('en'), GOAL_VIEW_MS);
   }
   let count = 0;
-  const relaunchMs = await median(Math.min(runs, 3), async () => ({ count } = await relaunch(ctx, campaignId, viewOfBody({ segment: 'active' }), {})));
+  let draftId = 0;
+  const relaunchMs = await median(Math.min(runs, 3), async () => {
+    const made = await relaunch(ctx, campaignId, viewOfBody({ segment: 'active' }), {});
+    ({ count } = made);
+    draftId = made.campaign.id;
+  });
   line('relaunch of the active segment (snapshot)', relaunchMs, count.toLocaleString('en'), GOAL_RELAUNCH_MS);
+
+  // The relaunch guard: total and dormant of the view (or of a draft's audience); "rows" is the dormant count.
+  const guards: Array<[string, () => Promise<GuardResult>]> = [
+    ['guard: all, last 3 campaigns (nobody had 3)', () => campaignGuard(ctx, campaignId, viewOfQuery({}), 3)],
+    ['guard: all, last 2 campaigns', () => campaignGuard(ctx, campaignId, viewOfQuery({}), 2)],
+    ['guard: all, last campaign (half the view)', () => campaignGuard(ctx, campaignId, viewOfQuery({}), 1)],
+    ['guard: inactive, human only, last 2', () => campaignGuard(ctx, campaignId, viewOfQuery({ segment: 'inactive', human: true }), 2)],
+    ["guard: the relaunch draft's snapshot, last 2", () => campaignGuard(ctx, draftId, viewOfQuery({}), 2)],
+  ];
+  for (const [name, work] of guards) {
+    let dormant = 0;
+    const ms = await median(runs, async () => ({ dormant } = await work()));
+    line(name, ms, dormant.toLocaleString('en'), GOAL_GUARD_MS);
+  }
+  let left = 0;
+  const guardedMs = await median(Math.min(runs, 3), async () => {
+    const made = await relaunch(ctx, campaignId, viewOfBody({ segment: 'active' }), { excludeDormant: true, lastN: 2 });
+    left = made.count;
+  });
+  line('relaunch of active leaving out the dormant (last 2)', guardedMs, left.toLocaleString('en'), GOAL_RELAUNCH_MS);
 }
 
 async function benchOne(kind: DatabaseKind, recipients: number, runs: number) {
