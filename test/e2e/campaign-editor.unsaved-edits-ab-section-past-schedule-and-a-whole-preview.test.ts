@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
@@ -53,7 +54,7 @@ describeInBrowser('The campaign editor: unsaved edits, a whole preview, the A/B 
     await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
     await page.goto(`${t.baseUrl}/campaigns/${campaignId}`);
     await page.getByLabel('Subject', { exact: false }).first().waitFor();
-  });
+  }, 300_000); // the web app may need building first, on a busy machine
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -112,7 +113,12 @@ describeInBrowser('The campaign editor: unsaved edits, a whole preview, the A/B 
     await page.getByRole('status').getByText('Saved', { exact: true }).waitFor();
     expect((await campaign()).abTest).toEqual({ variants: [{ key: 'A' }, { key: 'B', subject: 'Spring ends Sunday' }], testPercent: 20, criterion: 'humanOpenRate', waitMinutes: 240 });
     await browser.screenshot('campaign-editor-ab');
-  });
+    // The send panel and the A/B section pass axe (WCAG 2 A and AA).
+    for (const region of ['A/B test', 'Pre-send checks']) {
+      const results = await new AxeBuilder({ page }).include(`[aria-label="${region}"]`).withTags(['wcag2a', 'wcag2aa']).analyze();
+      expect(results.violations.map((v) => `${region}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
+  }, 180_000); // axe is slow on a busy machine
 
   it('asks before sending at a time that has passed; declined, nothing is sent', async () => {
     const questions: string[] = [];

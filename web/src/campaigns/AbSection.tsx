@@ -143,7 +143,7 @@ export function AbSection({
         {value && (
           <>
             <Tabs defaultValue="A" keepMounted={false}>
-              <Group justify="space-between" wrap="nowrap">
+              <Group justify="space-between" wrap="wrap" gap="xs">
                 <Tabs.List aria-label="Variants">
                   {value.variants.map((v) => (
                     <Tabs.Tab key={v.key} value={v.key}>
