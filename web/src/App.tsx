@@ -23,6 +23,7 @@ const FormsPage = lazy(() => import('./forms/FormsPage').then((m) => ({ default:
 const NewFormPage = lazy(() => import('./forms/NewFormPage').then((m) => ({ default: m.NewFormPage })));
 const FormPage = lazy(() => import('./forms/FormPage').then((m) => ({ default: m.FormPage })));
 const SettingsPage = lazy(() => import('./settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const DashboardPage = lazy(() => import('./dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 
 export function App() {
   const session = useSession();
@@ -57,7 +58,8 @@ export function App() {
     <Layout session={session}>
       <Suspense fallback={<Loading />}>
         <Routes>
-          <Route path="/" element={<Navigate to="/campaigns" replace />} />
+          <Route path="/" element={<Navigate to="/dashboard" replace />} />
+          <Route path="/dashboard" element={<DashboardPage />} />
           <Route path="/login" element={<AfterSignIn />} />
           <Route path="/campaigns" element={<CampaignsPage />} />
           <Route path="/campaigns/new" element={<NewCampaignPage />} />

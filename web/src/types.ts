@@ -53,6 +53,9 @@ export type Channel = ChannelName;
 
 export type { AbCriterion, AbTest, AbVariant, CheckItem, CheckResult, GuardResult, VariantKey } from '../../src/campaigns/schemas.js';
 
+export type { Dashboard } from '../../src/campaigns/dashboardSchemas.js';
+export type { BulkResult } from '../../src/contacts/schemas.js';
+
 /** A page of any list: the server builds each one with Page(item). */
 export type Page<T> = Omit<Static<ReturnType<typeof PageSchema>>, 'items'> & { items: T[] };
 

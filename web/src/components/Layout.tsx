@@ -7,6 +7,7 @@ import type { Right, Session } from '../types';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 
 const SECTIONS: { to: string; label: string; needs?: Right }[] = [
+  { to: '/dashboard', label: 'Dashboard' },
   { to: '/campaigns', label: 'Campaigns' },
   { to: '/contacts', label: 'Contacts' },
   { to: '/lists', label: 'Lists' },

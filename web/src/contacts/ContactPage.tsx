@@ -1,11 +1,13 @@
-import { Anchor, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, get, query } from '../api';
 import { ErrorAlert, Loading, ObjectError, PageHeader, StatusBadge } from '../components/common';
 import { formatDate, fullName } from '../format';
 import { useCan } from '../session';
-import type { Campaign, Contact, Page, Recipient } from '../types';
+import type { Campaign, Contact, List, Page, Recipient } from '../types';
+import { ContactForm } from './ContactForm';
 
 type Consent = NonNullable<Contact['consents']>[number];
 
@@ -50,6 +52,8 @@ export function ContactPage() {
     mutationFn: (patch: Partial<Contact>) => api<Contact>('PATCH', `/api/contacts/${id}`, patch),
     onSuccess: (data) => client.setQueryData(['contact', id], data),
   });
+  const [editing, setEditing] = useState(false);
+  const [erasing, setErasing] = useState(false);
   const erase = useMutation({
     mutationFn: () => api('DELETE', `/api/contacts/${id}`),
     onSuccess: () => {
@@ -67,20 +71,43 @@ export function ContactPage() {
         title={c.email ?? c.phone ?? `Contact #${c.id}`}
         subtitle={fullName(c) || undefined}
         actions={
-          // Erasing is the export right's (SPEC §9): personal data leaves for good.
-          can('export') && (
-            <Button
-              color="red"
-              variant="light"
-              loading={erase.isPending}
-              onClick={() => window.confirm('Erase this contact? Their personal data is removed everywhere; campaign figures keep an anonymous count.') && erase.mutate()}
-            >
-              Erase
-            </Button>
-          )
+          <>
+            {can('edit') && <Button onClick={() => setEditing(true)}>Edit</Button>}
+            {/* Erasing is the export right's (SPEC §9): personal data leaves for good. */}
+            {can('export') && (
+              <Button color="red" variant="light" onClick={() => setErasing(true)}>
+                Erase
+              </Button>
+            )}
+          </>
         }
       />
-      <ErrorAlert error={update.error ?? erase.error} />
+      <ContactForm
+        contact={c}
+        opened={editing}
+        onClose={() => setEditing(false)}
+        onSaved={(saved) => {
+          setEditing(false);
+          client.setQueryData(['contact', id], { ...c, ...saved });
+          void client.invalidateQueries({ queryKey: ['/api/contacts'] });
+        }}
+      />
+      <Modal opened={erasing} onClose={() => setErasing(false)} title="Erase this contact?">
+        <Text size="sm">
+          {c.email ?? c.phone} is erased for good: name, addresses, custom fields, lists, consents and the copies of what they were sent are removed everywhere. Campaign figures keep
+          an anonymous count. This cannot be undone.
+        </Text>
+        <ErrorAlert error={erase.error} />
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={() => setErasing(false)}>
+            Keep the contact
+          </Button>
+          <Button color="red" loading={erase.isPending} onClick={() => erase.mutate()}>
+            Erase
+          </Button>
+        </Group>
+      </Modal>
+      <ErrorAlert error={update.error} />
       <SimpleGrid cols={{ base: 1, md: 2 }} mb="lg">
         <Card withBorder>
           <Stack gap="xs">
@@ -122,6 +149,7 @@ export function ContactPage() {
           </Table>
         </Card>
       </SimpleGrid>
+      <ContactLists contact={c} />
       <Consents consents={c.consents ?? []} />
       <Text fw={600} mb="xs">
         Campaign history
@@ -217,5 +245,59 @@ function Consents({ consents }: { consents: Consent[] }) {
         </Table.Tbody>
       </Table>
     </Stack>
+  );
+}
+
+/** The lists the contact is in, each with a Remove button, and a list to add it to. */
+function ContactLists({ contact }: { contact: Contact }) {
+  const client = useQueryClient();
+  const mayEdit = useCan()('edit');
+  const lists = useQuery({ queryKey: ['lists'], queryFn: () => get<List[]>('/api/lists') });
+  const [adding, setAdding] = useState<string | null>(null);
+  const memberOf = new Set(contact.listIds ?? []);
+  const change = useMutation({
+    mutationFn: ({ listId, join }: { listId: number; join: boolean }) => api(join ? 'POST' : 'DELETE', `/api/lists/${listId}/contacts`, { contactIds: [contact.id] }),
+    onSuccess: () => {
+      setAdding(null);
+      void client.invalidateQueries({ queryKey: ['contact', contact.id] });
+      void client.invalidateQueries({ queryKey: ['lists'] });
+    },
+  });
+  const inLists = (lists.data ?? []).filter((l) => memberOf.has(l.id));
+  const others = (lists.data ?? []).filter((l) => !memberOf.has(l.id));
+  return (
+    <Card withBorder mb="lg" component="section" aria-labelledby="contact-lists">
+      <Text fw={600} mb="xs" id="contact-lists">
+        Lists
+      </Text>
+      <ErrorAlert error={change.error} />
+      {inLists.length === 0 && (
+        <Text c="dimmed" size="sm">
+          In no list.
+        </Text>
+      )}
+      <Stack gap={4} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        {inLists.map((list) => (
+          <Group key={list.id} component="li" gap="xs" wrap="nowrap">
+            <Anchor component={Link} to={`/contacts?listId=${list.id}`}>
+              {list.name}
+            </Anchor>
+            {mayEdit && (
+              <Button size="compact-xs" variant="subtle" color="red" aria-label={`Remove from ${list.name}`} onClick={() => change.mutate({ listId: list.id, join: false })}>
+                Remove
+              </Button>
+            )}
+          </Group>
+        ))}
+      </Stack>
+      {mayEdit && others.length > 0 && (
+        <Group mt="sm" align="flex-end">
+          <Select label="Add to a list" placeholder="Pick a list" data={others.map((l) => ({ value: String(l.id), label: l.name }))} value={adding} onChange={setAdding} w={240} />
+          <Button variant="light" disabled={!adding} loading={change.isPending} onClick={() => adding && change.mutate({ listId: Number(adding), join: true })}>
+            Add
+          </Button>
+        </Group>
+      )}
+    </Card>
   );
 }
