@@ -126,7 +126,8 @@ export const CampaignStats = Type.Object(
     timeline: Type.Array(
       Type.Object({ at: IsoDate, span: Type.Union([Type.Literal('hour'), Type.Literal('day')]), opens: Type.Integer(), clicks: Type.Integer(), humanOpens: Type.Integer(), humanClicks: Type.Integer() }),
     ),
-    breakdown: Type.Object({ devices: Breakdown, clients: Breakdown, os: Breakdown }),
+    /** Every event by device, client and system; `human` the same with people's events only. */
+    breakdown: Type.Object({ devices: Breakdown, clients: Breakdown, os: Breakdown, human: Type.Object({ devices: Breakdown, clients: Breakdown, os: Breakdown }) }),
     /** A/B variants in key order; empty without a test. */
     variants: Type.Array(VariantStats),
     ab: Nullable(AbSummary),

@@ -86,6 +86,12 @@ describeEachDatabase('campaign stats', (kind) => {
       ]),
     );
     expect(body.breakdown.os).toEqual(expect.arrayContaining([{ name: 'Windows', opens: 1, clicks: 2 }, { name: 'iOS', opens: 1, clicks: 1 }]));
+    // People only: the privacy proxy's open is left out of every breakdown.
+    expect(body.breakdown.human.devices).toEqual([
+      { name: 'desktop', opens: 1, clicks: 2 },
+      { name: 'mobile', opens: 1, clicks: 1 },
+    ]);
+    expect(body.breakdown.human.clients.map((c: any) => c.name)).not.toContain('Apple Mail (Privacy Protection)');
   });
 
   it('reports an SMS campaign without opens, received from delivery receipts', async () => {

@@ -233,29 +233,34 @@ async function timeline(ctx: AppContext, campaignId: number, sentAt: number, sms
   return buckets;
 }
 
-/** Opens and clicks by device type, client and OS, from each distinct user agent. */
+/** Opens and clicks by device type, client and OS, from each distinct user agent; `human` counts people's events only. */
 async function breakdown(ctx: AppContext, campaignId: number, sms: boolean) {
   const rows = await ctx.store.db
     .selectFrom('events')
     .where('campaign_id', '=', campaignId)
     .where('type', 'in', sms ? ['click'] : ['open', 'click'])
-    .groupBy(['user_agent', 'type'])
-    .select(['user_agent', 'type', sql<number>`count(*)`.as('n')])
+    .groupBy(['user_agent', 'type', 'human'])
+    .select(['user_agent', 'type', 'human', sql<number>`count(*)`.as('n')])
     .execute();
-  const tallies = { devices: new Map<string, Tally>(), clients: new Map<string, Tally>(), os: new Map<string, Tally>() };
-  const keys: Record<keyof typeof tallies, keyof Device> = { devices: 'device', clients: 'client', os: 'os' };
+  const tallies = () => ({ devices: new Map<string, Tally>(), clients: new Map<string, Tally>(), os: new Map<string, Tally>() });
+  const all = tallies();
+  const human = tallies();
+  const keys: Record<keyof typeof all, keyof Device> = { devices: 'device', clients: 'client', os: 'os' };
   for (const row of rows) {
     const described = describeUserAgent(row.user_agent);
-    for (const [dimension, tally] of Object.entries(tallies) as Array<[keyof typeof tallies, Map<string, Tally>]>) {
-      const name = described[keys[dimension]];
-      const entry = tally.get(name) ?? { name, opens: 0, clicks: 0 };
-      if (row.type === 'open') entry.opens += n(row.n);
-      else entry.clicks += n(row.n);
-      tally.set(name, entry);
+    for (const into of row.human === 1 ? [all, human] : [all]) {
+      for (const [dimension, tally] of Object.entries(into) as Array<[keyof typeof all, Map<string, Tally>]>) {
+        const name = described[keys[dimension]];
+        const entry = tally.get(name) ?? { name, opens: 0, clicks: 0 };
+        if (row.type === 'open') entry.opens += n(row.n);
+        else entry.clicks += n(row.n);
+        tally.set(name, entry);
+      }
     }
   }
   const sorted = (tally: Map<string, Tally>) => [...tally.values()].sort((a, b) => b.opens + b.clicks - (a.opens + a.clicks) || a.name.localeCompare(b.name));
-  return { devices: sorted(tallies.devices), clients: sorted(tallies.clients), os: sorted(tallies.os) };
+  const lists = (t: ReturnType<typeof tallies>) => ({ devices: sorted(t.devices), clients: sorted(t.clients), os: sorted(t.os) });
+  return { ...lists(all), human: lists(human) };
 }
 
 interface Tally {
