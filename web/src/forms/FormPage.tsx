@@ -41,7 +41,8 @@ function EmbedCode({ html }: { html: string }) {
           )}
         </CopyButton>
       </Group>
-      <ScrollArea.Autosize mah={180} type="auto">
+      {/* A box that scrolls is reached by the keyboard too. */}
+      <ScrollArea.Autosize mah={180} type="auto" viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Embed code' }}>
         <Text component="pre" size="xs" ff="monospace" m={0} p="xs" bg="gray.0" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
           {html}
         </Text>
