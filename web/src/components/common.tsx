@@ -5,7 +5,8 @@ import type { CampaignStatus } from '../types';
 
 export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
   return (
-    <Group justify="space-between" align="flex-start" mb="lg" wrap="nowrap">
+    // On a phone the buttons go under the title rather than past the screen's edge.
+    <Group justify="space-between" align="flex-start" mb="lg" gap="sm">
       <Stack gap={2}>
         <Title order={2}>{title}</Title>
         {subtitle && (

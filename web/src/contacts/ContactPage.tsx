@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, get, query } from '../api';
 import { ErrorAlert, Loading, ObjectError, PageHeader, StatusBadge } from '../components/common';
+import { TableScroll } from '../components/TableScroll';
 import { formatDate, fullName } from '../format';
 import { useCan } from '../session';
 import type { Campaign, Contact, List, Page, Recipient } from '../types';
@@ -155,6 +156,7 @@ export function ContactPage() {
         Campaign history
       </Text>
       {history.isLoading && <Loading label="Loading the history" />}
+      <TableScroll label="Campaign history">
       <Table withTableBorder>
         <Table.Thead>
           <Table.Tr>
@@ -189,6 +191,7 @@ export function ContactPage() {
           )}
         </Table.Tbody>
       </Table>
+      </TableScroll>
     </>
   );
 }
@@ -201,6 +204,7 @@ function Consents({ consents }: { consents: Consent[] }) {
   return (
     <Stack gap="xs" mb="lg">
       <Text fw={600}>Consents</Text>
+      <TableScroll label="Consents">
       <Table withTableBorder>
         <caption className="sr-only">Consents</caption>
         <Table.Thead>
@@ -244,6 +248,7 @@ function Consents({ consents }: { consents: Consent[] }) {
           )}
         </Table.Tbody>
       </Table>
+      </TableScroll>
     </Stack>
   );
 }

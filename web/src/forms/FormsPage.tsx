@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { get } from '../api';
 import { DataTable } from '../components/DataTable';
 import { ErrorAlert, PageHeader } from '../components/common';
+import { TableScroll } from '../components/TableScroll';
 import { formatNumber, formatPercent } from '../format';
 import { useCan } from '../session';
 import type { List } from '../types';
@@ -62,11 +63,11 @@ export function FormsPage() {
       />
       <ErrorAlert error={forms.error} />
       {/* Six columns do not fit a phone: the table scrolls sideways instead of squeezing. */}
-      <Box style={{ overflowX: 'auto' }}>
+      <TableScroll label="Forms">
         <Box miw={640}>
           <DataTable caption="Forms" data={forms.data ?? []} columns={columns} empty={forms.isLoading ? 'Loading…' : 'No form yet: create one and let people sign up from your site.'} />
         </Box>
-      </Box>
+      </TableScroll>
     </>
   );
 }
