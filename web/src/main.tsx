@@ -5,6 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider, createBrowserRouter } from 'react-router';
 import { App } from './App';
+import { installFocusRules } from './components/focus';
 import { cssVariablesResolver, theme } from './components/theme';
 import './app.css';
 
@@ -14,6 +15,8 @@ const queryClient = new QueryClient({
 
 // A data router, so that an editor with unsaved edits can ask before the app navigates away (useBlocker).
 const router = createBrowserRouter([{ path: '*', element: <App /> }]);
+
+installFocusRules(document);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
