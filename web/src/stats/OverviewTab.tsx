@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -7,11 +7,6 @@ import { ErrorAlert } from '../components/common';
 import { formatDate, formatNumber, formatPercent } from '../format';
 import { useCan } from '../session';
 import type { Breakdown as Rows, Campaign, CampaignStats } from '../types';
-
-type Breakdowns = Pick<CampaignStats['breakdown'], 'devices' | 'clients' | 'os'>;
-
-/** The same breakdown counting human events only, when the server gives it (breakdown.human). */
-const humanBreakdown = (stats: CampaignStats) => (stats.breakdown as CampaignStats['breakdown'] & { human?: Breakdowns }).human;
 
 const CRITERIA: Record<string, string> = { humanClickRate: 'human click rate', humanOpenRate: 'human open rate', clickToOpen: 'human click-to-open' };
 
@@ -165,8 +160,7 @@ export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: Ca
   const clickers = human ? stats.clicks.humanUnique : stats.clicks.unique;
   const rates = human ? stats.humanRates : stats.rates;
   const email = campaign.channel === 'email';
-  const byPeople = humanBreakdown(stats);
-  const breakdown = human && byPeople ? byPeople : stats.breakdown;
+  const breakdown = human ? stats.breakdown.human : stats.breakdown;
   const timeline = stats.timeline.map((point) => ({
     at: new Date(point.at).toLocaleString('en', point.span === 'day' ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
     Opens: human ? point.humanOpens : point.opens,
@@ -229,11 +223,6 @@ export function OverviewTab({ campaign, stats }: { campaign: Campaign; stats: Ca
           </div>
         )}
       </Card>
-      {human && !byPeople && (stats.breakdown.devices.length > 0 || stats.breakdown.clients.length > 0) && (
-        <Alert color="gray" variant="light">
-          Devices, clients and systems below count every event: they are not split between people and machines yet.
-        </Alert>
-      )}
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Breakdown title="Devices" rows={breakdown.devices} email={email} />
         <Breakdown title={email ? 'Email clients' : 'Browsers'} rows={breakdown.clients} email={email} />
