@@ -3,6 +3,7 @@ import { useTestApp } from '../../test/support/app.js';
 import { addCampaign, addContact, addList, addMessage, type MessageSpec } from '../../test/support/audienceScenario.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { addWorkspace } from '../../test/support/workspaces.js';
+import { rebuildStats } from '../tracking/counters.js';
 
 /**
  * A hand-built history of three campaigns (SPEC §11): dormant for N means sent each of
@@ -81,6 +82,14 @@ describeEachDatabase('the relaunch guard', (kind) => {
     expect(await guard(draft)).toMatchObject({ dormant: 3 });
     await human(campaigns[1]!, 'olive', { human_opens: 1 });
     expect(await guard(draft)).toMatchObject({ dormant: 2 });
+  });
+
+  it('is rebuilt with the counters by rebuild-stats', async () => {
+    await t.ctx.store.db.updateTable('contacts').set({ ignored_streak: 0 }).where('workspace_id', '=', t.ctx.workspaceId).execute();
+    expect(await guard(draft)).toMatchObject({ dormant: 0 });
+    await rebuildStats(t.ctx, campaigns[2]!);
+    expect(await guard(draft)).toEqual({ total: 6, dormant: 2, lastN: 3 });
+    expect(await guard(draft, '?lastN=1')).toEqual({ total: 6, dormant: 5, lastN: 1 });
   });
 
   it('refuses a lastN out of range with a 400 naming it', async () => {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
+import { streakOf } from '../db/migrations/010_dormant.js';
 import type { WorkspaceContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 
@@ -240,6 +241,8 @@ export async function rebuildStats(ctx: WorkspaceContext, campaignId: number): P
   if (!campaign) throw notFound('Campaign');
   return ctx.store.db.transaction().execute(async (trx) => {
     const events = await recomputeCounters(trx, { campaignId });
+    // The relaunch guard's streaks of its recipients, from their messages as they now stand.
+    await sql`update contacts set ignored_streak = ${sql.raw(streakOf('contacts.id'))} where id in (select contact_id from messages where campaign_id = ${campaignId})`.execute(trx);
     const messages = await trx
       .selectFrom('messages')
       .select((eb) => eb.fn.countAll<number>().as('n'))
