@@ -120,6 +120,19 @@ describeInBrowser('The campaign editor: unsaved edits, a whole preview, the A/B 
     }
   }, 180_000); // axe is slow on a busy machine
 
+  it('previews the saved campaign as real contacts of the list, each with their city, and each variant', async () => {
+    const preview = page.getByRole('region', { name: 'Preview as' });
+    const contacts = preview.getByRole('radiogroup', { name: 'Contact to preview as' });
+    await contacts.getByText('Grace').click();
+    const frameElement = preview.locator('iframe[title="Preview as Grace"]');
+    expect(await frameElement.getAttribute('sandbox')).toBe('');
+    const frame = (await (await frameElement.elementHandle())!.contentFrame())!;
+    await expect.poll(() => frame.locator('body').textContent()).toContain('See you in Lyon');
+    await preview.getByText('Last days of spring').waitFor();
+    await preview.getByRole('radiogroup', { name: 'Variant to preview' }).getByText('Variant B').click();
+    await preview.getByText('Spring ends Sunday').waitFor();
+  });
+
   it('asks before sending at a time that has passed; declined, nothing is sent', async () => {
     const questions: string[] = [];
     page.once('dialog', (dialog) => {
