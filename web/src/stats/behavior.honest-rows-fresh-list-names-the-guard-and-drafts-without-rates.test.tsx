@@ -6,7 +6,7 @@ import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Relaunches } from '../campaigns/Relaunches';
+import { AutoRelaunches, Relaunches } from '../campaigns/Relaunches';
 import { renderInApp } from '../test/render';
 import type { Campaign, Lineage, Session } from '../types';
 import { ActionsMenu } from './ActionsMenu';
@@ -172,5 +172,31 @@ describe('the parent beside its relaunches', () => {
     expect(cells.slice(4)).toEqual(['—', '—', '—', '—', '—', '—']);
     const original = screen.getByText('Campaign 5').closest('tr')!;
     expect(within(original).getAllByText('25%')).toHaveLength(4);
+  });
+});
+
+describe('auto-relaunch in the app', () => {
+  it('plans one on a sent campaign, shows it and cancels it', async () => {
+    const planned = { id: 21, campaignId: 5, afterDays: 3, segment: 'inactive', human: true, subject: 'Did you miss it?', runAt: '2026-04-04T10:00:00.000Z', status: 'pending', relaunchCampaignId: null, createdAt: '2026-04-01T11:00:00.000Z' };
+    let list: unknown[] = [];
+    const posted: Array<{ path: string; body: unknown }> = [];
+    vi.stubGlobal('fetch', async (input: string, init?: RequestInit) => {
+      const path = new URL(input, 'http://localhost').pathname;
+      if (init?.method === 'POST') {
+        posted.push({ path, body: init.body ? JSON.parse(String(init.body)) : null });
+        list = path.endsWith('/cancel') ? [{ ...planned, status: 'cancelled' }] : [planned];
+      }
+      return new Response(JSON.stringify(path.endsWith('/auto-relaunch') && init?.method !== 'POST' ? list : planned), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const user = userEvent.setup();
+    renderWith(<AutoRelaunches campaign={campaign} />);
+    await screen.findByText('None planned.');
+    await user.type(screen.getByLabelText('New subject (optional)'), 'Did you miss it?');
+    await user.click(screen.getByRole('button', { name: 'Plan the auto-relaunch' }));
+    expect((await screen.findByTestId('auto-relaunch')).textContent).toMatch(/^To the inactive \(received, no open or click\) \(human events only\), 3 days after the send, on Apr 4, 2026, \d\d:00 with the subject “Did you miss it\?”planned/);
+    expect(posted[0]).toEqual({ path: '/api/campaigns/5/auto-relaunch', body: { afterDays: 3, segment: 'inactive', human: true, subject: 'Did you miss it?' } });
+    await user.click(screen.getByRole('button', { name: 'Cancel auto-relaunch' }));
+    await screen.findByText('cancelled');
+    expect(posted[1]!.path).toBe('/api/campaigns/5/auto-relaunch/21/cancel');
   });
 });
