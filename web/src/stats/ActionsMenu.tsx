@@ -51,16 +51,35 @@ export function ActionsMenu({
         </Menu.Dropdown>
       </Menu>
       {exportCsv.error && <ErrorAlert error={exportCsv.error} />}
-      {/* Mounted when opened, so that each opening starts from the view as it is now. */}
-      {dialog === 'list' && <CreateListDialog onClose={() => setDialog(undefined)} campaign={campaign} audience={audience} count={count} words={words} />}
+      <CreateListDialog opened={dialog === 'list'} onClose={() => setDialog(undefined)} campaign={campaign} audience={audience} count={count} words={words} />
       {dialog === 'relaunch' && <RelaunchDialog onClose={() => setDialog(undefined)} campaign={campaign} audience={audience} count={count} maySchedule={can('send')} words={words} />}
     </>
   );
 }
 
-function CreateListDialog({ onClose, campaign, audience, count, words }: { onClose: () => void; campaign: Campaign; audience: Audience; count: number | undefined; words: WordsContext }) {
+function CreateListDialog({
+  opened,
+  onClose,
+  campaign,
+  audience,
+  count,
+  words,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  campaign: Campaign;
+  audience: Audience;
+  count: number | undefined;
+  words: WordsContext;
+}) {
   const client = useQueryClient();
-  const [name, setName] = useState(() => listNameFor(campaign.name, audience, words));
+  const [name, setName] = useState('');
+  // Each opening proposes a name from the view as it is now, never the one of an earlier opening.
+  const [wasOpened, setWasOpened] = useState(false);
+  if (opened !== wasOpened) {
+    setWasOpened(opened);
+    if (opened) setName(listNameFor(campaign.name, audience, words));
+  }
   const create = useMutation({
     mutationFn: () => api<CreateListResult>('POST', `/api/campaigns/${campaign.id}/actions/create-list`, { ...audience, name }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['lists'] }),
@@ -70,7 +89,7 @@ function CreateListDialog({ onClose, campaign, audience, count, words }: { onClo
     onClose();
   };
   return (
-    <Modal opened onClose={close} title="Create a list from the active view">
+    <Modal opened={opened} onClose={close} title="Create a list from the active view">
       {create.data ? (
         <Stack>
           <Alert color="green" role="status">
