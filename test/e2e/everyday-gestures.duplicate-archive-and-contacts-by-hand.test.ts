@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
@@ -43,6 +44,9 @@ describeInBrowser('Everyday gestures on campaigns and contacts, in Chromium', ()
   });
 
   const campaignRow = (name: string) => page.getByRole('table', { name: 'Campaigns' }).getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  /** WCAG 2 A and AA violations on the page as it stands, by rule and target. */
+  const violations = async () =>
+    (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   const openCampaigns = async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns', exact: true }).click();
     await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
@@ -60,6 +64,7 @@ describeInBrowser('Everyday gestures on campaigns and contacts, in Chromium', ()
     await page.getByText('Nothing is sending right now.').waitFor();
     await page.getByRole('img', { name: /3 new subscribers over the last 30 days; 3 subscribed contacts in all/ }).waitFor();
     await browser.screenshot('gestures-dashboard');
+    expect(await violations()).toEqual([]);
   });
 
   it('duplicates a sent campaign into a draft, edits the copy and deletes it after confirming', async () => {
@@ -135,6 +140,7 @@ describeInBrowser('Everyday gestures on campaigns and contacts, in Chromium', ()
     await toolbar.getByRole('button', { name: 'Unsubscribe' }).click();
     const dialog = page.getByRole('dialog', { name: 'Unsubscribe' });
     await dialog.getByText(/2 contacts will be unsubscribed from email and SMS/).waitFor();
+    expect(await violations()).toEqual([]);
     await dialog.getByRole('button', { name: 'Unsubscribe' }).click();
     await page.getByRole('status').getByText('2 contacts unsubscribed.').waitFor();
     const statuses = await Promise.all([ada, bob].map(async (id) => (await t.api('GET', `/api/contacts/${id}`)).body.emailStatus));

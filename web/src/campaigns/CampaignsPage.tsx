@@ -114,7 +114,7 @@ function useRowActions() {
     },
   };
   const dialog = (
-    <Modal opened={!!deleting} onClose={() => setDeleting(undefined)} title="Delete this draft?">
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={!!deleting} onClose={() => setDeleting(undefined)} title="Delete this draft?">
       <Text size="sm">
         “{deleting?.name}” and its content are deleted for good. Nothing has been sent from it.
       </Text>

@@ -22,7 +22,7 @@ interface FieldRow {
  */
 export function ContactForm({ contact, opened, onClose, onSaved }: { contact?: Contact; opened: boolean; onClose: () => void; onSaved: (contact: Contact) => void }) {
   return (
-    <Modal opened={opened} onClose={onClose} title={contact ? 'Edit contact' : 'Add a contact'} size="lg">
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={opened} onClose={onClose} title={contact ? 'Edit contact' : 'Add a contact'} size="lg">
       {/* Mounted only while open, so each opening starts from the contact as it is. */}
       {opened && <ContactFields contact={contact} onClose={onClose} onSaved={onSaved} />}
     </Modal>

@@ -93,7 +93,7 @@ export function ContactPage() {
           void client.invalidateQueries({ queryKey: ['/api/contacts'] });
         }}
       />
-      <Modal opened={erasing} onClose={() => setErasing(false)} title="Erase this contact?">
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={erasing} onClose={() => setErasing(false)} title="Erase this contact?">
         <Text size="sm">
           {c.email ?? c.phone} is erased for good: name, addresses, custom fields, lists, consents and the copies of what they were sent are removed everywhere. Campaign figures keep
           an anonymous count. This cannot be undone.

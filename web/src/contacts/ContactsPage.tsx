@@ -165,7 +165,7 @@ export function ContactsPage() {
       <DataTable caption="Contacts" data={visible} columns={can('edit') ? [selection, ...columns] : columns} empty={contacts.isLoading ? 'Loading…' : 'No contacts match.'} />
       <Pager page={contacts.page} total={contacts.data?.total} previous={contacts.previous} next={contacts.next} />
 
-      <Modal opened={!!bulk} onClose={() => setBulk(undefined)} title={bulk ? BULK[bulk].title : ''}>
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={!!bulk} onClose={() => setBulk(undefined)} title={bulk ? BULK[bulk].title : ''}>
         {bulk && (
           <form
             onSubmit={(e) => {
