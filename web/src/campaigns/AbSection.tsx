@@ -3,6 +3,8 @@ import { Suspense, lazy, useState } from 'react';
 import { Loading } from '../components/common';
 import { formatNumber } from '../format';
 import type { AbCriterion, AbTest, AbVariant, Channel, VariantKey } from '../types';
+import type { MergeContact } from './EmailPreview';
+import { SmsCounter } from './SmsCounter';
 import { BLANK_DESIGN } from './TemplatePicker';
 
 const Designer = lazy(() => import('../designer/Designer').then((m) => ({ default: m.Designer })));
@@ -32,22 +34,31 @@ export function testSplit(audience: number, testPercent: number, variants: numbe
 }
 
 type Content = 'campaign' | 'html' | 'design';
+
+/** What a variant falls back on, and for SMS what its counter needs to count as the sender will. */
+export interface VariantBase {
+  html: string | null;
+  sms?: { body: string; publicUrl: string; stopText: string | undefined; contact: MergeContact };
+}
 const contentOf = (v: AbVariant): Content => (v.design ? 'design' : v.html != null ? 'html' : 'campaign');
 
 /** One variant: what it changes; what it leaves empty stays the campaign's own. */
-function VariantFields({ channel, variant, onChange, readOnly, base }: { channel: Channel; variant: AbVariant; onChange: (v: AbVariant) => void; readOnly: boolean; base: { html: string | null } }) {
+function VariantFields({ channel, variant, onChange, readOnly, base }: { channel: Channel; variant: AbVariant; onChange: (v: AbVariant) => void; readOnly: boolean; base: VariantBase }) {
   const set = (patch: Partial<AbVariant>) => onChange({ ...variant, ...patch });
   if (channel === 'sms') {
     return (
-      <Textarea
-        label={`Message of variant ${variant.key}`}
-        description="Empty: the campaign's message"
-        value={variant.body ?? ''}
-        onChange={(e) => set({ body: e.currentTarget.value || null })}
-        autosize
-        minRows={4}
-        readOnly={readOnly}
-      />
+      <Stack gap={4}>
+        <Textarea
+          label={`Message of variant ${variant.key}`}
+          description="Empty: the campaign's message"
+          value={variant.body ?? ''}
+          onChange={(e) => set({ body: e.currentTarget.value || null })}
+          autosize
+          minRows={4}
+          readOnly={readOnly}
+        />
+        {base.sms && <SmsCounter text={variant.body ?? base.sms.body} publicUrl={base.sms.publicUrl} stopText={base.sms.stopText} contact={base.sms.contact} />}
+      </Stack>
     );
   }
   const content = contentOf(variant);
@@ -117,7 +128,7 @@ export function AbSection({
   readOnly: boolean;
   /** Contacts the campaign reaches, when known. */
   audience: number | undefined;
-  base: { html: string | null };
+  base: VariantBase;
 }) {
   const on = value !== null;
   const set = (patch: Partial<AbTest>) => value && onChange({ ...value, ...patch });

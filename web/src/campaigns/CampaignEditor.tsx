@@ -245,7 +245,7 @@ function DraftEditor({ campaign, channel }: { campaign?: Campaign; channel: Chan
       onChange={(abTest) => set({ abTest })}
       readOnly={readOnly}
       audience={snapshot ? smsPreview.data?.audience : audienceCount.data?.reachable}
-      base={{ html: draft.html }}
+      base={{ html: draft.html, sms: channel === 'sms' ? { body: draft.body ?? '', publicUrl, stopText, contact: sample.contact } : undefined }}
     />
   );
   const leaveGuard = <LeaveGuard when={dirty && !readOnly} />;
