@@ -39,7 +39,8 @@ interface Head {
 }
 
 const TITLE = 'Import contacts';
-const SUBTITLE = 'A CSV file (comma, semicolon or tab separated). Contacts already known by email or phone are updated, never duplicated.';
+const SUBTITLE =
+  'A CSV file as Excel, Mailchimp, Brevo, HubSpot or any other tool saves it (comma, semicolon or tab separated). Contacts already known by email or phone are updated, never duplicated.';
 
 export function ImportPage() {
   const can = useCan();
