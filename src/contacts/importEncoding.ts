@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 
 /**
  * The character sets CSV files arrive in: UTF-8 from most tools, Windows-1252
@@ -74,22 +73,25 @@ function decoderFor(encoding: Encoding): (chunk: Buffer | undefined) => string {
   return (chunk) => (chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode());
 }
 
-/** The file as text in the given encoding, without a byte-order mark; closing it closes the file. */
+/**
+ * The file as UTF-8 bytes: as it is when it is UTF-8 (its BOM, if any, is left
+ * to the reader: csv-parse's `bom`), re-encoded from its encoding otherwise,
+ * without a byte-order mark. Closing it closes the file.
+ */
 export function decodedFile(path: string, encoding: Encoding, options: { end?: number } = {}): Readable {
+  const file = createReadStream(path, { end: options.end });
+  if (encoding === 'utf-8') return file;
   const decode = decoderFor(encoding);
-  const transform = new Transform({
-    decodeStrings: false,
-    readableObjectMode: false,
+  const toUtf8 = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      done(null, decode(chunk));
+      done(null, Buffer.from(decode(chunk), 'utf8'));
     },
     flush(done) {
       const rest = decode(undefined);
-      done(null, rest || undefined);
+      done(null, rest ? Buffer.from(rest, 'utf8') : undefined);
     },
   });
-  transform.setEncoding('utf8');
-  return pipeline(createReadStream(path, { end: options.end }), transform, () => {});
+  return pipeline(file, toUtf8, () => {});
 }
 
 export const describeEncoding = (encoding: Encoding) =>

@@ -90,13 +90,13 @@ export function fieldNameOf(header: string): string {
 /** The first line of the file (up to 64 KiB), without a BOM. */
 async function firstLine(path: string, encoding: Encoding): Promise<string> {
   const stream = decodedFile(path, encoding, { end: 65535 });
-  let text = '';
-  for await (const chunk of stream) {
-    text += chunk;
-    if (text.includes('\n')) break;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    if (chunk.includes(10)) break;
   }
   stream.destroy();
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
 }
 
 /** The delimiter that splits the header into the most columns, outside quotes. */
