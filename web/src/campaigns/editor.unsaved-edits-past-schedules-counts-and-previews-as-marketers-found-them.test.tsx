@@ -169,6 +169,32 @@ describe('unsaved edits', () => {
   });
 });
 
+describe('creating a campaign', () => {
+  it('opens the new draft once created, without asking about edits that were just saved', async () => {
+    answers['POST /api/campaigns'] = sms({ id: 9, name: 'Flash sale', body: 'Flash sale today' });
+    const router = createMemoryRouter(
+      [
+        { path: '/campaigns/new', element: <CampaignEditor channel="sms" /> },
+        { path: '/campaigns/:id', element: <h1>Campaign page</h1> },
+      ],
+      { initialEntries: ['/campaigns/new'] },
+    );
+    renderInApp(
+      <MantineProvider env="test">
+        <QueryClientProvider client={clientWith()}>
+          <RouterProvider router={router} />
+        </QueryClientProvider>
+      </MantineProvider>,
+    );
+    fireEvent.change(screen.getByLabelText(/^Campaign name/), { target: { value: 'Flash sale' } });
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'Flash sale today' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create draft' }));
+    await screen.findByRole('heading', { name: 'Campaign page' });
+    expect(router.state.location.pathname).toBe('/campaigns/9');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});
+
 describe('the send panel', () => {
   it('asks before sending at a time that has passed, and then sends now, never at the past time', async () => {
     const confirm = vi.fn(() => false);
