@@ -10,7 +10,7 @@ import { describeInBrowser, openBrowser, type Browser } from './browser.js';
 /**
  * Issue 17's everyday gestures in a real browser: the dashboard after a send; a campaign
  * duplicated, edited and its draft deleted; a sent one archived and found again; a contact
- * added, edited and put on a list; two contacts unsubscribed at once from the table.
+ * added, edited, put on a list and erased; two contacts unsubscribed at once from the table.
  */
 describeInBrowser('Everyday gestures on campaigns and contacts, in Chromium', () => {
   let t: TestApp;
@@ -129,6 +129,20 @@ describeInBrowser('Everyday gestures on campaigns and contacts, in Chromium', ()
     await page.getByRole('button', { name: 'Remove from VIP' }).waitFor();
     expect((await t.api('GET', `/api/contacts/${id}`)).body.listIds).toEqual([vip]);
     await browser.screenshot('gestures-contact');
+  });
+
+  it('erases that contact from its page once the dialog has said what erasing means', async () => {
+    const id = Number(/\/contacts\/(\d+)/.exec(page.url())![1]);
+    await page.getByRole('button', { name: 'Erase' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Erase this contact?' });
+    await dialog.getByText(/dee@example.test is erased for good.*This cannot be undone/).waitFor();
+    await dialog.getByRole('button', { name: 'Keep the contact' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await t.api('GET', `/api/contacts/${id}`)).status).toBe(200);
+    await page.getByRole('button', { name: 'Erase' }).click();
+    await dialog.getByRole('button', { name: 'Erase' }).click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    expect((await t.api('GET', `/api/contacts/${id}`)).status).toBe(404);
   });
 
   it('unsubscribes two selected contacts at once after saying what it means', async () => {
