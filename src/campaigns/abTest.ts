@@ -38,7 +38,8 @@ function rank(seed: number) {
   return { x1, round };
 }
 
-const testingReason = (decideAt: number) => `A/B test: the winner is chosen at ${iso(decideAt)}`;
+const TESTING_REASON = 'A/B test: the winner is chosen at ';
+const testingReason = (decideAt: number) => `${TESTING_REASON}${iso(decideAt)}`;
 
 /** The status reason a sending campaign shows while its test runs, or null. */
 export function abHoldReason(campaign: Pick<CampaignRow, 'ab_status' | 'ab_decide_at'>): string | null {
@@ -145,14 +146,7 @@ async function decide(ctx: WorkspaceContext, id: number, winner: string, reason:
       .where('variant', 'is', null)
       .execute();
     // The wait is over; a pause's reason stays.
-    if (row.ab_decide_at !== null) {
-      await trx
-        .updateTable('campaigns')
-        .set({ status_reason: null })
-        .where('id', '=', id)
-        .where('status_reason', '=', testingReason(row.ab_decide_at))
-        .execute();
-    }
+    await trx.updateTable('campaigns').set({ status_reason: null }).where('id', '=', id).where('status_reason', 'like', `${TESTING_REASON}%`).execute();
     if (audit) await recordAudit(ctx, { action: 'campaign.ab_winner', objectType: 'campaign', objectId: id, details: { variant: winner, reason } }, trx);
     return row;
   });
