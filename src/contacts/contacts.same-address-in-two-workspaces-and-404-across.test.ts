@@ -172,7 +172,7 @@ describeEachDatabase('contacts, lists, fields and imports per workspace', (kind)
       { header: 'tier', target: 'fields.tier' },
       { header: 'region', target: 'fields.Region' },
     ]);
-    expect(jobA.errors).toEqual([{ row: 2, message: 'column "tier": expected a number' }]);
+    expect(jobA.errors).toEqual([{ row: 2, message: 'column "tier": expected a number', column: 'tier', value: 'gold', skipped: false }]);
     const jobB = await importInto(inB(), csv, listB);
     expect(jobB.columns.map((c: any) => c.target)).toEqual(['email', 'fields.tier', 'fields.region']);
     expect(jobB).toMatchObject({ imported: 1, skipped: 0 });
