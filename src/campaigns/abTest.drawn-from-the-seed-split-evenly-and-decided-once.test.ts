@@ -54,7 +54,7 @@ describeEachDatabase('an A/B campaign', (kind) => {
     );
   const row = (id: number) => t.ctx.store.db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const abCampaign = async (name: string, test: AbTest = AB) =>
-    (await t.api('POST', '/api/campaigns', { name, subject: 'Sale', fromEmail: 'news@shop.test', html: '<a href="https://shop.test/a">Deals</a>', listIds: [list], abTest: test }))
+    (await t.api('POST', '/api/campaigns', { name, subject: 'Sale', fromEmail: 'news@shop.test', html: '<a href="https://shop.test/a">Deals</a>', text: 'Deals: https://shop.test/a', listIds: [list], abTest: test }))
       .body.id as number;
 
   beforeAll(async () => {
@@ -128,6 +128,9 @@ describeEachDatabase('an A/B campaign', (kind) => {
     expect(positions(a.html)).toEqual([1, 2]);
     expect(positions(b.html)).toEqual([3, 4]);
     expect(b.html).toContain('<p>B</p>');
+    // A's text part is the campaign's own; B's is made from B's HTML.
+    expect(a.text).toContain('Deals:');
+    expect(b.text).toMatch(/^B\n\nB deals \[\S+\/t\/c\/\S+\]/);
     // A test send or a preview (no variant) is variant A.
     expect(compiled.render(recipient).subject).toBe('Sale A');
     await t.api('POST', `/api/campaigns/${id}/cancel`);

@@ -35,7 +35,15 @@ export function campaignVariants(dialect: Dialect, campaign: CampaignRow): Campa
   if (!test?.variants?.length) return [{ key: null, campaign }];
   return test.variants.map((v) => ({
     key: v.key,
-    campaign: { ...campaign, subject: v.subject ?? campaign.subject, from_name: v.fromName ?? campaign.from_name, html: v.html ?? campaign.html, body: v.body ?? campaign.body },
+    campaign: {
+      ...campaign,
+      subject: v.subject ?? campaign.subject,
+      from_name: v.fromName ?? campaign.from_name,
+      html: v.html ?? campaign.html,
+      // A variant's own content has its text part made from it: the campaign's text is another message's.
+      text: v.html == null ? campaign.text : null,
+      body: v.body ?? campaign.body,
+    },
   }));
 }
 
