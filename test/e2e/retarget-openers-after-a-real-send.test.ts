@@ -71,7 +71,7 @@ describeInBrowser('Retargeting the openers of a campaign, in Chromium', () => {
     await browser.screenshot('import-mapping');
     await page.getByRole('button', { name: 'Start import' }).click();
     await page.getByText('Import finished').waitFor();
-    await page.getByText('Rows not imported').waitFor();
+    await page.getByText('Problems in the file').waitFor();
     expect(await page.getByRole('row', { name: /^5 / }).count()).toBe(1);
     await browser.screenshot('import-done');
     const lists = (await t.api('GET', '/api/lists')).body;
