@@ -25,6 +25,7 @@ export async function seedMainPages(t: TestApp): Promise<{ pages: MainPage[]; ca
   const heading = (name: string | RegExp) => async (page: Page) => page.getByRole('heading', { level: 2, name }).waitFor();
   const stats = `/campaigns/${s.campaignId}/stats`;
   const pages: MainPage[] = [
+    { name: 'dashboard', path: '/dashboard', ready: async (page) => page.getByRole('link', { name: 'Spring sale' }).first().waitFor() },
     { name: 'campaigns', path: '/campaigns', ready: async (page) => page.getByRole('table', { name: 'Campaigns' }).getByRole('link', { name: 'Spring sale' }).waitFor() },
     { name: 'a sent campaign', path: `/campaigns/${s.campaignId}`, ready: heading('Spring sale') },
     { name: 'statistics: overview', path: stats, ready: async (page) => page.getByText('Open rate').first().waitFor() },
