@@ -114,6 +114,12 @@ const SWEEP: Record<string, Case[]> = {
 
   'POST /api/imports': [same((x) => ({ method: 'POST', path: '/api/imports', upload: { csv: 'email\nimported.by.a@example.test\n', fields: { listId: String(x.list) } } }))],
   'GET /api/imports/:id': [nf((x) => get(`/api/imports/${x.import}`))],
+  'GET /api/imports/:id/report': [nf((x) => get(`/api/imports/${x.import}/report`))],
+  'POST /api/contacts/bulk': [
+    nf((x) => ({ method: 'POST', path: '/api/contacts/bulk', body: { ids: [x.contact], action: 'unsubscribe' } })),
+    nf((x, a) => ({ method: 'POST', path: '/api/contacts/bulk', body: { ids: [a.contact], action: 'addToList', listId: x.list } })),
+  ],
+  'POST /api/contacts/bulk/erase': [nf((x) => ({ method: 'POST', path: '/api/contacts/bulk/erase', body: { ids: [x.contact] } }))],
 
   'POST /api/campaigns': [
     same((x, a) => ({
@@ -143,8 +149,16 @@ const SWEEP: Record<string, Case[]> = {
   'POST /api/campaigns/:id/cancel': [nf((x) => ({ method: 'POST', path: `/api/campaigns/${x.scheduled}/cancel` }))],
   'GET /api/campaigns/:id/progress': [nf((x) => get(`/api/campaigns/${x.sent}/progress`))],
   'POST /api/campaigns/:id/test': [nf((x) => ({ method: 'POST', path: `/api/campaigns/${x.draft}/test`, body: { emails: ['qa.by.a@example.test'] } }))],
+  'POST /api/campaigns/:id/duplicate': [nf((x) => ({ method: 'POST', path: `/api/campaigns/${x.draft}/duplicate` }))],
+  'POST /api/campaigns/:id/archive': [nf((x) => ({ method: 'POST', path: `/api/campaigns/${x.sent}/archive` }))],
+  'POST /api/campaigns/:id/unarchive': [nf((x) => ({ method: 'POST', path: `/api/campaigns/${x.sent}/unarchive` }))],
+  'POST /api/campaigns/:id/ab/winner': [nf((x) => ({ method: 'POST', path: `/api/campaigns/${x.sent}/ab/winner`, body: { variant: 'A' } }))],
+  'GET /api/campaigns/:id/checks': [nf((x) => get(`/api/campaigns/${x.draft}/checks`))],
+  'GET /api/campaigns/:id/guard': [nf((x) => get(`/api/campaigns/${x.draft}/guard`)), nf((x) => get(`/api/campaigns/${x.sent}/guard?segment=openers`))],
+  'GET /api/campaigns/:id/previews': [nf((x) => get(`/api/campaigns/${x.draft}/previews`))],
 
   'GET /api/outbox/:name': [nf((x) => get(`/api/outbox/${x.outbox}`)), nf((x) => get(`/api/outbox/${x.outbox}?format=json`))],
+  'GET /api/outbox': [nf((x) => get(`/api/outbox?campaignId=${x.sent}`))],
 
   'GET /api/campaigns/:id/stats': [nf((x) => get(`/api/campaigns/${x.sent}/stats`))],
   'GET /api/campaigns/:id/recipients': [
@@ -240,6 +254,7 @@ const LISTINGS = [
   '/api/templates',
   '/api/forms',
   '/api/media',
+  '/api/dashboard',
 ];
 
 /** B's objects as B's own key reads them: compared before and after A's sweep. */

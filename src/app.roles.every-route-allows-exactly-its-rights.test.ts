@@ -82,6 +82,12 @@ const TABLE: Record<string, Access> = {
   'GET /api/forms': 'read',
   'GET /api/forms/:id': 'read',
   'GET /api/forms/:id/preview': 'read',
+  'GET /api/imports/:id/report': 'read',
+  'GET /api/dashboard': 'read',
+  // Before a send: its checks, how many ignored their last campaigns, the message as real contacts get it.
+  'GET /api/campaigns/:id/checks': 'read',
+  'GET /api/campaigns/:id/guard': 'read',
+  'GET /api/campaigns/:id/previews': 'read',
 
   // Create and edit contacts, lists, imports, campaigns, saved views; relaunch as a draft; create a list from a view.
   'POST /api/contacts': 'edit',
@@ -95,6 +101,10 @@ const TABLE: Record<string, Access> = {
   'POST /api/campaigns': 'edit',
   'PATCH /api/campaigns/:id': 'edit',
   'DELETE /api/campaigns/:id': 'edit',
+  'POST /api/campaigns/:id/duplicate': 'edit',
+  'POST /api/campaigns/:id/archive': 'edit',
+  'POST /api/campaigns/:id/unarchive': 'edit',
+  'POST /api/contacts/bulk': 'edit',
   'POST /api/campaigns/:id/test': 'edit',
   'POST /api/campaigns/:id/actions/create-list': 'edit',
   'POST /api/campaigns/:id/actions/relaunch': 'edit',
@@ -119,10 +129,13 @@ const TABLE: Record<string, Access> = {
   'POST /api/campaigns/:id/cancel': 'send',
   'POST /api/campaigns/:id/auto-relaunch': 'send',
   'POST /api/campaigns/:id/auto-relaunch/:autoRelaunchId/cancel': 'send',
+  // Ending an A/B test sends the winner to the rest.
+  'POST /api/campaigns/:id/ab/winner': 'send',
 
   // Export CSV; erase a contact.
   'POST /api/campaigns/:id/recipients/export': 'export',
   'DELETE /api/contacts/:id': 'export',
+  'POST /api/contacts/bulk/erase': 'export',
 
   // API keys, members, workspace settings, sending domains; the activity log.
   'PATCH /api/workspace': 'manage',
