@@ -39,6 +39,7 @@ describeInBrowser('The web app on a phone, 390 × 844 (Chromium)', () => {
   it('folds the navigation behind a button that opens and closes it, and closes it once a page is chosen', async () => {
     const sections = page.getByRole('button', { name: 'Sections' });
     expect(await sections.getAttribute('aria-expanded')).toBe('false');
+    expect(await sections.getAttribute('aria-controls')).toBe(await page.getByRole('navigation', { name: 'Main' }).getAttribute('id'));
     expect(await navigationRight(page)).toBeLessThanOrEqual(0);
     await sections.click();
     await expect.poll(() => navigationRight(page)).toBeGreaterThan(100);

@@ -27,7 +27,7 @@ export function Layout({ session, children }: { session: Session; children: Reac
       <AppShell.Header>
         <Group h="100%" px={{ base: 'sm', sm: 'lg' }} justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={menuOpened} onClick={menu.toggle} hiddenFrom="sm" size="sm" aria-label="Sections" aria-expanded={menuOpened} />
+            <Burger opened={menuOpened} onClick={menu.toggle} hiddenFrom="sm" size="sm" aria-label="Sections" aria-expanded={menuOpened} aria-controls="main-navigation" />
             <Title order={1} size="h3" c="blue.7" visibleFrom="xs">
               Ricochet
             </Title>
@@ -49,7 +49,7 @@ export function Layout({ session, children }: { session: Session; children: Reac
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main" id="main-navigation">
         {SECTIONS.filter((section) => !section.needs || can(section.needs)).map((section) => (
           <NavLink
             key={section.to}
