@@ -58,6 +58,15 @@ describeEachDatabase('campaign status rules', (kind) => {
     expect(response.body.error.path).toBe('$.listIds');
   });
 
+  it('refuses a schedule whose time has passed, sending nothing', async () => {
+    const id = await campaign('Late');
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const response = await t.api('POST', `/api/campaigns/${id}/send`, { at });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ path: '$.at', message: expect.stringContaining('has passed') });
+    expect((await t.api('GET', `/api/campaigns/${id}`)).body.status).toBe('draft');
+  });
+
   it('holds a scheduled campaign until its time, then sends it', async () => {
     const start = Date.parse('2030-03-01T09:00:00Z');
     t.clock.now = start;

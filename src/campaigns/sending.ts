@@ -47,6 +47,8 @@ export async function sendCampaign(ctx: WorkspaceContext, id: number, request: S
   await assertMaySendFrom(ctx, row);
   await assertChecksPass(ctx, row);
   const when = at === undefined ? ctx.now() : Date.parse(at);
+  // A time that has passed is a mistake to say, not a reason to send at once; a minute covers clocks and a slow form.
+  if (when < ctx.now() - 60_000) throw badRequest(`$.at ${at} has passed: send now without at, or pick a time to come`, '$.at');
   if (when > ctx.now()) {
     const scheduled = await ctx.store.db.transaction().execute(async (trx) => {
       const updated = await trx
