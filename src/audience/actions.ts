@@ -108,6 +108,7 @@ export async function insertRelaunch(db: Kysely<Database>, ctx: WorkspaceContext
       list_ids: ctx.store.dialect.writeJson([]),
       parent_campaign_id: original.id,
       audience_label: view.label,
+      audience_filter: view.filter && ctx.store.dialect.writeJson(view.filter),
       audience_snapshot: 1,
       created_at: now,
       updated_at: now,

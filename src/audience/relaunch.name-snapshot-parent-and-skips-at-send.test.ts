@@ -22,7 +22,10 @@ describeEachDatabase('relaunch', (kind) => {
 
     t.clock.now = SENT_AT + 3 * DAY + 5 * 3_600_000;
     const filter = { field: 'contact.fields.city', op: 'eq', value: 'Paris' };
-    expect((await relaunch({ filter })).body.campaign.name).toBe('Copy D + 3 - active view: Spring sale');
+    const filtered = (await relaunch({ filter })).body.campaign;
+    expect(filtered.name).toBe('Copy D + 3 - active view: Spring sale');
+    // The filter is kept, for the campaign page to say it in words.
+    expect(filtered.audienceFilter).toEqual(filter);
     expect((await relaunch({ segment: 'clickers', filter })).body.campaign.name).toBe('Copy D + 3 - active view: Spring sale');
     const all = await relaunch({});
     expect(all.body.campaign.name).toBe('Copy D + 3 - all: Spring sale');

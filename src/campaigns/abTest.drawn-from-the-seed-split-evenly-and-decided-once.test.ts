@@ -164,6 +164,10 @@ describeEachDatabase('an A/B campaign', (kind) => {
     const after = await variants(id);
     for (const [contactId, m] of drawn) if (m.variant) expect(after.get(contactId)!.variant).toBe(m.variant);
     expect([...after.values()].filter((m) => m.variant === 'B').length).toBe(RECIPIENTS - GROUP / 2);
+    // The variants' figures stay the test group's: the rest who got B are not B's.
+    const stats = (await t.api('GET', `/api/campaigns/${id}/stats`)).body;
+    expect(stats.variants.map((v: { key: string; sent: number }) => [v.key, v.sent])).toEqual([['A', GROUP / 2], ['B', GROUP / 2]]);
+    expect(stats.sent).toBe(RECIPIENTS);
 
     // Each address got one message, of its own variant.
     const mine = sink.messages.slice(before);
@@ -185,6 +189,7 @@ describeEachDatabase('an A/B campaign', (kind) => {
 
     // A relaunch runs no new test: each recipient gets the variant they had.
     const relaunched = await t.api('POST', `/api/campaigns/${id}/actions/relaunch`, {});
+    expect(relaunched.body.campaign.audienceFilter).toBeNull();
     expect(relaunched.status).toBe(201);
     const copy = relaunched.body.campaign;
     expect(copy.abTest.variants.map((v: { subject: string }) => v.subject)).toEqual(['Sale A', 'Sale B']);

@@ -140,7 +140,7 @@ async function decide(ctx: WorkspaceContext, id: number, winner: string, reason:
     if (!row) return undefined;
     await trx
       .updateTable('messages')
-      .set({ variant: winner, next_attempt_at: now })
+      .set({ variant: winner, next_attempt_at: now, ab_rest: 1 })
       .where('campaign_id', '=', id)
       .where('status', '=', 'queued')
       .where('variant', 'is', null)

@@ -45,6 +45,7 @@ export function toCampaign(row: CampaignRow, store: Store): Campaign {
       : null,
     excludeDormant: row.exclude_dormant,
     archivedAt: iso(row.archived_at),
+    audienceFilter: store.dialect.readJson(row.audience_filter) ?? null,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };

@@ -90,6 +90,8 @@ export const Campaign = Type.Object(
     /** Set when the send leaves out contacts who ignored their last N campaigns (SPEC §11). */
     excludeDormant: Nullable(Type.Integer()),
     archivedAt: Nullable(IsoDate),
+    /** The advanced filter a relaunch's audience was taken with (the Filter schema), or null. */
+    audienceFilter: Nullable(Type.Unknown()),
     createdAt: IsoDate,
     updatedAt: IsoDate,
   },

@@ -109,6 +109,8 @@ export interface CampaignsTable {
   /** N when the send leaves out contacts who ignored their last N campaigns. */
   exclude_dormant: number | null;
   archived_at: number | null;
+  /** The filter of the view a relaunch's audience was taken from (audience/filter.ts). */
+  audience_filter: unknown;
   created_at: number;
   updated_at: number;
 }
@@ -165,6 +167,8 @@ export interface MessagesTable {
   contact_state: Default<number>;
   /** The A/B variant this recipient gets ("A", "B", …); null without a test, or until a winner is chosen for the rest. */
   variant: string | null;
+  /** 1 when the recipient waited for the winner rather than being in the test group. */
+  ab_rest: number | null;
 }
 
 export interface MessageLinksTable {

@@ -42,9 +42,8 @@ export const MIN_HUMAN_ACTIONS = 100;
 const n = (value: unknown) => Number(value ?? 0);
 
 /**
- * Per variant, from its messages. The rest of the audience waits with no variant until the
- * winner is chosen, so before the decision only the test group counts; afterwards the
- * winner's figures include the rest who got it. Every variant of the test is listed, in
+ * Per variant, from its messages: the test group's only, before and after the decision (the rest,
+ * who waited for the winner, are marked ab_rest). Every variant of the test is listed, in
  * key order, with zeros when none of its messages exist (yet).
  */
 export async function variantCounts(ctx: WorkspaceContext, campaignId: number): Promise<VariantCounts[]> {
@@ -70,6 +69,8 @@ export async function countVariants(ctx: WorkspaceContext, campaignId: number, c
     .selectFrom('messages')
     .where('campaign_id', '=', campaignId)
     .where('variant', 'is not', null)
+    // The test group only: the rest who got the winner afterwards would swell its figures.
+    .where('ab_rest', 'is', null)
     .groupBy('variant')
     .select([
       'variant',
