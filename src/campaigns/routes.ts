@@ -95,6 +95,6 @@ export function campaignRoutes(app: Api): void {
   app.post(
     '/api/campaigns/:id/test',
     { config: EDIT, schema: { tags: ['sending'], params: IdParams, body: TestSendRequest, response: { 200: TestSendResult } } },
-    (req) => sendTestEmails(req.ctx, req.params.id, req.body.emails),
+    (req) => sendTestEmails(req.ctx, req.params.id, req.body.emails, req.body.variant),
   );
 }

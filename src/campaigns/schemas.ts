@@ -157,7 +157,11 @@ export const SendRequest = Type.Object(
 export type SendRequest = Static<typeof SendRequest>;
 
 export const TestSendRequest = Type.Object(
-  { emails: Type.Array(Type.String({ minLength: 3, maxLength: 320 }), { minItems: 1, maxItems: 10 }) },
+  {
+    emails: Type.Array(Type.String({ minLength: 3, maxLength: 320 }), { minItems: 1, maxItems: 10 }),
+    /** The A/B variant to send a copy of; A by default. */
+    variant: Type.Optional(VariantKey),
+  },
   { additionalProperties: false },
 );
 export type TestSendRequest = Static<typeof TestSendRequest>;

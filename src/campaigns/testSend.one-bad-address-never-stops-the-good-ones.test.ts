@@ -43,4 +43,22 @@ describe('A test send with bad addresses among good ones', () => {
     expect(answer.body).toEqual({ sent: [], failed: [{ email: 'nobody', reason: 'this is not a valid email address' }, { email: 'also@bad', reason: 'this is not a valid email address' }] });
     expect(sink.accepted).toBe(before);
   });
+
+  it("sends an A/B campaign's copy of the variant asked for, A by default", async () => {
+    const created = await t.api('POST', '/api/campaigns', {
+      channel: 'email', name: 'Split', subject: 'Base', fromEmail: 'news@example.test', html: '<p>Hi</p>', listIds: [],
+      abTest: { variants: [{ key: 'A', subject: 'Subject A' }, { key: 'B', subject: 'Subject B' }], testPercent: 20, waitMinutes: 60 },
+    });
+    expect(created.status).toBe(201);
+    const subjectOf = async (variant?: string) => {
+      const before = sink.accepted;
+      const answer = await t.api('POST', `/api/campaigns/${created.body.id}/test`, { emails: ['ada@example.test'], ...(variant && { variant }) });
+      expect(answer.body.sent).toEqual(['ada@example.test']);
+      await sink.waitFor(before + 1);
+      return /Subject: (.*)/.exec(sink.messages.at(-1)!.raw.toString())![1]!.trim();
+    };
+    expect(await subjectOf()).toBe('[TEST] Subject A');
+    expect(await subjectOf('B')).toBe('[TEST] Subject B');
+    expect((await t.api('POST', `/api/campaigns/${created.body.id}/test`, { emails: ['ada@example.test'], variant: 'C' })).body.error.path).toBe('$.variant');
+  });
 });

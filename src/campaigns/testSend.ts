@@ -1,6 +1,7 @@
 import { normalizeEmail } from '../contacts/normalize.js';
 import { createOutboxChannel } from '../delivery/channels/outbox.js';
 import { createSmtpChannel } from '../delivery/channels/smtp.js';
+import { campaignVariants } from '../delivery/compile.js';
 import { compileEmailTemplate, renderEmail } from '../delivery/render/email.js';
 import type { WorkspaceContext } from '../context.js';
 import { assertSenderAllowed, signingKeyFor } from '../domains/domains.js';
@@ -22,9 +23,14 @@ function plainReason(outcome: SendOutcome): string {
  * pixel, no token — and marked [TEST] in the subject. Each address stands alone:
  * a mistyped or refused one is named in `failed` and the others still get theirs.
  */
-export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: string[]) {
-  const campaign = await campaignRow(ctx, id);
-  if (campaign.channel !== 'email') throw badRequest('Test sends are for email campaigns', '$');
+export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: string[], variant?: string) {
+  const row = await campaignRow(ctx, id);
+  if (row.channel !== 'email') throw badRequest('Test sends are for email campaigns', '$');
+  // An A/B campaign's copy is of the variant asked for, A by default.
+  const variants = campaignVariants(ctx.store.dialect, row);
+  const chosen = variant === undefined ? variants[0] : variants.find((v) => v.key === variant);
+  if (!chosen) throw badRequest(`$.variant: this campaign has no variant ${variant}`, '$.variant');
+  const campaign = chosen.campaign;
   // Sent as the real thing would be: from an allowed address, signed with its domain's key.
   if (campaign.from_email) await assertSenderAllowed(ctx, campaign.from_email);
   const dkim = campaign.from_email ? await signingKeyFor(ctx, ctx.workspaceId, campaign.from_email) : undefined;

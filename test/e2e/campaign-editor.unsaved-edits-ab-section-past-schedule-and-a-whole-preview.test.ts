@@ -51,7 +51,7 @@ describeInBrowser('The campaign editor: unsaved edits, a whole preview, the A/B 
     await page.getByLabel('Email').fill('marketer@example.test');
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.goto(`${t.baseUrl}/campaigns/${campaignId}`);
     await page.getByLabel('Subject', { exact: false }).first().waitFor();
   }, 300_000); // the web app may need building first, on a busy machine

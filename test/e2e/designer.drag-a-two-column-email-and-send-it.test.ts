@@ -98,7 +98,7 @@ describeInBrowser('Designing a two-column email by dragging blocks, and sending 
     await page.getByLabel('Email').fill('marketer@example.test');
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.getByRole('link', { name: 'New email campaign' }).click();
     await page.getByLabel('Campaign name').fill('Spring letter');
     await page.getByLabel('Subject').fill('Spring is here');

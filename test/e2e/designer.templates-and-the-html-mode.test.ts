@@ -47,7 +47,7 @@ describeInBrowser('Starting from a template, saving as one, and switching betwee
     await page.getByLabel('Email').fill('marketer@example.test');
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   });
   afterAll(async () => {
     await browser?.close();

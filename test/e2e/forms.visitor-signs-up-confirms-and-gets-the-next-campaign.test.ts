@@ -67,7 +67,7 @@ describeInBrowser('A visitor signs up on a form, confirms and gets the next camp
     await ownerPage.getByLabel('Email').fill('owner@example.test');
     await ownerPage.getByLabel('Password').fill(password);
     await ownerPage.getByRole('button', { name: 'Sign in' }).click();
-    await ownerPage.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await ownerPage.getByRole('heading', { name: 'Dashboard' }).waitFor();
 
     await ownerPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Forms' }).click();
     await ownerPage.getByRole('heading', { name: 'Forms' }).waitFor();

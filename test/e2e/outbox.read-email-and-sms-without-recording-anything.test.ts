@@ -61,7 +61,7 @@ describeInBrowser('Reading the outbox in Chromium', () => {
       await page.getByLabel('Email').fill('owner@example.test');
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await page.getByRole('link', { name: 'Outbox' }).click();
       const messages = page.getByRole('list', { name: 'Messages' });
       await messages.getByRole('listitem').nth(2).waitFor();

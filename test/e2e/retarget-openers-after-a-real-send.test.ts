@@ -56,7 +56,7 @@ describeInBrowser('Retargeting the openers of a campaign, in Chromium', () => {
     await page.getByLabel('Email').fill('marketer@example.test');
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   });
 
   it('imports a CSV into a new list, with the column mapping and the row error report', async () => {

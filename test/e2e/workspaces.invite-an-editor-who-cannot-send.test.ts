@@ -61,7 +61,7 @@ describeInBrowser('Inviting an editor who prepares a campaign the owner sends, i
       await ownerPage.getByLabel('Email').fill('owner@example.test');
       await ownerPage.getByLabel('Password').fill(password);
       await ownerPage.getByRole('button', { name: 'Sign in' }).click();
-      await ownerPage.getByRole('heading', { name: 'Campaigns' }).waitFor();
+      await ownerPage.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await ownerPage.getByRole('button', { name: /Workspace: My workspace/ }).waitFor();
 
       await ownerPage.getByRole('link', { name: 'Settings' }).click();

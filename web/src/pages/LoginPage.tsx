@@ -50,5 +50,5 @@ export function LoginPage() {
 export function AfterSignIn() {
   const [params] = useSearchParams();
   const next = params.get('next');
-  return <Navigate to={next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/campaigns'} replace />;
+  return <Navigate to={next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/dashboard'} replace />;
 }
