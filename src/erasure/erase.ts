@@ -4,17 +4,19 @@ import { recordAudit } from '../audit/audit.js';
 import type { Config } from '../config.js';
 import type { WorkspaceContext } from '../context.js';
 import { erasedContact, liveRow } from '../contacts/contacts.js';
+import { likeEscape } from '../db/dialect.js';
 import { copyOwner, deleteOutboxCopies, outboxDir } from '../delivery/channels/outbox.js';
 
 /**
  * Erasure (GDPR art. 17): personal data goes — identity, custom fields, list
  * memberships, user agents and IPs of its events, bounce diagnostics, unmatched
  * bounce reports naming its address, its consents and form sign-ups, outbox copies of what it was
- * sent (campaigns, and the confirmation emails of forms) — while the anonymous row stays
+ * sent (campaigns, and the confirmation emails of forms), lines of import reports quoting it — while the anonymous row stays
  * so that campaign counts do not change. Only a contact of the caller's workspace: another's answers 404.
  */
 export async function eraseContact(ctx: WorkspaceContext, id: number): Promise<void> {
-  const { email } = await liveRow(ctx, id);
+  const { email, phone } = await liveRow(ctx, id);
+  const quoting = await importProblemsQuoting(ctx, email, phone);
   const now = ctx.now();
   await ctx.store.db.transaction().execute(async (trx) => {
     await trx
@@ -42,6 +44,9 @@ export async function eraseContact(ctx: WorkspaceContext, id: number): Promise<v
       .execute();
     // The same address in another workspace is another person's contact there, with reports of its own.
     if (email) await trx.deleteFrom('unmatched_reports').where('workspace_id', '=', ctx.workspaceId).where('recipient', '=', email).execute();
+    for (const problem of quoting) {
+      await trx.deleteFrom('import_errors').where('import_id', '=', problem.import_id).where('row', '=', problem.row).where('message', '=', problem.message).execute();
+    }
     // The id alone: the log must not keep what erasure removes.
     await recordAudit(ctx, { action: 'contact.erase', objectType: 'contact', objectId: id }, trx);
   });
@@ -49,6 +54,25 @@ export async function eraseContact(ctx: WorkspaceContext, id: number): Promise<v
   const messages = await ctx.store.db.selectFrom('messages').select('id').where('contact_id', '=', id).execute();
   await deleteOutboxCopies(ctx.config, messages.map((m) => m.id));
   if (email) await deleteOutboxCopiesTo(ctx.config, ctx.workspaceId, email);
+}
+
+/**
+ * Lines of the workspace's import reports that quote the contact: its address, or a phone
+ * written any way whose digits end as the contact's number does (07911 123456 for +447911123456).
+ */
+async function importProblemsQuoting(ctx: WorkspaceContext, email: string | null, phone: string | null) {
+  const national = phone?.replace(/\D/g, '').slice(-9);
+  const patterns = [email, national?.slice(-4)].filter((p): p is string => Boolean(p)).map((p) => `%${likeEscape(p)}%`);
+  if (!patterns.length) return [];
+  const candidates = await ctx.store.db
+    .selectFrom('import_errors')
+    .select(['import_id', 'row', 'message'])
+    .where('import_id', 'in', (eb) => eb.selectFrom('imports').select('id').where('workspace_id', '=', ctx.workspaceId))
+    .where((eb) => eb.or(patterns.map((pattern) => ctx.store.dialect.ilike('message', pattern))))
+    .execute();
+  return candidates.filter(
+    (problem) => (email && problem.message.toLowerCase().includes(email)) || (national && problem.message.replace(/\D/g, '').includes(national)),
+  );
 }
 
 /**
