@@ -59,7 +59,7 @@ const webApp: Part = {
   name: 'web app',
   stamp: join(dist, 'web', 'index.html'),
   // Its own folder, the server code it shares, and the installed packages.
-  inputs: [join(web, 'src'), join(web, 'public'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(root, 'src', 'delivery', 'sms'), lockfile],
+  inputs: [join(web, 'src'), join(web, 'public'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(root, 'src', 'delivery', 'sms'), join(root, 'src', 'contacts', 'importRules.ts'), lockfile],
   build: async (options) => {
     // A process of its own, so that a caller's NODE_ENV (vitest sets "test") never yields a development build.
     const vite = join(require.resolve('vite/package.json'), '..', 'bin', 'vite.js');

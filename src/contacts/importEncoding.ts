@@ -1,13 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { pipeline, Transform, type Readable } from 'node:stream';
+import { decodeWindows1252, ENCODINGS, type Encoding } from './importRules.js';
+
+export { ENCODINGS, type Encoding };
 
 /**
  * The character sets CSV files arrive in: UTF-8 from most tools, Windows-1252
  * from Excel's "CSV" in Western European languages, UTF-16 from Excel's
  * "Unicode Text". `auto` decides from the file (detectEncoding).
  */
-export const ENCODINGS = ['utf-8', 'windows-1252', 'utf-16le', 'utf-16be'] as const;
-export type Encoding = (typeof ENCODINGS)[number];
 
 export function isEncoding(value: unknown): value is Encoding {
   return typeof value === 'string' && (ENCODINGS as readonly string[]).includes(value);
@@ -41,19 +42,6 @@ export async function detectEncoding(path: string): Promise<Encoding> {
     if (error instanceof TypeError) return 'windows-1252';
     throw error;
   }
-}
-
-/**
- * Windows-1252 is Latin-1 except 0x80–0x9F, where it has €, curly quotes, œ, Š…
- * (Node's own decoder of that name reads them as Latin-1 control characters, so
- * "l’été" would lose its apostrophe).
- */
-const CP1252_HIGH =
-  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
-  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
-
-export function decodeWindows1252(bytes: Buffer): string {
-  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
 }
 
 /** A decoder for one file: chunks in, text out, a byte-order mark dropped. */

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse';
 import { badRequest } from '../http/errors.js';
-import { decodedFile, detectEncoding, type Encoding } from './importEncoding.js';
+import { decodedFile, detectEncoding } from './importEncoding.js';
+import { fieldNameOf, standardTarget, type Encoding, type Property } from './importRules.js';
 import { FIELD_NAME } from './normalize.js';
 import { CONTACT_LIMITS } from './schemas.js';
 
@@ -18,74 +19,6 @@ export interface ImportPlan {
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
-
-type Property = Exclude<Target, `fields.${string}` | 'ignore'>;
-
-/**
- * Headers of contact properties as other tools write them, squashed (see squash), with a rank:
- * when several columns of one file name the same property (HubSpot's "Phone Number" and
- * "Mobile Phone Number"), the lowest rank gets it and the others become custom fields.
- * Mailchimp: Email Address, First Name, Last Name, Phone Number. Brevo: EMAIL, FIRSTNAME/PRENOM,
- * LASTNAME/NOM, SMS (its mobile number). HubSpot: Email, First Name, Last Name, Phone Number,
- * Mobile Phone Number. Excel and Outlook: E-mail, E-mail Address, Adresse e-mail, Prénom, Nom,
- * Mobile Phone, Téléphone, Portable.
- */
-const STANDARD: Record<string, [Property, number]> = {
-  email: ['email', 0],
-  emailaddress: ['email', 0],
-  adresseemail: ['email', 0],
-  adressemail: ['email', 0],
-  courriel: ['email', 0],
-  adressecourriel: ['email', 0],
-  mail: ['email', 1],
-  email1: ['email', 1],
-  email1address: ['email', 1],
-  sms: ['phone', 0],
-  mobile: ['phone', 0],
-  mobilephone: ['phone', 0],
-  mobilephonenumber: ['phone', 0],
-  mobilenumber: ['phone', 0],
-  cellphone: ['phone', 0],
-  portable: ['phone', 0],
-  telephoneportable: ['phone', 0],
-  phone: ['phone', 1],
-  phonenumber: ['phone', 1],
-  telephone: ['phone', 1],
-  tel: ['phone', 1],
-  firstname: ['firstName', 0],
-  givenname: ['firstName', 0],
-  prenom: ['firstName', 0],
-  lastname: ['lastName', 0],
-  surname: ['lastName', 0],
-  familyname: ['lastName', 0],
-  nom: ['lastName', 0],
-  nomdefamille: ['lastName', 0],
-};
-
-/** "First Name", "first_name", "FIRSTNAME", "E-mail" and "Prénom" all name the same thing. */
-const squash = (header: string) =>
-  header
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[\s_.-]+/g, '');
-
-/** The contact property a header names, with its rank, if any. */
-export const standardTarget = (header: string): [Property, number] | undefined => STANDARD[squash(header)];
-
-/**
- * A header as a custom field name: characters a field name cannot hold
- * ("Associated Company IDs (Primary)") become spaces, runs of spaces one.
- */
-export function fieldNameOf(header: string): string {
-  return header
-    .replace(/[^\p{L}\p{N} _.-]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[ .-]+/, '')
-    .slice(0, 64)
-    .trim();
-}
 
 /** The first line of the file (up to 64 KiB), without a BOM. */
 async function firstLine(path: string, encoding: Encoding): Promise<string> {

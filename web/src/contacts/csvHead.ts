@@ -1,10 +1,11 @@
 /*
  * The mapping step reads the head of the file in the browser, the way the server
- * reads all of it (src/contacts/importEncoding.ts and importPlan.ts): the same
- * encodings, the same header names, the same field names.
+ * reads all of it: the same encodings, header names and field names, from the code
+ * both share (src/contacts/importRules.ts).
  */
+import { decodeWindows1252, fieldNameOf, standardTarget, type Encoding, type Property } from '../../../src/contacts/importRules.js';
 
-export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
+export { fieldNameOf, standardTarget, type Encoding };
 
 export const ENCODING_CHOICES: Array<{ value: 'auto' | Encoding; label: string }> = [
   { value: 'auto', label: 'Detect from the file' },
@@ -12,20 +13,6 @@ export const ENCODING_CHOICES: Array<{ value: 'auto' | Encoding; label: string }
   { value: 'windows-1252', label: 'Windows-1252 (Excel “CSV” in Western European languages)' },
   { value: 'utf-16le', label: 'UTF-16 (Excel “Unicode text”)' },
 ];
-
-/** Windows-1252's 0x80–0x9F (€, curly quotes, œ…), where it differs from Latin-1. */
-const CP1252_HIGH =
-  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
-  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
-
-function decodeWindows1252(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    const codes = Array.from(bytes.subarray(i, i + 8192), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH.charCodeAt(b - 0x80) : b));
-    text += String.fromCharCode(...codes);
-  }
-  return text;
-}
 
 const startsWith = (bytes: Uint8Array, prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
 
@@ -81,62 +68,6 @@ export function parseCsvHead(text: string, maxRows = 3): { delimiter: string; he
   if (field || record.length) records.push([...record, field]);
   const [headers = [], ...rows] = records;
   return { delimiter, headers: headers.map((h) => h.trim()), rows: rows.slice(0, maxRows) };
-}
-
-type Property = 'email' | 'phone' | 'firstName' | 'lastName';
-
-/** Header names of contact properties with their rank, as the server has them (STANDARD in src/contacts/importPlan.ts). */
-export const STANDARD: Record<string, [Property, number]> = {
-  email: ['email', 0],
-  emailaddress: ['email', 0],
-  adresseemail: ['email', 0],
-  adressemail: ['email', 0],
-  courriel: ['email', 0],
-  adressecourriel: ['email', 0],
-  mail: ['email', 1],
-  email1: ['email', 1],
-  email1address: ['email', 1],
-  sms: ['phone', 0],
-  mobile: ['phone', 0],
-  mobilephone: ['phone', 0],
-  mobilephonenumber: ['phone', 0],
-  mobilenumber: ['phone', 0],
-  cellphone: ['phone', 0],
-  portable: ['phone', 0],
-  telephoneportable: ['phone', 0],
-  phone: ['phone', 1],
-  phonenumber: ['phone', 1],
-  telephone: ['phone', 1],
-  tel: ['phone', 1],
-  firstname: ['firstName', 0],
-  givenname: ['firstName', 0],
-  prenom: ['firstName', 0],
-  lastname: ['lastName', 0],
-  surname: ['lastName', 0],
-  familyname: ['lastName', 0],
-  nom: ['lastName', 0],
-  nomdefamille: ['lastName', 0],
-};
-
-const squash = (header: string) =>
-  header
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[\s_.-]+/g, '');
-
-/** The contact property a header names, if any. */
-export const standardTarget = (header: string): [Property, number] | undefined => STANDARD[squash(header)];
-
-/** A header as a custom field name, as the server makes it: characters a field name cannot hold become spaces. */
-export function fieldNameOf(header: string): string {
-  return header
-    .replace(/[^\p{L}\p{N} _.-]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[ .-]+/, '')
-    .slice(0, 64)
-    .trim();
 }
 
 /** Where each header goes by default, by the server's rules: the best-named column takes each property, an existing field keeps its spelling. */
