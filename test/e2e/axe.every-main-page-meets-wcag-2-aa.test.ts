@@ -8,7 +8,15 @@ import { seedMainPages, signInThroughThePage, type MainPage } from './mainPages.
 
 /** What axe-core finds against WCAG 2 A and AA, one line per rule and element, to read in a failure. */
 async function violations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  // The app's own page, in one pass (legacy mode: no extra page opened to merge results). The
+  // emails and forms it previews sit in script-less sandboxed frames (sandbox=""): axe's per-frame
+  // run waits on them for good when one is still loading, and what is inside is the marketer's
+  // markup, not the app's. The frames themselves are still checked here (frame-title and all).
+  const { violations } = await new AxeBuilder({ page })
+    .setLegacyMode(true)
+    .options({ resultTypes: ['violations'], iframes: false })
+    .withTags(['wcag2a', 'wcag2aa'])
+    .analyze();
   return violations.flatMap((v) => v.nodes.map((node) => `${v.id} (${v.impact}): ${node.target.join(' ')} — ${node.failureSummary?.split('\n')[1]?.trim() ?? v.help}`));
 }
 
@@ -48,9 +56,11 @@ describeInBrowser('Every main page meets WCAG 2 A and AA by axe-core (Chromium)'
         await browser.screenshot(`axe-${name.replace(/\W+/g, '-')}`);
         throw e;
       });
+      // Every frame on the page loaded (previews, the click map): axe reads each one and waits for good on a frame still loading.
+      for (const frame of page.frames()) await frame.waitForLoadState('load');
       const seen = await violations(page);
       if (seen.length) found[name] = seen;
     }
     expect(found).toEqual({});
-  }, 240_000);
+  }, 120_000);
 });
