@@ -105,7 +105,10 @@ describeInBrowser('Adding and moving blocks in the designer with the keyboard on
     const said = page.locator('[aria-live]').filter({ hasText: /Heading block/ });
     await said.waitFor({ state: 'attached' });
     // Down past the end of its row and onto the gap between the rows: it lands there as a row of its own.
-    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await said.filter({ hasText: 'would go at the end of row 1' }).waitFor({ state: 'attached' });
+    await page.keyboard.press('ArrowDown');
+    await said.filter({ hasText: 'would go between rows 1 and 2' }).waitFor({ state: 'attached' });
     await page.keyboard.press('Space');
     await expect.poll(layout).toEqual([['button'], ['heading'], ['text']]);
     expect(await focused(heading)).toBe(true);

@@ -7,7 +7,7 @@
  * end of each column. Nothing in the document changes until the drop: while dragging only the
  * landing place's marker moves, so a drag costs the blocks it passes nothing.
  */
-import { KeyboardSensor, type Active, type ClientRect, type CollisionDetection, type DroppableContainer, type KeyboardCoordinateGetter } from '@dnd-kit/core';
+import { KeyboardSensor, type Active, type KeyboardSensorProps, type ClientRect, type CollisionDetection, type DroppableContainer, type KeyboardCoordinateGetter } from '@dnd-kit/core';
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import {
   createBlock,
@@ -85,7 +85,7 @@ export const designerCollisions: CollisionDetection = ({ active, collisionRect, 
  * The keyboard's moves: down or right to the next landing place in reading order, up or left
  * to the previous one (only those the dragged item may land on).
  */
-export const designerKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context: { active, collisionRect, droppableRects, droppableContainers, over } }) => {
+export const designerKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context: { active, collisionRect, collisions, droppableRects, droppableContainers, over } }) => {
   const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[event.code];
   if (!step) return undefined;
   event.preventDefault();
@@ -96,7 +96,10 @@ export const designerKeyboardCoordinates: KeyboardCoordinateGetter = (event, { c
     .filter((c) => accepts(drag, dropData(c)) && droppableRects.has(c.id) && c.node.current)
     .sort((a, b) => (a.node.current!.compareDocumentPosition(b.node.current!) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   if (places.length === 0) return undefined;
-  const current = places.findIndex((c) => c.id === over?.id);
+  // Where the last move landed: its collisions come with the move's own render, while dnd-kit sets `over` in an
+  // effect run a task later, so a second press soon after the first would step again from the same place.
+  const here = collisions ? collisions[0]?.id : over?.id;
+  const current = places.findIndex((c) => c.id === here);
   // Not over a place yet (a palette item, say): down starts at the top of the email, up at its end.
   const next = current >= 0 ? Math.max(0, Math.min(places.length - 1, current + step)) : step > 0 ? 0 : places.length - 1;
   const target = centre(droppableRects.get(places[next]!.id)!);
@@ -108,6 +111,23 @@ export const designerKeyboardCoordinates: KeyboardCoordinateGetter = (event, { c
  * that Enter on a palette item is its own button press: it adds the block where the selection is.
  */
 export class DesignerKeyboardSensor extends KeyboardSensor {
+  /**
+   * Without the page's scrolling: dnd-kit's sensor scrolls instead of moving once the next place is
+   * below the middle of the window (smoothly, so the places move under the next press), and a step
+   * to a place lower down the page went nowhere. Each arrow here lands exactly on its place.
+   */
+  constructor(props: KeyboardSensorProps) {
+    const { context } = props;
+    super({
+      ...props,
+      context: {
+        get current() {
+          return { ...context.current, scrollableAncestors: [] };
+        },
+      } as typeof context,
+    });
+  }
+
   static activators = [
     {
       eventName: 'onKeyDown' as const,
