@@ -1,14 +1,16 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase, freshDatabase } from '../test/support/databases.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../test/support/databases.js';
 import { authenticate } from './auth/users.js';
 import { loadConfig } from './config.js';
 import { openStore, type Store } from './db/connection.js';
 import { DEMO_USER, runDemo } from './demo.js';
 
-describeEachDatabase('npm run demo', (kind) => {
+// On the default database: the demo drives the same features whose suites run on both.
+describe('npm run demo [sqlite]', () => {
+  const kind = 'sqlite';
   let database: Awaited<ReturnType<typeof freshDatabase>>;
   let dataDir: string;
   let store: Store;

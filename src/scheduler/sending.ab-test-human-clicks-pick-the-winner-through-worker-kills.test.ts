@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
-import { describeEachDatabase } from '../../test/support/databases.js';
+import { describeOnPostgres } from '../../test/support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
 import { decideDueTests } from '../campaigns/abTest.js';
 
@@ -52,7 +52,9 @@ const tokenIn = (raw: Buffer, kind: 'c' | 'o') => {
   return pattern.exec(text)![1]!;
 };
 
-describeEachDatabase('an A/B test sent by worker processes', (kind) => {
+// Worker processes killed and restarted around one database: PostgreSQL, where several workers run. The rules (the draw,
+// the decision made once, variants kept) are proven on both databases by abTest.drawn-from-the-seed-split-evenly-and-decided-once.
+describeOnPostgres('an A/B test sent by worker processes', (kind) => {
   let t: TestApp;
   let sink: SmtpSink;
   const children: ChildProcess[] = [];

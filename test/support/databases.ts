@@ -39,6 +39,12 @@ export async function freshDatabase(kind: DatabaseKind): Promise<{ url: string; 
  * TEST_DATABASE_URL points at a server (CI always sets it). Without it the
  * PostgreSQL copy is reported as skipped, with the reason in its name.
  */
+/** A suite for PostgreSQL alone (what only a deployment of several processes on one PostgreSQL does), skipped saying why without it. */
+export function describeOnPostgres(title: string, suite: (kind: DatabaseKind) => void): void {
+  if (adminUrl) describe(`${title} [postgres]`, () => suite('postgres'));
+  else describe.skip(`${title} [postgres] — skipped: set TEST_DATABASE_URL to a PostgreSQL server to run`, () => suite('postgres'));
+}
+
 export function describeEachDatabase(title: string, suite: (kind: DatabaseKind) => void): void {
   describe(`${title} [sqlite]`, () => suite('sqlite'));
   if (adminUrl) {
