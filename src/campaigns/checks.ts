@@ -3,14 +3,13 @@ import { convert } from 'html-to-text';
 import type { Liquid } from 'liquidjs';
 import type { CampaignRow } from '../db/schema.js';
 import type { WorkspaceContext } from '../context.js';
-import { compileDesign } from '../designs/compile.js';
-import type { Design } from '../designs/schema.js';
+import { campaignVariants } from '../delivery/compile.js';
 import { compileEmailTemplate, renderEmail, trackedUrls } from '../delivery/render/email.js';
 import { htmlLiquid, parseTemplate, plainLiquid } from '../delivery/render/liquid.js';
 import { AppError } from '../http/errors.js';
 import { signer } from '../tracking/tokens.js';
 import { campaignRow } from './campaigns.js';
-import type { AbTest, CheckItem, CheckResult, VariantKey } from './schemas.js';
+import type { CheckItem, CheckResult, VariantKey } from './schemas.js';
 
 /**
  * Pre-send checks (SPEC §11): errors block a send (409 checks_failed), warnings do not.
@@ -34,19 +33,16 @@ export interface Content {
   body: string | null;
 }
 
-/** The campaign's content, or each variant's (what a variant leaves out is the campaign's). */
-export async function contents(ctx: WorkspaceContext, row: CampaignRow): Promise<Content[]> {
-  const base: Content = { subject: row.subject, preheader: row.preheader, html: row.html, text: row.text, body: row.body };
-  const test = ctx.store.dialect.readJson(row.ab_test) as AbTest | null;
-  if (!test?.variants?.length) return [base];
-  const variants: Content[] = [];
-  for (const v of test.variants) {
-    const html = v.html ?? (v.design ? (await compileDesign(v.design as Design)).html : base.html);
-    // A variant with its own content has its text generated from it, unless the campaign's text is the variant's as well.
-    const text = v.html != null || v.design != null ? null : base.text;
-    variants.push({ ...base, variant: v.key, subject: v.subject ?? base.subject, html, text, body: v.body ?? base.body });
-  }
-  return variants;
+/** The campaign's content, or each variant's, as the sender renders them (a variant's design is stored compiled). */
+export function contents(ctx: WorkspaceContext, row: CampaignRow): Content[] {
+  return campaignVariants(ctx.store.dialect, row).map(({ key, campaign }) => ({
+    ...(key !== null && { variant: key as VariantKey }),
+    subject: campaign.subject,
+    preheader: campaign.preheader,
+    html: campaign.html,
+    text: campaign.text,
+    body: campaign.body,
+  }));
 }
 
 const blank = (value: string | null | undefined) => value == null || value.trim() === '';
@@ -153,7 +149,7 @@ export async function checkCampaign(ctx: WorkspaceContext, row: CampaignRow): Pr
   const fields = await customFieldNames(ctx);
   const email = row.channel === 'email';
   const items: CheckItem[] = [];
-  for (const content of await contents(ctx, row)) {
+  for (const content of contents(ctx, row)) {
     const found: CheckItem[] = [];
     if (email) {
       if (blank(content.subject)) found.push({ code: 'empty_subject', level: 'error', message: 'The subject is empty: most inboxes show "(no subject)" and spam filters count it against you.' });

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { WorkspaceContext } from '../context.js';
 import type { CampaignRow, Database } from '../db/schema.js';
-import { compileEmailTemplate, renderEmail } from '../delivery/render/email.js';
+import { compileEmailTemplate, renderEmail, UNTRACKED } from '../delivery/render/email.js';
 import { parseSmsTemplate } from '../delivery/sms/template.js';
 import { badRequest } from '../http/errors.js';
 import { Nullable } from '../http/schemas.js';
@@ -50,7 +50,7 @@ const filled = (fields: Record<string, unknown>) => Object.values(fields).filter
 
 export async function campaignPreviews(ctx: WorkspaceContext, id: number, query: PreviewQuery): Promise<PreviewResult> {
   const row = await campaignRow(ctx, id);
-  const variants = await contents(ctx, row);
+  const variants = contents(ctx, row);
   const content = query.variant ? variants.find((v) => v.variant === query.variant) : variants[0];
   if (!content) throw badRequest(`query.variant: campaign ${id} has no variant ${query.variant}`, 'query.variant');
   const candidates = await audience(ctx.store.db, ctx, row)
@@ -72,11 +72,10 @@ export async function campaignPreviews(ctx: WorkspaceContext, id: number, query:
     return { items: contacts.map((c) => ({ contact: contactOf(c), body: template.render(recipientOf(c), (position) => template.links[position - 1]!) })) };
   }
   const template = compileEmailTemplate(content, { track: false });
-  const untracked = { click: () => '#', honeypot: () => '#', open: () => '', unsubscribe: () => '#', view: () => '#' };
   const campaign = { ...row, subject: content.subject, html: content.html, text: content.text };
   return {
     items: contacts.map((c) => {
-      const rendered = renderEmail(template, campaign, { recipient: recipientOf(c), to: c.email ?? '', urls: untracked });
+      const rendered = renderEmail(template, campaign, { recipient: recipientOf(c), to: c.email ?? '', urls: UNTRACKED });
       return { contact: contactOf(c), subject: rendered.subject, html: rendered.html, text: rendered.text };
     }),
   };

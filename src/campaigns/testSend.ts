@@ -2,7 +2,7 @@ import { normalizeEmail } from '../contacts/normalize.js';
 import { createOutboxChannel } from '../delivery/channels/outbox.js';
 import { createSmtpChannel } from '../delivery/channels/smtp.js';
 import { campaignVariants } from '../delivery/compile.js';
-import { compileEmailTemplate, renderEmail } from '../delivery/render/email.js';
+import { compileEmailTemplate, renderEmail, UNTRACKED } from '../delivery/render/email.js';
 import type { WorkspaceContext } from '../context.js';
 import { assertSenderAllowed, signingKeyFor } from '../domains/domains.js';
 import { badRequest } from '../http/errors.js';
@@ -51,7 +51,6 @@ export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: 
     .where('erased_at', 'is', null)
     .execute();
   const channel = ctx.config.smtpUrl ? createSmtpChannel(ctx.config) : createOutboxChannel(ctx.config);
-  const untracked = { click: () => '#', honeypot: () => '#', open: () => '', unsubscribe: () => '#', view: () => '#' };
   try {
     for (const email of addresses) {
       const contact = contacts.find((c) => c.email === email);
@@ -66,7 +65,7 @@ export async function sendTestEmails(ctx: WorkspaceContext, id: number, emails: 
           fields: (ctx.store.dialect.readJson(contact?.fields) ?? {}) as Record<string, unknown>,
         },
         to: email,
-        urls: untracked,
+        urls: UNTRACKED,
       });
       const outcome = await channel.send({ ...rendered, subject: `[TEST] ${rendered.subject}`, headers: {}, ...(dkim && { dkim }) });
       if (outcome.status === 'delivered' || outcome.status === 'sent') result.sent.push(email);

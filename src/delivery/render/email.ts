@@ -140,6 +140,9 @@ export interface Urls {
   view(): string;
 }
 
+/** A copy nobody's reading may record: test sends and previews (links stay as written, there is no pixel). */
+export const UNTRACKED: Urls = { click: () => '#', honeypot: () => '#', open: () => '', unsubscribe: () => '#', view: () => '#' };
+
 /** Tracked URLs: one signer (one HMAC) per recipient; anonymous open and click tokens for contacts without tracking consent. */
 export function trackedUrls(publicUrl: string, personal: Signer, anonymous: Signer | undefined, honeypotPosition: number): Urls {
   const tracking = anonymous ?? personal;
