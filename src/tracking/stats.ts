@@ -4,7 +4,7 @@ import { notFound } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
 import { describeUserAgent, type Device } from './devices.js';
 import type { CampaignStats } from './schemas.js';
-import { countVariants, criterionTrials, probabilityBest, type Criterion } from './variants.js';
+import { countVariants, criterionTrials, ENGAGEMENT, probabilityBest, type Criterion } from './variants.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -37,20 +37,10 @@ export async function campaignStats(ctx: WorkspaceContext, campaignId: number): 
     .where('campaign_id', '=', campaignId)
     .select([
       sql<number>`count(*)`.as('recipients'),
-      sql<number>`count(sent_at)`.as('sent'),
-      sql<number>`sum(case when status = 'delivered' then 1 else 0 end)`.as('received'),
+      ...ENGAGEMENT,
       sql<number>`sum(case when status = 'skipped' then 1 else 0 end)`.as('skipped'),
       sql<number>`sum(case when status = 'bounced' and bounce_type = 'soft' then 1 else 0 end)`.as('soft'),
       sql<number>`sum(case when status = 'bounced' and (bounce_type is null or bounce_type <> 'soft') then 1 else 0 end)`.as('hard'),
-      sql<number>`sum(opens)`.as('opens'),
-      sql<number>`sum(human_opens)`.as('human_opens'),
-      sql<number>`sum(clicks)`.as('clicks'),
-      sql<number>`sum(human_clicks)`.as('human_clicks'),
-      // A click implies an open: openers include clickers who never loaded the pixel.
-      sql<number>`sum(case when opens > 0 or clicks > 0 then 1 else 0 end)`.as('openers'),
-      sql<number>`sum(case when human_opens > 0 or human_clicks > 0 then 1 else 0 end)`.as('human_openers'),
-      sql<number>`sum(case when clicks > 0 then 1 else 0 end)`.as('clickers'),
-      sql<number>`sum(case when human_clicks > 0 then 1 else 0 end)`.as('human_clickers'),
       sql<number>`count(unsubscribed_at)`.as('unsubscribed'),
       sql<number>`count(complained_at)`.as('complained'),
       sql<number | null>`min(sent_at)`.as('first_sent_at'),

@@ -61,6 +61,21 @@ export const declaredVariants = (ctx: WorkspaceContext, abTest: unknown): string
   ((ctx.store.dialect.readJson(abTest) as { variants?: Array<{ key: string }> } | null)?.variants ?? []).map((v) => v.key);
 
 /** For a campaign already found in the caller's workspace. */
+/** Sent, received, and opens and clicks (events and recipients, all and human) summed over messages: the campaign's figures and each variant's. */
+export const ENGAGEMENT = [
+  sql<number>`count(sent_at)`.as('sent'),
+  sql<number>`sum(case when status = 'delivered' then 1 else 0 end)`.as('received'),
+  sql<number>`sum(opens)`.as('opens'),
+  sql<number>`sum(human_opens)`.as('human_opens'),
+  sql<number>`sum(clicks)`.as('clicks'),
+  sql<number>`sum(human_clicks)`.as('human_clicks'),
+  // A click implies an open: openers include clickers who never loaded the pixel.
+  sql<number>`sum(case when opens > 0 or clicks > 0 then 1 else 0 end)`.as('openers'),
+  sql<number>`sum(case when human_opens > 0 or human_clicks > 0 then 1 else 0 end)`.as('human_openers'),
+  sql<number>`sum(case when clicks > 0 then 1 else 0 end)`.as('clickers'),
+  sql<number>`sum(case when human_clicks > 0 then 1 else 0 end)`.as('human_clickers'),
+] as const;
+
 export async function countVariants(ctx: WorkspaceContext, campaignId: number, campaign: { channel: string; ab_test: unknown }): Promise<VariantCounts[]> {
   const db = ctx.store.db;
   const sms = campaign.channel === 'sms';
@@ -72,19 +87,7 @@ export async function countVariants(ctx: WorkspaceContext, campaignId: number, c
     // The test group only: the rest who got the winner afterwards would swell its figures.
     .where('ab_rest', 'is', null)
     .groupBy('variant')
-    .select([
-      'variant',
-      sql<number>`count(sent_at)`.as('sent'),
-      sql<number>`sum(case when status = 'delivered' then 1 else 0 end)`.as('received'),
-      sql<number>`sum(opens)`.as('opens'),
-      sql<number>`sum(human_opens)`.as('human_opens'),
-      sql<number>`sum(clicks)`.as('clicks'),
-      sql<number>`sum(human_clicks)`.as('human_clicks'),
-      sql<number>`sum(case when opens > 0 or clicks > 0 then 1 else 0 end)`.as('openers'),
-      sql<number>`sum(case when human_opens > 0 or human_clicks > 0 then 1 else 0 end)`.as('human_openers'),
-      sql<number>`sum(case when clicks > 0 then 1 else 0 end)`.as('clickers'),
-      sql<number>`sum(case when human_clicks > 0 then 1 else 0 end)`.as('human_clickers'),
-    ])
+    .select(['variant', ...ENGAGEMENT])
     .execute();
   const byKey = new Map(rows.map((r) => [r.variant!, r]));
   const keys = [...new Set([...declared, ...byKey.keys()])].sort();
