@@ -209,6 +209,8 @@ async function seed(store: Store, count: number): Promise<number> {
   await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${count})
     insert into contacts (workspace_id, email, first_name, fields, email_status, created_at, updated_at)
     select 1, 'c' || i || '@example.test', 'Name' || i, '{"city":"Paris"}', 'subscribed', 0, 0 from n`.execute(store.db);
+  // The field the templates merge, declared as an import would declare it (the pre-send checks refuse an unknown one).
+  await store.db.insertInto('custom_fields').values({ workspace_id: 1, name: 'city', type: 'string', created_at: 0 }).execute();
   const list = await store.db.insertInto('lists').values({ workspace_id: 1, name: 'Everyone', created_at: 0 }).returning('id').executeTakeFirstOrThrow();
   await sql`insert into list_members (list_id, contact_id, added_at) select ${list.id}, id, 0 from contacts`.execute(store.db);
   return list.id;
