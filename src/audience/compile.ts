@@ -18,6 +18,11 @@ export interface CompileScope {
   /** The view's switch: every open and click condition counts human events only. */
   human: boolean;
   now: number;
+  /**
+   * The bit of each link the filter names whose clicks the message masks hold (migration 012):
+   * link id → 2^(position − 1). A link without one is read from message_links.
+   */
+  linkBits?: ReadonlyMap<number, number>;
 }
 
 export interface CompiledFilter {
@@ -129,8 +134,16 @@ export function compileFilter(filter: FilterNode, scope: CompileScope): Compiled
   /** Clicks on one link; a recipient without a row for it has 0 clicks on it. */
   const clickedLink = (c: FilterCondition, human: boolean) => {
     const [op, value] = c.op === 'is' ? [c.value ? 'gte' : 'lt', 1] : [c.op, c.value as number];
-    const clicks = compare(sql.ref(human ? 'ml.human_clicks' : 'ml.clicks'), op, value);
     const zeroHolds = COMPARISONS[op]!.holds(0, value);
+    const bit = scope.linkBits?.get(c.linkId!);
+    // When every count from 1 up answers alike, "clicked it at all" decides: one bit of the message's mask, no join.
+    if (bit !== undefined && value <= (op === 'gte' || op === 'lt' ? 1 : 0)) {
+      const oneHolds = COMPARISONS[op]!.holds(1, value);
+      if (oneHolds === zeroHolds) return oneHolds ? sql<SqlBool>`1 = 1` : sql<SqlBool>`1 = 0`;
+      const clickedIt = sql<SqlBool>`(${TRACKED} and (${sql.ref(human ? 'm.human_clicked_links' : 'm.clicked_links')} & ${bit}) <> 0)`;
+      return oneHolds ? clickedIt : not(clickedIt);
+    }
+    const clicks = compare(sql.ref(human ? 'ml.human_clicks' : 'ml.clicks'), op, value);
     // When 0 clicks satisfy it, a recipient satisfies it unless a tracked row of theirs does not: an anti-join.
     const rows = sql<SqlBool>`ml.link_id = ${c.linkId} and ${zeroHolds ? not(clicks) : clicks}`;
     return dialect.memberOf(sql.ref('m.id'), 'ml.message_id', sql`message_links ml`, rows, zeroHolds, TRACKED);

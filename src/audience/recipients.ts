@@ -87,10 +87,27 @@ export async function recipientRows(ctx: WorkspaceContext, view: View, options: 
 
   const order = sortExpression(sort.key, view.human);
   const direction = sort.descending ? 'desc' : 'asc';
-  let page = db
+  // The page's messages are chosen first from the view's covering index alone (a top-N over
+  // index entries), and only those rows are then read and joined to their contacts: joining
+  // first would read every row of the view to sort it by a time column.
+  const byContact = ['email', 'phone', 'firstName', 'lastName'].includes(sort.key);
+  let chosen = (view.usesContacts || byContact ? viewRows(db, { ...view, usesContacts: true }) : viewRows(db, view))
+    .select('m.id')
+    .orderBy(order, direction)
+    .orderBy('m.contact_id', direction)
+    .limit(limit + 1);
+  if (after) {
+    const beyond = sql.raw(sort.descending ? '<' : '>');
+    chosen = chosen.where(
+      sort.key === 'contactId'
+        ? sql<SqlBool>`m.contact_id ${beyond} ${after.contactId}`
+        : sql<SqlBool>`(${order} ${beyond} ${after.value} or (${order} = ${after.value} and m.contact_id ${beyond} ${after.contactId}))`,
+    );
+  }
+  const page = db
     .selectFrom('messages as m')
     .innerJoin('contacts as c', 'c.id', 'm.contact_id')
-    .where(view.where)
+    .where('m.id', 'in', chosen)
     .select([
       'm.id',
       'm.contact_id',
@@ -108,16 +125,7 @@ export async function recipientRows(ctx: WorkspaceContext, view: View, options: 
       order.as('sort_value'),
     ])
     .orderBy(order, direction)
-    .orderBy('m.contact_id', direction)
-    .limit(limit + 1);
-  if (after) {
-    const beyond = sql.raw(sort.descending ? '<' : '>');
-    page = page.where(
-      sort.key === 'contactId'
-        ? sql<SqlBool>`m.contact_id ${beyond} ${after.contactId}`
-        : sql<SqlBool>`(${order} ${beyond} ${after.value} or (${order} = ${after.value} and m.contact_id ${beyond} ${after.contactId}))`,
-    );
-  }
+    .orderBy('m.contact_id', direction);
   const rows = await page.execute();
   const shown = rows.slice(0, limit);
 

@@ -3,6 +3,7 @@ import { campaignRow } from '../campaigns/campaigns.js';
 import type { CampaignRow, Database } from '../db/schema.js';
 import type { WorkspaceContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
+import { LINK_BITS } from '../db/migrations/012_audience_speed.js';
 import { compileFilter } from './compile.js';
 import type { FilterNode, FilterReference, ParsedFilter } from './filter.js';
 import { loadSavedView } from './savedViews.js';
@@ -52,9 +53,14 @@ async function checkReferences(ctx: WorkspaceContext, campaignId: number, refere
   const db = ctx.store.db;
   const ids = (kind: FilterReference['kind']) => [...new Set(references.filter((r) => r.kind === kind).map((r) => r.id))];
   const found = new Set<string>();
+  /** The links' bits in the messages' click masks (migration 012), for those that have one. */
+  const linkBits = new Map<number, number>();
   const links = ids('link');
   if (links.length) {
-    for (const l of await db.selectFrom('links').select('id').where('campaign_id', '=', campaignId).where('id', 'in', links).execute()) found.add(`link:${l.id}`);
+    for (const l of await db.selectFrom('links').select(['id', 'position']).where('campaign_id', '=', campaignId).where('id', 'in', links).execute()) {
+      found.add(`link:${l.id}`);
+      if (l.position >= 1 && l.position <= LINK_BITS) linkBits.set(l.id, 2 ** (l.position - 1));
+    }
   }
   const campaigns = ids('campaign');
   if (campaigns.length) {
@@ -69,6 +75,7 @@ async function checkReferences(ctx: WorkspaceContext, campaignId: number, refere
     const what = missing.kind === 'link' ? `link ${missing.id} is not a link of campaign ${campaignId}` : `${missing.kind} ${missing.id} does not exist`;
     throw badRequest(`${missing.path}: ${what}`, missing.path);
   }
+  return linkBits;
 }
 
 export async function resolveView(ctx: WorkspaceContext, campaignId: number, requested: AudienceView): Promise<View> {
@@ -83,12 +90,13 @@ export async function resolveView(ctx: WorkspaceContext, campaignId: number, req
 
   const { human } = requested;
   const parts: FilterNode[] = [];
+  let linkBits: Map<number, number> | undefined;
   if (segment) parts.push(segmentFilter(segment.name, campaign.channel, segment.path));
   if (parsed) {
-    await checkReferences(ctx, campaign.id, parsed.references);
+    linkBits = await checkReferences(ctx, campaign.id, parsed.references);
     parts.push(parsed.filter);
   }
-  const compiled = compileFilter({ match: 'all', conditions: parts }, { dialect: ctx.store.dialect, human, now: ctx.now() });
+  const compiled = compileFilter({ match: 'all', conditions: parts }, { dialect: ctx.store.dialect, human, now: ctx.now(), linkBits });
   return {
     campaign,
     human,

@@ -169,6 +169,9 @@ export interface MessagesTable {
   variant: string | null;
   /** 1 when the recipient waited for the winner rather than being in the test group. */
   ab_rest: number | null;
+  /** Links clicked, as bits (position − 1), for positions up to 52 (migration 012); kept by triggers on message_links. */
+  clicked_links: Default<number>;
+  human_clicked_links: Default<number>;
 }
 
 export interface MessageLinksTable {
