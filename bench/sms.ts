@@ -4,23 +4,39 @@
  * on one connection in the same run; then the same 50k rendered by a compiled
  * campaign first (merge tags, short links inserted in SQLite) and sent.
  * Raw and channel runs alternate, three rounds each; medians are compared.
- * Options: --count=<n> --window=<n>.
+ * Then a whole campaign: 50k contacts with phones, an SMS with merge tags and 2
+ * links (short links), sent by a real `ricochet worker` process (the compiled
+ * dist/server/main.js) to the same SMSC, timed from the send to the last
+ * submit_sm acknowledged, each round between two raw runs; SQLite, and
+ * PostgreSQL when TEST_DATABASE_URL is set. Every contact must get exactly one SMS.
+ * Options: --count=<n> --window=<n> --rounds=<n> (worker rounds),
+ * --only=worker (skip the channel lines), --profile=<dir> (the worker runs with --cpu-prof there).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import smpp from 'smpp';
+import { createCampaign } from '../src/campaigns/campaigns.js';
+import { sendCampaign } from '../src/campaigns/sending.js';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/context.js';
+import { createContext, inWorkspace, Jobs, type WorkspaceContext } from '../src/context.js';
+import { openStore } from '../src/db/connection.js';
+import { migrate } from '../src/db/migrate.js';
 import type { Recipient, RenderedSms } from '../src/delivery/channel.js';
 import { createSmsChannel } from '../src/delivery/sms/channel.js';
 import { compileSmsCampaign } from '../src/delivery/sms/compile.js';
 import { encodeGsm7 } from '../src/delivery/sms/encoding.js';
+import { freshDatabase, type DatabaseKind } from '../test/support/databases.js';
+import { ensureServerBuild } from '../web/build.js';
 
 const ROUNDS = 3;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const option = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const textOption = (args: string[], name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const PUBLIC_URL = 'https://go.shop.test';
+const SECRET = 'bench-secret-that-is-long-enough-0123456789';
 
 function ask<T>(child: ChildProcess, message: string): Promise<T> {
   return new Promise((resolve) => {
@@ -73,14 +89,12 @@ async function throughChannel(send: (m: RenderedSms) => Promise<{ status: string
   return count / ((performance.now() - started) / 1000);
 }
 
-export default async function (args: string[]): Promise<void> {
-  const count = option(args, 'count', 50_000);
-  const window = option(args, 'window', 10);
-  const smsc = fork(join(import.meta.dirname, '_sms-smsc.ts'));
-  const { port } = await new Promise<{ port: number }>((resolve) => smsc.once('message', (m) => resolve(m as { port: number })));
+/** The channel alone, and a compiled campaign rendered batch after batch, against raw submit_sm. */
+async function channelLines(smsc: ChildProcess, port: number, count: number, window: number): Promise<void> {
+  const { accepted: before } = await ask<{ accepted: number }>(smsc, 'count');
   const dataDir = mkdtempSync(join(tmpdir(), 'ricochet-bench-sms-'));
   const ctx = await createContext(
-    loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://go.shop.test', SECRET: 'bench-secret-that-is-long-enough-0123456789', SMPP_URL: `smpp://ricochet:secret@127.0.0.1:${port}?window=${window}` }),
+    loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL, SECRET, SMPP_URL: `smpp://ricochet:secret@127.0.0.1:${port}?window=${window}` }),
   );
   const channel = createSmsChannel(ctx);
   try {
@@ -129,7 +143,7 @@ export default async function (args: string[]): Promise<void> {
 
     const { accepted } = await ask<{ accepted: number }>(smsc, 'count');
     const expected = 2 * 2_000 + (2 * ROUNDS + 1) * count;
-    if (accepted !== expected) throw new Error(`the SMSC accepted ${accepted} submit_sm, expected ${expected}`);
+    if (accepted - before !== expected) throw new Error(`the SMSC accepted ${accepted - before} submit_sm, expected ${expected}`);
     const row = (name: string, perSecond: number, cpuMicros?: number) =>
       console.log(`${name.padEnd(58)} ${Math.round(perSecond).toString().padStart(7)} SMS/s   ${(perSecond / raw).toFixed(2)} × raw${cpuMicros === undefined ? '' : `   ${cpuMicros.toFixed(1)} µs CPU/SMS`}`);
     console.log(`${count} single-part SMS, window ${window}, SMSC in another process; median of ${ROUNDS} alternated rounds`);
@@ -140,10 +154,120 @@ export default async function (args: string[]): Promise<void> {
   } finally {
     await channel.close();
     await ctx.store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A real `ricochet worker` process, compiled as users run it; `cpu()` reads the CPU it has used so far (µs). */
+function workerProcess(env: Record<string, string>, profileDir: string | undefined) {
+  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(import.meta.dirname, '..', 'dist', 'server', 'main.js'), 'worker'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const ticks = 100; // USER_HZ on Linux
+  return {
+    cpu: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticks;
+    },
+    stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
+  };
+}
+
+/** The body of the worker's campaign: merge tags, 2 links (short links of their own per contact), the STOP mention. */
+const CAMPAIGN_BODY = 'Bonjour {{ contact.firstName }}, -30% sur tout : https://shop.test/sale et les nouveautes https://shop.test/new\nSTOP au 36111';
+
+async function seedPhones(ctx: WorkspaceContext, count: number): Promise<number> {
+  await sql`with recursive n(i) as (select 0 union all select i + 1 from n where i < ${count - 1})
+    insert into contacts (workspace_id, phone, first_name, fields, sms_status, created_at, updated_at)
+    select 1, '+336' || cast(10000000 + i as text), 'Client' || i, '{}', 'subscribed', 0, 0 from n`.execute(ctx.store.db);
+  const list = await ctx.store.db.insertInto('lists').values({ workspace_id: 1, name: 'Clients', created_at: 0 }).returning('id').executeTakeFirstOrThrow();
+  await sql`insert into list_members (list_id, contact_id, added_at) select ${list.id}, id, 0 from contacts`.execute(ctx.store.db);
+  return list.id;
+}
+
+const until = async (what: string, check: () => Promise<boolean>, seconds = 300) => {
+  for (const end = Date.now() + seconds * 1000; Date.now() < end; ) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+/** Rounds of raw, worker campaign, raw, … on one database: each campaign against the mean of the raw runs around it. */
+async function workerCampaigns(kind: DatabaseKind, smsc: ChildProcess, port: number, count: number, window: number, rounds: number, profileDir: string | undefined) {
+  const database = await freshDatabase(kind);
+  const dataDir = mkdtempSync(join(tmpdir(), 'ricochet-bench-sms-'));
+  const env = { DATABASE_URL: database.url, DATA_DIR: dataDir, PUBLIC_URL, SECRET, SMPP_URL: `smpp://ricochet:secret@127.0.0.1:${port}?window=${window}`, SMS_SEND_WINDOW: 'always', SMS_STOP_TEXT: 'STOP au 36111' };
+  const config = loadConfig(env);
+  const store = openStore(config.databaseUrl);
+  await migrate(store);
+  const ctx = inWorkspace({ store, config, now: Date.now, secret: Buffer.from(config.secret!), jobs: new Jobs() }, 1);
+  const worker = workerProcess(env, profileDir);
+  try {
+    const listId = await seedPhones(ctx, count);
+    // Let the worker start and bind before the clock runs.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    let raw = await rawSubmits(port, count, window);
+    const results: Array<{ ratio: number; wireRatio: number; rate: number; raws: [number, number]; cpu: number; total: number }> = [];
+    for (let round = 0; round < rounds; round++) {
+      const campaign = await createCampaign(ctx, { channel: 'sms', name: `Soldes ${round + 1}`, senderId: 'SHOP', body: CAMPAIGN_BODY, listIds: [listId] });
+      const { accepted: mark } = await ask<{ accepted: number }>(smsc, 'count');
+      const cpuBefore = worker.cpu();
+      const clicked = performance.timeOrigin + performance.now();
+      await sendCampaign(ctx, campaign.id);
+      const sending = performance.timeOrigin + performance.now();
+      let seen = { accepted: 0, destinations: 0, multipart: 0, firstAt: 0, lastAt: 0 };
+      await until(`${count} SMS at the SMSC`, async () => (seen = await ask<typeof seen>(smsc, `since:${mark}`)).accepted >= count);
+      const cpu = (worker.cpu() - cpuBefore) / count;
+      await until('the campaign sent', async () => (await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirstOrThrow()).status === 'sent');
+      seen = await ask<typeof seen>(smsc, `since:${mark}`);
+      if (seen.accepted !== count || seen.destinations !== count || seen.multipart) {
+        throw new Error(`the SMSC accepted ${seen.accepted} parts (${seen.multipart} of concatenated SMS) to ${seen.destinations} numbers, expected one SMS to each of ${count}`);
+      }
+      const after = await rawSubmits(port, count, window);
+      const mean = (raw + after) / 2;
+      const rate = (count / (seen.lastAt - sending)) * 1000;
+      const wire = (count / (seen.lastAt - seen.firstAt)) * 1000;
+      results.push({ ratio: rate / mean, wireRatio: wire / mean, rate, raws: [raw, after], cpu, total: seen.lastAt - clicked });
+      raw = after;
+    }
+    console.log(`  [${kind}] ${count} contacts, SMS with 2 short links and a merge tag, through a ricochet worker process (window ${window})`);
+    for (const [i, r] of results.entries()) {
+      console.log(
+        `    round ${i + 1}: ${Math.round(r.rate)} SMS/s from send to last submit_sm_resp, raw ${Math.round(r.raws[0])} / ${Math.round(r.raws[1])}: ` +
+          `${r.ratio.toFixed(2)} × raw (first to last submit ${r.wireRatio.toFixed(2)} × raw); ${(r.total / 1000).toFixed(2)} s with materialisation; worker ${r.cpu.toFixed(1)} µs CPU/SMS`,
+      );
+    }
+    const ratios = results.map((r) => r.ratio).sort((a, b) => a - b);
+    console.log(`    ratio min / median / max: ${ratios[0]!.toFixed(2)} / ${median(ratios).toFixed(2)} / ${ratios.at(-1)!.toFixed(2)}`);
+  } finally {
+    await worker.stop();
+    await store.close();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export default async function (args: string[]): Promise<void> {
+  const count = option(args, 'count', 50_000);
+  const window = option(args, 'window', 10);
+  const rounds = option(args, 'rounds', 3);
+  const profileDir = textOption(args, 'profile');
+  const kinds: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  await ensureServerBuild();
+  const smsc = fork(join(import.meta.dirname, '_sms-smsc.ts'));
+  const { port } = await new Promise<{ port: number }>((resolve) => smsc.once('message', (m) => resolve(m as { port: number })));
+  try {
+    // Warm-up: code paths compiled on both sides.
+    await rawSubmits(port, 2_000, window);
+    if (textOption(args, 'only') !== 'worker') await channelLines(smsc, port, count, window);
+    console.log(`A campaign through the worker: each round between two raw runs, ratio to their mean; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    for (const kind of kinds) await workerCampaigns(kind, smsc, port, count, window, rounds, profileDir);
+  } finally {
     await new Promise((resolve) => {
       smsc.once('exit', resolve);
       smsc.send('stop');
     });
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -60,6 +60,24 @@ describeEachDatabase('SMS campaign compilation', (kind) => {
     expect(contactIds).toHaveLength(5);
   });
 
+  it("redraws a recipient's code that another link already holds, and keeps the redrawn code when the batch is rendered again", async () => {
+    const { campaign } = await smsCampaign(t, [{ phone: '+33612345621' }, { phone: '+33612345622' }], 'Vite : https://shop.test/vite');
+    const compiled = await compileSmsCampaign(t.ctx, campaign);
+    const recipients = await queuedRecipients(t.ctx, campaign.id);
+    const [first] = (await compiled.renderBatch(recipients)) as RenderedSms[];
+    const [code] = codesIn(first!.text);
+    // The code the first recipient derives now points elsewhere (another message of the campaign), as after a clash.
+    await t.ctx.store.db.updateTable('sms_short_links').set({ message_id: recipients[1]!.messageId }).where('code', '=', code!).execute();
+    const [redrawn] = (await compiled.renderBatch(recipients)) as RenderedSms[];
+    const [other] = codesIn(redrawn!.text);
+    expect(other).not.toBe(code);
+    const links = await t.ctx.store.db.selectFrom('sms_short_links').select(['code', 'message_id']).where('campaign_id', '=', campaign.id).where('message_id', 'is not', null).execute();
+    expect(links.find((l) => l.code === other)?.message_id).toBe(recipients[0]!.messageId);
+    // Rendered again: the redrawn code is found and kept, nothing more is stored.
+    expect(((await compiled.renderBatch(recipients)) as RenderedSms[])[0]!.text).toBe(redrawn!.text);
+    expect(await t.ctx.store.db.selectFrom('sms_short_links').select('code').where('campaign_id', '=', campaign.id).execute()).toHaveLength(links.length + 1);
+  });
+
   it('does not add the STOP mention twice and skips numbers that are not E.164 or SMS that grew past the parts allowed', async () => {
     const { campaign } = await smsCampaign(t, [{ phone: '+33612345611' }], 'Soldes {{ contact.fields.bio }} — stop AU 36111');
     const compiled = await compileSmsCampaign(t.ctx, campaign);

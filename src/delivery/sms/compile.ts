@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { normalizePhone } from '../../contacts/normalize.js';
 import type { CampaignRow } from '../../db/schema.js';
 import type { AppContext } from '../../context.js';
@@ -28,6 +29,39 @@ function randomShortCode(): string {
   return code;
 }
 
+/** 8 base62 characters from 16 bytes, bytes ≥ 248 thrown away (no modulo bias); undefined in the ~1e-10 case where too many are. */
+function codeFrom(bytes: Buffer, offset: number): string | undefined {
+  let code = '';
+  for (let i = offset; i < offset + 16 && code.length < SHORT_CODE_LENGTH; i++) {
+    const byte = bytes[i]!;
+    if (byte < 248) code += BASE62[byte % 62];
+  }
+  return code.length === SHORT_CODE_LENGTH ? code : undefined;
+}
+
+/**
+ * A recipient's codes are derived from (message id, link id) by AES under a key
+ * drawn from the instance secret: unguessable without the secret, and a batch
+ * rendered again derives the same codes, so nothing has to be read back first.
+ * One cipher call per batch.
+ */
+function codeDeriver(secret: Buffer) {
+  const key = createHmac('sha256', secret).update('ricochet sms short links').digest().subarray(0, 16);
+  return (rows: Array<{ message_id: number | null; link_id: number }>): string[] => {
+    const input = Buffer.alloc(16 * rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const { message_id: message, link_id: link } = rows[i]!;
+      input.writeUInt32BE(Math.floor(message! / 2 ** 32), 16 * i);
+      input.writeUInt32BE(message! >>> 0, 16 * i + 4);
+      input.writeUInt32BE(Math.floor(link / 2 ** 32), 16 * i + 8);
+      input.writeUInt32BE(link >>> 0, 16 * i + 12);
+    }
+    const cipher = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
+    const output = Buffer.concat([cipher.update(input), cipher.final()]);
+    return rows.map((_, i) => codeFrom(output, 16 * i) ?? randomShortCode());
+  };
+}
+
 interface ShortLinkRow {
   code: string;
   message_id: number | null;
@@ -35,32 +69,41 @@ interface ShortLinkRow {
   link_id: number;
 }
 
+/** Rows per statement: the rows travel as one parameter (JSON or arrays), so only the statement's size bounds them. */
+const ROWS_PER_INSERT = 5_000;
+
 /**
- * Inserts short links in one statement per chunk; a code that is already
- * taken (rare) is redrawn in place, so the rows end up holding the stored codes.
+ * Inserts short links whose code is free, in one statement of constant text per
+ * chunk (prepared once, whatever the batch size); answers the codes inserted.
+ */
+async function insertFree(ctx: AppContext, rows: ShortLinkRow[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+    const query =
+      ctx.store.dialect.name === 'sqlite'
+        ? sql<{ code: string }>`insert into sms_short_links (code, message_id, campaign_id, link_id)
+            select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(${JSON.stringify(chunk.map((r) => [r.code, r.message_id, r.campaign_id, r.link_id]))}) where true
+            on conflict (code) do nothing returning code`
+        : sql<{ code: string }>`insert into sms_short_links (code, message_id, campaign_id, link_id)
+            select * from unnest(cast(${chunk.map((r) => r.code)} as text[]), cast(${chunk.map((r) => r.message_id)} as bigint[]),
+              cast(${chunk.map((r) => r.campaign_id)} as bigint[]), cast(${chunk.map((r) => r.link_id)} as bigint[]))
+            on conflict (code) do nothing returning code`;
+    for (const row of (await query.execute(ctx.store.db)).rows) inserted.add(row.code);
+  }
+  return inserted;
+}
+
+/**
+ * Inserts short links; a code that is already taken (rare) is redrawn at random
+ * until it is free, so the rows end up holding the stored codes.
  */
 async function insertShortLinks(ctx: AppContext, rows: ShortLinkRow[]): Promise<void> {
-  const perStatement = Math.floor(ctx.store.dialect.maxParameters / 4);
   let pending = rows;
   while (pending.length) {
-    const retry: ShortLinkRow[] = [];
-    for (let i = 0; i < pending.length; i += perStatement) {
-      const chunk = pending.slice(i, i + perStatement);
-      const inserted = await ctx.store.db
-        .insertInto('sms_short_links')
-        .values(chunk)
-        .onConflict((oc) => oc.column('code').doNothing())
-        .returning('code')
-        .execute();
-      if (inserted.length === chunk.length) continue;
-      const stored = new Set(inserted.map((r) => r.code));
-      for (const row of chunk) {
-        if (stored.has(row.code)) continue;
-        row.code = randomShortCode();
-        retry.push(row);
-      }
-    }
-    pending = retry;
+    const stored = await insertFree(ctx, pending);
+    pending = pending.filter((row) => !stored.has(row.code));
+    for (const row of pending) row.code = randomShortCode();
   }
 }
 
@@ -136,6 +179,7 @@ export async function compileSmsCampaign(ctx: AppContext, campaign: CampaignRow)
   const linkIds = await storeLinks(ctx, campaign.id, variants.flatMap(({ key, template }) => template.links.map((url) => ({ url, variant: key }))));
   const anonymous = linkIds.size ? await anonymousCodes(ctx, campaign.id, linkIds) : new Map<number, string>();
   const shortUrl = (code: string) => `${ctx.config.publicUrl}/s/${code}`;
+  const derive = codeDeriver(ctx.secret);
   const from = campaign.sender_id ?? '';
   /** The link ids of a variant's links, by their position in its body. */
   const variantLinks = (variant: (typeof variants)[number]) => variant.template.links.map((_, i) => linkIds.get(variant.offset + i + 1)!);
@@ -146,16 +190,35 @@ export async function compileSmsCampaign(ctx: AppContext, campaign: CampaignRow)
       const phones = recipients.map((r) => (r.phone ? normalizePhone(r.phone) : undefined));
       const chosen = recipients.map((r) => variantFor(variants, r.variant));
       const tracked = recipients.filter((r, i) => r.trackingConsent && phones[i] && chosen[i]!.template.links.length);
-      const codes = await existingCodes(ctx, tracked.map((r) => r.messageId));
-      const newRows: ShortLinkRow[] = [];
+      // Each (message, link) gets its derived code; a code found taken is either this message's own (a batch
+      // rendered again) or, rarely, another's: only then are the stored codes read, and a clash redrawn.
+      const rows: ShortLinkRow[] = [];
       for (const r of tracked) {
-        const links = codes.get(r.messageId);
-        for (const linkId of variantLinks(variantFor(variants, r.variant))) {
-          if (!links?.has(linkId)) newRows.push({ code: randomShortCode(), message_id: r.messageId, campaign_id: campaign.id, link_id: linkId });
-        }
+        for (const linkId of variantLinks(variantFor(variants, r.variant))) rows.push({ code: '', message_id: r.messageId, campaign_id: campaign.id, link_id: linkId });
       }
-      await insertShortLinks(ctx, newRows);
-      for (const row of newRows) {
+      const derived = derive(rows);
+      // Two codes of one batch alike (once in ~10^9 batches) would both look inserted: the second is redrawn.
+      const inBatch = new Set<string>();
+      for (let i = 0; i < rows.length; i++) {
+        let code = derived[i]!;
+        while (inBatch.has(code)) code = randomShortCode();
+        inBatch.add(code);
+        rows[i]!.code = code;
+      }
+      const inserted = await insertFree(ctx, rows);
+      const taken = rows.filter((row) => !inserted.has(row.code));
+      if (taken.length) {
+        const existing = await existingCodes(ctx, [...new Set(taken.map((row) => row.message_id!))]);
+        const redrawn: ShortLinkRow[] = [];
+        for (const row of taken) {
+          const code = existing.get(row.message_id!)?.get(row.link_id);
+          if (code) row.code = code;
+          else redrawn.push(row);
+        }
+        await insertShortLinks(ctx, redrawn);
+      }
+      const codes = new Map<number, Map<number, string>>();
+      for (const row of rows) {
         let links = codes.get(row.message_id!);
         if (!links) codes.set(row.message_id!, (links = new Map()));
         links.set(row.link_id, row.code);
