@@ -9,6 +9,7 @@ import { CompiledCache, compileEmailCampaign } from './compile.js';
 import { outcomeWriter, UnwrittenOutcomes, type OutcomeWriter } from './outcomes.js';
 import { claimBatch, holdLeases, loadClaimed, recordOutcomes, renewLeases, type Claimed, type Outcome } from './queue.js';
 import { ErrorStreaks, outcomeOf, type RetryPolicy } from './retry.js';
+import { smsBatching } from './sms/batching.js';
 import { compileSmsCampaign } from './sms/compile.js';
 
 /**
@@ -89,13 +90,15 @@ export class DeliveryPipeline {
   /** Lease: up to `batchSize` due messages of the campaign, or undefined when none is due. */
   async lease(campaign: CampaignRow): Promise<Leased | undefined> {
     const { ctx, owner } = this;
-    const ids = await claimBatch(ctx, campaign.id, owner, this.options.batchSize);
+    // SMS are quick on the wire: larger batches and outcome groups keep the database's share per SMS low.
+    const { batchSize, writeEvery } = campaign.channel === 'sms' ? smsBatching(this.options) : this.options;
+    const ids = await claimBatch(ctx, campaign.id, owner, batchSize);
     if (!ids.length) return undefined;
     // Leases are renewed while this sender holds the batch: only a dead sender's leases expire.
     const renewal = setInterval(() => void renewLeases(ctx, campaign.id, owner).catch(() => {}), (ctx.config.senderLeaseSeconds * 1000) / 3);
     const outcomes = outcomeWriter(
       (group) => recordOutcomes(ctx, campaign, group, owner),
-      this.options.writeEvery,
+      writeEvery,
       (group, error) => this.unwritten.keep(campaign, group, error),
     );
     return { campaign, ids, outcomes, renewal };
