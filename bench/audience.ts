@@ -60,7 +60,7 @@ export async function generate(store: Store, n: number): Promise<{ campaignId: n
   await sql`${sequence(n)} insert into contacts (workspace_id, email, first_name, last_name, fields, tracking_consent, created_at, updated_at)
     select 1, 'c' || n || '@example.test', 'First' || (n % 997), 'Last' || (n % 991),
       cast('{"city":"' || (case n % 4 when 0 then 'Paris' when 1 then 'Lyon' when 2 then 'Nice' else 'Lille' end) || '"}' as ${json}),
-      case when n % 50 = 25 then 0 else 1 end, ${lit(SENT_AT)} - n * 1000, ${lit(SENT_AT)} - n * 1000
+      case when n % 50 = 25 then 0 else 1 end, ${lit(SENT_AT)} - cast(n as bigint) * 1000, ${lit(SENT_AT)} - cast(n as bigint) * 1000
     from seq`.execute(db);
 
   const campaign = async (name: string, sentAt = SENT_AT) =>
