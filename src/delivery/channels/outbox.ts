@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Config } from '../../config.js';
 import type { Channel, RenderedEmail } from '../channel.js';
-import { dkimOptions, mailOptions } from './smtp.js';
+import { dkimOptions, rawMail } from './smtp.js';
 
 /**
  * Without SMTP_URL, mail goes to DATA_DIR/outbox as .eml files, so that a
@@ -37,12 +37,14 @@ export function createOutboxChannel(config: Config): Channel<RenderedEmail> {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', dkim: dkimOptions(config) });
   return {
     async send(message) {
-      const info = await transport.sendMail(mailOptions(message));
+      // Built as the SMTP channel builds it: the copy is what would have been sent.
+      const { options, messageId } = rawMail(message);
+      const info = await transport.sendMail(options);
       // Sortable by time, then by order of sending within this process; the random suffix keeps processes apart.
       const time = new Date().toISOString().replace(/[:.]/g, '-');
       const name = `${time}-${String(sequence++ % 1e6).padStart(6, '0')}-w${message.workspaceId}-${what(message)}-${randomBytes(3).toString('hex')}.eml`;
       await writeFile(join(dir, name), info.message as Buffer);
-      return { status: 'delivered', providerId: info.messageId };
+      return { status: 'delivered', providerId: messageId };
     },
     async close() {},
   };
