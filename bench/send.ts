@@ -1,5 +1,6 @@
 /**
  * npm run bench -- send [--recipients=100000] [--materialize=1000000]
+ *                       [--serve-recipients=20000] [--rounds=3] [--only=serve] [--cpu-prof=DIR]
  *
  * 1. Sending: a campaign of N personalised, tracked recipients sent by a real
  *    `ricochet worker` process (the compiled dist/server/main.js, built first when
@@ -12,10 +13,21 @@
  *    The worker's peak RSS is read from /proc (VmHWM).
  * 2. Materialising an audience of M contacts into messages, beside a bare
  *    INSERT … SELECT of the same rows into the same table.
+ * 3. The default start: the hand-written 20-link newsletter sent to --serve-recipients
+ *    by `ricochet serve` (API and sender in one process, as `npm start` runs it,
+ *    compiled dist) with `SMTP_URL` `?pool=8`, interleaved round after round with raw
+ *    pooled nodemailer (8 connections, 16 in flight) sending the newsletter's HTML and
+ *    text as written (merged for one contact, links untouched) and the same message
+ *    tracked (what one recipient's rendering weighs: tracked links, pixel,
+ *    unsubscribe). Each Ricochet round's ratio is to the mean of the raw runs just
+ *    before and after it. `--only=serve` runs this case alone; `--cpu-prof=DIR` writes
+ *    a CPU profile of each serving process there.
  * SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -27,7 +39,7 @@ import { loadConfig } from '../src/config.js';
 import { openStore, type Store } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { mailOptions } from '../src/delivery/channels/smtp.js';
-import { compileEmailTemplate, renderEmail, trackedUrls } from '../src/delivery/render/email.js';
+import { compileEmailTemplate, renderEmail, trackedUrls, UNTRACKED } from '../src/delivery/render/email.js';
 import { inWorkspace, Jobs } from '../src/context.js';
 import { compileDesign } from '../src/designs/compile.js';
 import type { Block, Design } from '../src/designs/schema.js';
@@ -190,13 +202,23 @@ function preRendered(c: Case) {
   });
 }
 
-async function rawNodemailer(sink: Sink, count: number, c: Case): Promise<number> {
-  const options = { ...mailOptions(preRendered(c)), messageId: undefined };
-  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, maxConnections: POOL, maxMessages: Infinity });
+/** The case's message as written: merged for one contact, links, unsubscribe and view-online left as they are, no pixel. */
+function asWritten(c: Case) {
+  const template = compileEmailTemplate({ subject: c.input.subject!, preheader: c.input.preheader ?? null, html: c.html, text: null }, { track: false });
+  return renderEmail(template, { name: c.input.name, from_name: 'Shop', from_email: c.input.fromEmail, reply_to: null } as never, {
+    recipient: { messageId: 1, contactId: 1, email: 'c1@example.test', phone: null, firstName: 'Ada', lastName: null, fields: { city: 'Paris' } },
+    to: 'c1@example.test',
+    urls: { ...UNTRACKED, open: () => '', unsubscribe: () => 'https://shop.example/unsubscribe', view: () => 'https://shop.example/online' },
+  });
+}
+
+async function rawNodemailer(sink: Sink, count: number, c: Case, message = preRendered(c), pool = POOL): Promise<number> {
+  const options = { ...mailOptions(message), messageId: undefined };
+  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, maxConnections: pool, maxMessages: Infinity });
   let next = 0;
   const start = performance.now();
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
+    Array.from({ length: pool * 2 }, async () => {
       while (next++ < count) await transport.sendMail(options);
     }),
   );
@@ -254,6 +276,101 @@ async function ricochet(kind: DatabaseKind, sink: Sink, count: number, c: Case) 
   }
 }
 
+const SERVE_POOL = 8;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `ricochet serve` as `npm start` runs it (compiled, default log level), ready once /healthz answers. */
+async function serveProcess(env: Record<string, string>, cpuProfileDir: string | undefined) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), join(here, '..', 'dist', 'server', 'main.js'), 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (let i = 0; ; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (i > 300 || child.exitCode !== null) throw new Error('ricochet serve did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    peakRss: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024,
+    stop: () => (child.kill('SIGTERM'), exited),
+  };
+}
+
+/** The newsletter sent end to end by a `serve` process; answers msg/s from the first queued message to the campaign sent. */
+async function served(kind: DatabaseKind, sink: Sink, count: number, c: Case, cpuProfileDir: string | undefined) {
+  const { ctx, env, drop } = await context(kind, { SMTP_URL: `smtp://127.0.0.1:${sink.port}?pool=${SERVE_POOL}` });
+  try {
+    const listId = await seed(ctx.store, count);
+    const campaign = await createCampaign(ctx, { ...c.input, listIds: [listId] });
+    if (campaign.html !== c.html) throw new Error(`the ${c.label} campaign does not hold the HTML the baseline sends`);
+    const server = await serveProcess(env, cpuProfileDir);
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      const before = await sink.accepted();
+      await sendCampaign(ctx, campaign.id);
+      const start = performance.now();
+      for (;;) {
+        const row = await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirstOrThrow();
+        if (row.status === 'sent') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const end = performance.now();
+      const delivered = (await sink.accepted()) - before;
+      if (delivered !== count) throw new Error(`the sink accepted ${delivered} messages, expected ${count}`);
+      return { rate: (count / (end - start)) * 1000, peak: server.peakRss() };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await drop();
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const spread = (values: number[]) => `${Math.min(...values).toFixed(2)} / ${median(values).toFixed(2)} / ${Math.max(...values).toFixed(2)}`;
+
+/** Raw as written, raw tracked, Ricochet serve, … A B A B, ending with a raw pair: each Ricochet run sits between two pairs of raw runs. */
+async function servedNewsletter(kinds: DatabaseKind[], sink: Sink, count: number, rounds: number, c: Case, cpuProfileDir: string | undefined) {
+  const written = asWritten(c);
+  const tracked = preRendered(c);
+  const kb = (html: string, text: string) => `${((Buffer.byteLength(html) + Buffer.byteLength(text)) / 1024).toFixed(1)} KB`;
+  console.log(
+    `The default start: ${c.label} to ${count} recipients by \`ricochet serve\` (SMTP_URL ?pool=${SERVE_POOL}), ` +
+      `raw pooled nodemailer with ${SERVE_POOL} connections and ${SERVE_POOL * 2} in flight; HTML and text as written ${kb(written.html, written.text)}, tracked ${kb(tracked.html, tracked.text)}`,
+  );
+  for (const kind of kinds) {
+    const raws = async () => ({ written: await rawNodemailer(sink, count, c, written, SERVE_POOL), tracked: await rawNodemailer(sink, count, c, tracked, SERVE_POOL) });
+    let before = await raws();
+    const toWritten: number[] = [];
+    const toTracked: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const result = await served(kind, sink, count, c, cpuProfileDir);
+      const after = await raws();
+      const rawWritten = (before.written + after.written) / 2;
+      const rawTracked = (before.tracked + after.tracked) / 2;
+      toWritten.push(result.rate / rawWritten);
+      toTracked.push(result.rate / rawTracked);
+      console.log(
+        `  [${kind}] round ${round}: Ricochet serve ${Math.round(result.rate)} msg/s (peak RSS ${mb(result.peak)}); ` +
+          `raw as written ${Math.round(before.written)}→${Math.round(after.written)} msg/s (ratio ${(result.rate / rawWritten).toFixed(2)}), ` +
+          `raw tracked ${Math.round(before.tracked)}→${Math.round(after.tracked)} msg/s (ratio ${(result.rate / rawTracked).toFixed(2)}); load ${loadavg()[0]!.toFixed(2)}`,
+      );
+      before = after;
+    }
+    console.log(`  [${kind}] ratio min / median / max: to raw as written ${spread(toWritten)}, to raw tracked ${spread(toTracked)}`);
+  }
+}
+
 async function materialization(kind: DatabaseKind, count: number) {
   const { ctx, drop } = await context(kind);
   try {
@@ -275,10 +392,16 @@ async function materialization(kind: DatabaseKind, count: number) {
 export default async function (args: string[]): Promise<void> {
   const recipients = option(args, 'recipients', 100_000);
   const audience = option(args, 'materialize', 1_000_000);
-  const kinds: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  const serveRecipients = option(args, 'serve-recipients', 20_000);
+  const rounds = option(args, 'rounds', 3);
+  const only = args.find((a) => a.startsWith('--only='))?.split('=')[1];
+  const cpuProfileDir = args.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
+  const databases = args.find((a) => a.startsWith('--databases='))?.split('=')[1]?.split(',') as DatabaseKind[] | undefined;
+  const kinds: DatabaseKind[] = databases ?? (process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite']);
   await ensureServerBuild();
   const sink = await startSinkProcess();
   try {
+    if (only === 'serve') return await servedNewsletter(kinds, sink, serveRecipients, rounds, (await cases())[1]!, cpuProfileDir);
     console.log(`Sending ${recipients} personalised, tracked messages (${POOL} SMTP connections, ${IN_FLIGHT} in flight; sink in its own process)`);
     const all = await cases();
     for (const kind of kinds) {
@@ -297,6 +420,7 @@ export default async function (args: string[]): Promise<void> {
         );
       }
     }
+    await servedNewsletter(kinds, sink, serveRecipients, rounds, all[1]!, cpuProfileDir);
     console.log(`Materialising an audience of ${audience} contacts`);
     for (const kind of kinds) {
       const { ours, bare } = await materialization(kind, audience);
