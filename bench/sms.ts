@@ -10,7 +10,8 @@
  * submit_sm acknowledged, each round between two raw runs; SQLite, and
  * PostgreSQL when TEST_DATABASE_URL is set. Every contact must get exactly one SMS.
  * Options: --count=<n> --window=<n> --rounds=<n> (worker rounds),
- * --only=worker (skip the channel lines), --profile=<dir> (the worker runs with --cpu-prof there).
+ * --only=worker (skip the channel lines), --profile=<dir> (the worker runs with --cpu-prof there),
+ * --compare=<main.js> (another build's worker takes every other campaign, e.g. a worktree of an earlier commit).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -159,18 +160,22 @@ async function channelLines(smsc: ChildProcess, port: number, count: number, win
 }
 
 /** A real `ricochet worker` process, compiled as users run it; `cpu()` reads the CPU it has used so far (µs). */
-function workerProcess(env: Record<string, string>, profileDir: string | undefined) {
-  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(import.meta.dirname, '..', 'dist', 'server', 'main.js'), 'worker'], {
+function workerProcess(main: string, env: Record<string, string>, profileDir: string | undefined) {
+  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), main, 'worker'], {
     env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ticks = 100; // USER_HZ on Linux
   return {
     cpu: () => {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticks;
     },
-    stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
   };
 }
 
@@ -194,8 +199,11 @@ const until = async (what: string, check: () => Promise<boolean>, seconds = 300)
   throw new Error(`timed out waiting for ${what}`);
 };
 
-/** Rounds of raw, worker campaign, raw, … on one database: each campaign against the mean of the raw runs around it. */
-async function workerCampaigns(kind: DatabaseKind, smsc: ChildProcess, port: number, count: number, window: number, rounds: number, profileDir: string | undefined) {
+/**
+ * Rounds of raw, worker campaign, raw, … on one database: each campaign against the mean of the raw runs around it.
+ * Each campaign has its worker started for it (and stopped after), so that builds compared never share a campaign.
+ */
+async function workerCampaigns(kind: DatabaseKind, smsc: ChildProcess, port: number, count: number, window: number, rounds: number, builds: Array<{ label: string; main: string }>, profileDir: string | undefined) {
   const database = await freshDatabase(kind);
   const dataDir = mkdtempSync(join(tmpdir(), 'ricochet-bench-sms-'));
   const env = { DATABASE_URL: database.url, DATA_DIR: dataDir, PUBLIC_URL, SECRET, SMPP_URL: `smpp://ricochet:secret@127.0.0.1:${port}?window=${window}`, SMS_SEND_WINDOW: 'always', SMS_STOP_TEXT: 'STOP au 36111' };
@@ -203,49 +211,60 @@ async function workerCampaigns(kind: DatabaseKind, smsc: ChildProcess, port: num
   const store = openStore(config.databaseUrl);
   await migrate(store);
   const ctx = inWorkspace({ store, config, now: Date.now, secret: Buffer.from(config.secret!), jobs: new Jobs() }, 1);
-  const worker = workerProcess(env, profileDir);
+  type Result = { label: string; ratio: number; wireRatio: number; rate: number; raws: [number, number]; cpu: number; total: number };
+  const results: Result[] = [];
   try {
     const listId = await seedPhones(ctx, count);
-    // Let the worker start and bind before the clock runs.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
     let raw = await rawSubmits(port, count, window);
-    const results: Array<{ ratio: number; wireRatio: number; rate: number; raws: [number, number]; cpu: number; total: number }> = [];
     for (let round = 0; round < rounds; round++) {
-      const campaign = await createCampaign(ctx, { channel: 'sms', name: `Soldes ${round + 1}`, senderId: 'SHOP', body: CAMPAIGN_BODY, listIds: [listId] });
-      const { accepted: mark } = await ask<{ accepted: number }>(smsc, 'count');
-      const cpuBefore = worker.cpu();
-      const clicked = performance.timeOrigin + performance.now();
-      await sendCampaign(ctx, campaign.id);
-      const sending = performance.timeOrigin + performance.now();
-      let seen = { accepted: 0, destinations: 0, multipart: 0, firstAt: 0, lastAt: 0 };
-      await until(`${count} SMS at the SMSC`, async () => (seen = await ask<typeof seen>(smsc, `since:${mark}`)).accepted >= count);
-      const cpu = (worker.cpu() - cpuBefore) / count;
-      await until('the campaign sent', async () => (await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirstOrThrow()).status === 'sent');
-      seen = await ask<typeof seen>(smsc, `since:${mark}`);
-      if (seen.accepted !== count || seen.destinations !== count || seen.multipart) {
-        throw new Error(`the SMSC accepted ${seen.accepted} parts (${seen.multipart} of concatenated SMS) to ${seen.destinations} numbers, expected one SMS to each of ${count}`);
+      for (const build of builds) {
+        const worker = workerProcess(build.main, env, profileDir);
+        try {
+          const campaign = await createCampaign(ctx, { channel: 'sms', name: `Soldes ${round + 1} ${build.label}`, senderId: 'SHOP', body: CAMPAIGN_BODY, listIds: [listId] });
+          // Let the worker start and bind before the clock runs.
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          const { accepted: mark } = await ask<{ accepted: number }>(smsc, 'count');
+          const cpuBefore = worker.cpu();
+          const clicked = performance.timeOrigin + performance.now();
+          await sendCampaign(ctx, campaign.id);
+          const sending = performance.timeOrigin + performance.now();
+          let seen = { accepted: 0, destinations: 0, multipart: 0, firstAt: 0, lastAt: 0 };
+          await until(`${count} SMS at the SMSC`, async () => (seen = await ask<typeof seen>(smsc, `since:${mark}`)).accepted >= count);
+          const cpu = (worker.cpu() - cpuBefore) / count;
+          await until('the campaign sent', async () => (await ctx.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirstOrThrow()).status === 'sent');
+          seen = await ask<typeof seen>(smsc, `since:${mark}`);
+          if (seen.accepted !== count || seen.destinations !== count || seen.multipart) {
+            throw new Error(`the SMSC accepted ${seen.accepted} parts (${seen.multipart} of concatenated SMS) to ${seen.destinations} numbers, expected one SMS to each of ${count}`);
+          }
+          await worker.stop();
+          const after = await rawSubmits(port, count, window);
+          const mean = (raw + after) / 2;
+          const rate = (count / (seen.lastAt - sending)) * 1000;
+          const wire = (count / (seen.lastAt - seen.firstAt)) * 1000;
+          results.push({ label: build.label, ratio: rate / mean, wireRatio: wire / mean, rate, raws: [raw, after], cpu, total: seen.lastAt - clicked });
+          raw = after;
+        } finally {
+          await worker.stop();
+        }
       }
-      const after = await rawSubmits(port, count, window);
-      const mean = (raw + after) / 2;
-      const rate = (count / (seen.lastAt - sending)) * 1000;
-      const wire = (count / (seen.lastAt - seen.firstAt)) * 1000;
-      results.push({ ratio: rate / mean, wireRatio: wire / mean, rate, raws: [raw, after], cpu, total: seen.lastAt - clicked });
-      raw = after;
     }
-    console.log(`  [${kind}] ${count} contacts, SMS with 2 short links and a merge tag, through a ricochet worker process (window ${window})`);
-    for (const [i, r] of results.entries()) {
-      console.log(
-        `    round ${i + 1}: ${Math.round(r.rate)} SMS/s from send to last submit_sm_resp, raw ${Math.round(r.raws[0])} / ${Math.round(r.raws[1])}: ` +
-          `${r.ratio.toFixed(2)} × raw (first to last submit ${r.wireRatio.toFixed(2)} × raw); ${(r.total / 1000).toFixed(2)} s with materialisation; worker ${r.cpu.toFixed(1)} µs CPU/SMS`,
-      );
-    }
-    const ratios = results.map((r) => r.ratio).sort((a, b) => a - b);
-    console.log(`    ratio min / median / max: ${ratios[0]!.toFixed(2)} / ${median(ratios).toFixed(2)} / ${ratios.at(-1)!.toFixed(2)}`);
   } finally {
-    await worker.stop();
     await store.close();
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+  console.log(`  [${kind}] ${count} contacts, SMS with 2 short links and a merge tag, through a ricochet worker process (window ${window}); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  for (const [i, r] of results.entries()) {
+    console.log(
+      `    ${i + 1}. ${r.label}: ${Math.round(r.rate)} SMS/s from send to last submit_sm_resp, raw ${Math.round(r.raws[0])} / ${Math.round(r.raws[1])}: ` +
+        `${r.ratio.toFixed(2)} × raw (first to last submit ${r.wireRatio.toFixed(2)} × raw); ${(r.total / 1000).toFixed(2)} s with materialisation; worker ${r.cpu.toFixed(1)} µs CPU/SMS`,
+    );
+  }
+  for (const { label } of builds) {
+    const mine = results.filter((r) => r.label === label);
+    const ratios = mine.map((r) => r.ratio).sort((a, b) => a - b);
+    const cpus = mine.map((r) => r.cpu);
+    console.log(`    ${label}: ratio min / median / max ${ratios[0]!.toFixed(2)} / ${median(ratios).toFixed(2)} / ${ratios.at(-1)!.toFixed(2)}; worker CPU/SMS median ${median(cpus).toFixed(1)} µs`);
   }
 }
 
@@ -263,7 +282,9 @@ export default async function (args: string[]): Promise<void> {
     await rawSubmits(port, 2_000, window);
     if (textOption(args, 'only') !== 'worker') await channelLines(smsc, port, count, window);
     console.log(`A campaign through the worker: each round between two raw runs, ratio to their mean; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    for (const kind of kinds) await workerCampaigns(kind, smsc, port, count, window, rounds, profileDir);
+    const compare = textOption(args, 'compare');
+    const builds = [{ label: 'this build', main: join(import.meta.dirname, '..', 'dist', 'server', 'main.js') }, ...(compare ? [{ label: compare, main: compare }] : [])];
+    for (const kind of kinds) await workerCampaigns(kind, smsc, port, count, window, rounds, builds, profileDir);
   } finally {
     await new Promise((resolve) => {
       smsc.once('exit', resolve);
