@@ -32,7 +32,12 @@ function fromLine(from: RenderedEmail['from']): string {
 }
 
 const LITERAL = /[^\t\x20-\x3c\x3e-\x7e]+/g;
-const hex = (run: string) => Buffer.from(run, 'utf8').toString('hex').toUpperCase().replace(/../g, '=$&');
+/** =XX of each ASCII character (in HTML, mostly "="), without going through a Buffer. */
+const ASCII = Array.from({ length: 128 }, (_, code) => `=${code.toString(16).toUpperCase().padStart(2, '0')}`);
+const hex = (run: string) => {
+  if (run.length === 1 && run.charCodeAt(0) < 128) return ASCII[run.charCodeAt(0)]!;
+  return Buffer.from(run, 'utf8').toString('hex').toUpperCase().replace(/../g, '=$&');
+};
 
 /** Quoted-printable (RFC 2045 §6.7): lines of at most 76 characters, soft breaks never inside an =XX, hard breaks as CRLF. */
 export function quotedPrintable(text: string): string {
@@ -56,11 +61,14 @@ export function quotedPrintable(text: string): string {
 }
 
 const PLAIN = /[\x00-\x08\x0b\x0c\x0e-\x1f\u0080-\uffff]/;
+const NOT_ASCII = /[\u0080-\uffff]/;
 const LONG_LINE = /[^\r\n]{77}/;
 
 /** A text part's body and transfer encoding, chosen as nodemailer chooses: 7bit when it can, quoted-printable for mostly Latin text, base64 otherwise. */
 function part(content: string): { encoding: string; body: string } {
   if (!PLAIN.test(content) && !LONG_LINE.test(content)) return { encoding: '7bit', body: content.replace(/\r\n|\r|\n/g, '\r\n') };
+  // ASCII with long lines (most HTML): quoted-printable without counting.
+  if (!NOT_ASCII.test(content)) return { encoding: 'quoted-printable', body: quotedPrintable(content) };
   let other = 0;
   let latin = 0;
   for (let i = 0; i < content.length; i++) {
