@@ -226,8 +226,9 @@ async function benchDatabase(kind: DatabaseKind, o: Options) {
       await load(barePort, paths, 2, o.connections);
       const bare = await load(barePort, paths, o.seconds, o.connections);
       const ours = await load(ricochetPort, paths, o.seconds, o.connections);
-      const half = phase.half ? await load(ricochetPort, paths, o.seconds, o.connections, ours.requests.average / 2) : undefined;
+      // Right after the run at the maximum rate, where the folder falls furthest behind.
       const converged = await convergence(ricochetPort);
+      const half = phase.half ? await load(ricochetPort, paths, o.seconds, o.connections, ours.requests.average / 2) : undefined;
       const ratio = ours.requests.average / bare.requests.average;
       const runs = [warm, ours, ...(half ? [half] : [])];
       const ok = runs.reduce((n, r) => n + count(r, phase.status), 0);
@@ -241,7 +242,7 @@ async function benchDatabase(kind: DatabaseKind, o: Options) {
           `(p99 at max ${ours.latency.p99} ms vs ${bare.latency.p99} ms)` +
           (half ? ` | at half rate (${fmt(half.requests.average)}/s): p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms` : '') +
           ` | ${fmt(ok)} × ${phase.status}, ${failed} errors or other answers, ${fmt(committed)} events committed${committed >= ok ? '' : ' — FEWER THAN ANSWERS'}` +
-          (converged ? ` | counters caught up ${Math.round(converged.ms)} ms after the load stopped (${fmt(converged.behind)} events behind)` : ''),
+          (converged ? ` | counters caught up ${Math.round(converged.ms)} ms after the run at the maximum rate stopped (${fmt(converged.behind)} events behind)` : ''),
       );
     }
     const folder = await tracking(ricochetPort);
