@@ -21,6 +21,7 @@ import { logRequests, loggerOptions, type LogStream } from './http/logging.js';
 import { ErrorResponse } from './http/schemas.js';
 import { validatorCompiler } from './http/validation.js';
 import { trackingRoutes } from './tracking/routes.js';
+import { foldStatus } from './tracking/fold.js';
 import { webRoutes } from './web.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 import { designRoutes } from './designs/routes.js';
@@ -81,8 +82,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
   app.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, () => app.swagger());
   // 503 while the database does not answer (restart, failover): for a load balancer's readiness check, not a reason to restart.
+  // `tracking`: events committed and not yet folded into counters, and how long the oldest has waited.
   app.get('/healthz', { config: PUBLIC, schema: { hide: true } }, async (_req, reply) =>
-    (await databaseAnswers(ctx.store)) ? { ok: true, database: 'available' } : reply.code(503).send({ ok: false, database: 'unavailable' }),
+    (await databaseAnswers(ctx.store))
+      ? { ok: true, database: 'available', tracking: await foldStatus(ctx).catch(() => null) }
+      : reply.code(503).send({ ok: false, database: 'unavailable' }),
   );
   contactRoutes(app);
   erasureRoutes(app);

@@ -1,4 +1,5 @@
 import { buildApp } from './app.js';
+import { foldAll } from './tracking/fold.js';
 import { createApiKey, revokeApiKey } from './auth/apiKeys.js';
 import { createUser, resetPassword } from './auth/users.js';
 import type { Config } from './config.js';
@@ -325,6 +326,8 @@ async function simulateBehaviour({ ctx, clock, rng, server, log, api }: Demo, ca
     });
   }
   for (const message of messages.filter(() => rng.chance(0.004))) await api('POST', '/api/webhooks/bounces', { messageId: message.id, type: rng.chance(0.7) ? 'hard' : 'soft', reason: '550 5.1.1 mailbox unavailable' });
+  // The next steps (a relaunch of the openers) read the counters: every hit is folded into them first.
+  await foldAll(ctx);
 }
 
 /** "Copy D + 3" of the Spring sale to those who opened but did not click, sent, then opened and clicked in turn. */

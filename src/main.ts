@@ -15,6 +15,7 @@ import { migrate } from './db/migrate.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { iso } from './http/schemas.js';
 import { rebuildStats } from './tracking/counters.js';
+import { foldFailed, startFolder } from './tracking/fold.js';
 import { createKey, revokeKey } from './workspaces/apiKeys.js';
 import { createWorkspace } from './workspaces/workspaces.js';
 
@@ -73,17 +74,22 @@ async function workspaceOption(ctx: AppContext, value: string | undefined): Prom
   return workspace.id;
 }
 
+const consoleLine = (fields: object, message: string) => console.error(`${message} ${JSON.stringify(fields)}`);
+
 /** Runs until SIGTERM/SIGINT, then stops the sender, flushes the server and closes the database. */
 async function run(config: Config, options: { http: boolean; worker: boolean }): Promise<void> {
   const ctx = await createContext(config);
   const app = options.http ? await buildApp(ctx) : undefined;
   const sender: Scheduler | undefined = options.worker ? startScheduler(ctx) : undefined;
+  // The server folds tracking events itself; a worker alone takes its turn too, so any set of processes keeps counters current.
+  const folder = app ? undefined : startFolder(ctx, (error) => foldFailed({ warn: consoleLine, error: consoleLine }, error));
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.error(`${signal}: shutting down`);
     await sender?.stop();
+    await folder?.close();
     await ctx.jobs.stopAll();
     await app?.close();
     await ctx.store.close();

@@ -6,6 +6,7 @@ import type { CampaignRow, Database } from '../db/schema.js';
 import { inWorkspace, type AppContext, type WorkspaceContext } from '../context.js';
 import { badRequest, conflict } from '../http/errors.js';
 import { iso } from '../http/schemas.js';
+import { foldAll } from '../tracking/fold.js';
 import { chooseWinner, variantFigures } from '../tracking/variants.js';
 import { campaignRow, toCampaign } from './campaigns.js';
 import type { AbTest, Campaign, VariantKey } from './schemas.js';
@@ -179,6 +180,8 @@ export async function decideDueTests(app: AppContext): Promise<number> {
     .where('status', '<>', 'cancelled')
     .orderBy('ab_decide_at')
     .execute();
+  // Decided on every event recorded before the wait ended, not only on those the folder has reached.
+  if (due.length) await foldAll(app);
   let decided = 0;
   for (const row of due) {
     const ctx = inWorkspace(app, row.workspace_id);

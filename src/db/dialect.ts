@@ -71,6 +71,23 @@ export interface Dialect {
    * file). PostgreSQL's files are the server's, outside DATA_DIR.
    */
   forgetOldRowVersions(db: Kysely<any>): Promise<void>;
+  /** The tracking event log in commit order (migration 011, src/tracking/fold.ts). */
+  log: {
+    /**
+     * A condition for the statement that appends events: holding it, the statement
+     * waits for any other append to commit first, so event ids are in commit order
+     * and the folder's position (an id) never passes an event committed later.
+     * PostgreSQL: a transaction-scoped advisory lock, taken by a one-time filter
+     * before the first row gets its id. SQLite: its single writer already does it.
+     */
+    appendInOrder: RawBuilder<SqlBool>;
+    /**
+     * Takes the folder's position row for the current transaction (`db` is one): held
+     * until it ends, so one process folds at a time. Without `wait`, undefined when
+     * another process holds it (PostgreSQL; SQLite waits for its single writer).
+     */
+    claim(db: Kysely<any>, wait: boolean): Promise<{ folded_id: number | string } | undefined>;
+  };
 }
 
 export type JsonRowType = 'bigint' | 'integer' | 'text' | 'jsonb';
@@ -110,7 +127,15 @@ export const sqliteDialect: Dialect = {
   forgetOldRowVersions: async (db) => {
     await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
   },
+  log: {
+    appendInOrder: sql<SqlBool>`1 = 1`,
+    // A write first: the transaction takes the writer's lock at once, instead of reading and failing to upgrade after another process wrote.
+    claim: (db) => db.updateTable('tracking_folder').set({ name: sql`name` }).where('name', '=', 'events').returning(['folded_id']).executeTakeFirst(),
+  },
 };
+
+/** The advisory lock key of appends to the event log ("RCHTLOG1"), the same in every process. */
+const LOG_APPEND_LOCK = String(0x524348544c4f4731n);
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
@@ -137,6 +162,13 @@ export const postgresDialect: Dialect = {
     await (before.length ? sql`with ${sql.join(before)} ${last}` : last).execute(db);
   },
   forgetOldRowVersions: async () => {},
+  log: {
+    appendInOrder: sql<SqlBool>`(select true from (select pg_advisory_xact_lock(${sql.raw(LOG_APPEND_LOCK)})) as appending)`,
+    claim: (db, wait) => {
+      const row = db.selectFrom('tracking_folder').select(['folded_id']).where('name', '=', 'events').forUpdate();
+      return (wait ? row : row.skipLocked()).executeTakeFirst();
+    },
+  },
 };
 
 /** Escapes LIKE wildcards in user input so that it matches literally. */

@@ -11,6 +11,7 @@ import * as designer from './migrations/007_designer.js';
 import * as forms from './migrations/008_forms.js';
 import * as abTests from './migrations/009_ab_tests.js';
 import * as dormant from './migrations/010_dormant.js';
+import * as trackingLog from './migrations/011_tracking_log.js';
 import * as audienceSpeed from './migrations/012_audience_speed.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -27,6 +28,7 @@ const migrations: Record<string, DialectMigration> = {
   '008_forms': forms,
   '009_ab_tests': abTests,
   '010_dormant': dormant,
+  '011_tracking_log': trackingLog,
   '012_audience_speed': audienceSpeed,
 };
 

@@ -198,6 +198,18 @@ export interface EventsTable {
   at: number;
 }
 
+/** The folder's position in the event log (migration 011). */
+export interface TrackingFolderTable {
+  name: string;
+  folded_id: number;
+  folded_at: number | null;
+}
+
+export interface TrackingBatchesTable {
+  key: string;
+  at: number;
+}
+
 export interface SmsShortLinksTable {
   code: string;
   message_id: number | null;
@@ -443,6 +455,8 @@ export interface Database {
   messages: MessagesTable;
   message_links: MessageLinksTable;
   events: EventsTable;
+  tracking_folder: TrackingFolderTable;
+  tracking_batches: TrackingBatchesTable;
   sms_short_links: SmsShortLinksTable;
   imports: ImportsTable;
   import_errors: ImportErrorsTable;

@@ -87,6 +87,7 @@ describeEachDatabase('an SMS campaign through the API, the sender and a real SMP
     expect(await smsc.receipt(idOf(phones.anon), 'DELIVRD')).toBe(smpp.ESME_ROK);
     expect(await smsc.reply(phones.anon.slice(1), 'STOP')).toBe(smpp.ESME_ROK);
 
+    await t.folded();
     const stats = (await t.api('GET', `/api/campaigns/${campaignId}/stats`)).body;
     expect(stats).toMatchObject({
       sent: 3,

@@ -53,8 +53,11 @@ describe('labelling one request', () => {
 describeEachDatabase('scanner bursts', (kind) => {
   let t: TestApp;
   const click = (token: string, ua = CHROME) => fetch(`${t.baseUrl}/t/c/${token}`, { redirect: 'manual', headers: { 'user-agent': ua } }).then((r) => r.status);
-  const labels = (messageId: number) =>
-    t.ctx.store.db.selectFrom('events').select(['link_id', 'human', 'reason']).where('message_id', '=', messageId).orderBy('id').execute();
+  // The labels once the folder has applied the burst rules.
+  const labels = async (messageId: number) => {
+    await t.folded();
+    return t.ctx.store.db.selectFrom('events').select(['link_id', 'human', 'reason']).where('message_id', '=', messageId).orderBy('id').execute();
+  };
 
   beforeAll(async () => {
     t = await startTestApp(kind);

@@ -32,7 +32,9 @@ describeEachDatabase('repeated hits of one token from one address', (kind) => {
     expect(recorded.filter((e) => e.human === 1)).toHaveLength(1);
     expect(recorded[0]).toEqual({ type: 'open', human: 1, reason: 'browser', ip: '198.51.100.0' });
     expect(new Set(recorded.slice(1).map((e) => e.reason))).toEqual(new Set(['repeat']));
+    await t.folded();
     expect(await counters(s.messages[0]!.id)).toMatchObject({ opens: 50, human_opens: 1 });
+    await t.folded();
     const stats = (await t.api('GET', `/api/campaigns/${s.campaignId}/stats`)).body;
     expect(stats.opens).toMatchObject({ total: 50, human: 1, humanUnique: 1 });
   });
@@ -58,6 +60,7 @@ describeEachDatabase('repeated hits of one token from one address', (kind) => {
       ['click', 1, 'browser'],
       ['click', 0, 'repeat'],
     ]);
+    await t.folded();
     expect(await counters(s.messages[0]!.id)).toEqual({ opens: 3, human_opens: 3, clicks: 2, human_clicks: 1 });
   });
 });

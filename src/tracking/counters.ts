@@ -6,10 +6,10 @@ import type { WorkspaceContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 
 /**
- * The behaviour counters on `messages` and `message_links`, kept from the event
- * log. Ingestion adds each batch's events (counterWrites); relabelled messages and
- * `ricochet rebuild-stats` recompute them from `events` (recomputeCounters). Both
- * follow one definition:
+ * The behaviour counters on `messages` and `message_links`, folded from the event
+ * log by one definition, counterWrites: the folder (fold.ts) adds each batch of
+ * events with it, and a message relabelled by a burst or `ricochet rebuild-stats`
+ * is zeroed and folded again from its events with it (refoldCounters):
  * - opens / human_opens: open events (pixel loads) only;
  * - clicks / human_clicks: click events (the honeypot's included: labelled, not dropped);
  * - first/last_open_at: the first and last open *or click*, since a click implies an open;
@@ -132,24 +132,18 @@ const LINK_COLUMNS = {
 
 export type CounterScope = { campaignId: number } | { messageIds: readonly number[] };
 
-/** The scope as a condition on each table, unqualified so that it binds to the statement's own table. */
-function scopeFilters(scope: CounterScope) {
-  if ('campaignId' in scope) {
-    return {
-      messages: sql<SqlBool>`campaign_id = ${scope.campaignId}`,
-      events: sql<SqlBool>`campaign_id = ${scope.campaignId}`,
-      messageLinks: sql<SqlBool>`message_id in (select id from messages where campaign_id = ${scope.campaignId})`,
-    };
-  }
-  const ids = sql.join(scope.messageIds);
-  return { messages: sql<SqlBool>`id in (${ids})`, events: sql<SqlBool>`message_id in (${ids})`, messageLinks: sql<SqlBool>`message_id in (${ids})` };
-}
+/** Events read per page when counters are folded again. */
+const REFOLD_PAGE = 20_000;
 
-/** Recomputes every counter of the scope's messages from `events`; returns how many events were read. */
-export async function recomputeCounters(db: Db, scope: CounterScope): Promise<number> {
-  if ('messageIds' in scope && scope.messageIds.length === 0) return 0;
-  const where = scopeFilters(scope);
-
+/**
+ * Folds a scope's counters again from the start of the log: zeroed, then its
+ * open and click events up to `upTo` (the folded ones) added page by page with
+ * the folder's own writes (counterWrites). Answers how many events were read.
+ */
+export async function refoldCounters(db: Db, dialect: Dialect, scope: CounterScope, upTo: number): Promise<number> {
+  const byMessages = 'messageIds' in scope;
+  if (byMessages && scope.messageIds.length === 0) return 0;
+  const inScope = byMessages ? dialect.oneOf(sql.ref('message_id'), scope.messageIds, 'bigint') : sql<SqlBool>`campaign_id = ${scope.campaignId}`;
   await db
     .updateTable('messages')
     .set({
@@ -157,91 +151,42 @@ export async function recomputeCounters(db: Db, scope: CounterScope): Promise<nu
       first_open_at: null, last_open_at: null, first_human_open_at: null, last_human_open_at: null,
       first_click_at: null, last_click_at: null, first_human_click_at: null, last_human_click_at: null,
     })
-    .where(where.messages)
+    .where(byMessages ? dialect.oneOf(sql.ref('id'), scope.messageIds, 'bigint') : sql<SqlBool>`campaign_id = ${scope.campaignId}`)
     .execute();
+  await db.deleteFrom('message_links').where(inScope).execute();
 
-  const behaviour = db
-    .selectFrom('events')
-    .where(where.events)
-    .where('type', 'in', ['open', 'click'])
-    .where('message_id', 'is not', null)
-    .groupBy('message_id')
-    .select([
-      'message_id',
-      sql<number>`sum(case when type = 'open' then 1 else 0 end)`.as('opens'),
-      sql<number>`sum(case when type = 'open' and human = 1 then 1 else 0 end)`.as('human_opens'),
-      sql<number>`sum(case when type = 'click' then 1 else 0 end)`.as('clicks'),
-      sql<number>`sum(case when type = 'click' and human = 1 then 1 else 0 end)`.as('human_clicks'),
-      sql<number>`min(at)`.as('first_open_at'),
-      sql<number>`max(at)`.as('last_open_at'),
-      sql<number | null>`min(case when human = 1 then at end)`.as('first_human_open_at'),
-      sql<number | null>`max(case when human = 1 then at end)`.as('last_human_open_at'),
-      sql<number | null>`min(case when type = 'click' then at end)`.as('first_click_at'),
-      sql<number | null>`max(case when type = 'click' then at end)`.as('last_click_at'),
-      sql<number | null>`min(case when type = 'click' and human = 1 then at end)`.as('first_human_click_at'),
-      sql<number | null>`max(case when type = 'click' and human = 1 then at end)`.as('last_human_click_at'),
-    ]);
-  await db
-    .updateTable('messages')
-    .from(behaviour.as('a'))
-    .set((eb) => ({
-      opens: eb.ref('a.opens'),
-      human_opens: eb.ref('a.human_opens'),
-      clicks: eb.ref('a.clicks'),
-      human_clicks: eb.ref('a.human_clicks'),
-      first_open_at: eb.ref('a.first_open_at'),
-      last_open_at: eb.ref('a.last_open_at'),
-      first_human_open_at: eb.ref('a.first_human_open_at'),
-      last_human_open_at: eb.ref('a.last_human_open_at'),
-      first_click_at: eb.ref('a.first_click_at'),
-      last_click_at: eb.ref('a.last_click_at'),
-      first_human_click_at: eb.ref('a.first_human_click_at'),
-      last_human_click_at: eb.ref('a.last_human_click_at'),
-    }))
-    .whereRef('messages.id', '=', 'a.message_id')
-    .execute();
-
-  await db.deleteFrom('message_links').where(where.messageLinks).execute();
-  await db
-    .insertInto('message_links')
-    .columns(['message_id', 'link_id', 'campaign_id', 'clicks', 'human_clicks', 'first_click_at', 'last_click_at'])
-    .expression(
-      db
-        .selectFrom('events')
-        .where(where.events)
-        .where('type', '=', 'click')
-        .where('message_id', 'is not', null)
-        .where('link_id', 'is not', null)
-        .groupBy(['message_id', 'link_id', 'campaign_id'])
-        .select((eb) => [
-          eb.ref('message_id').$notNull().as('message_id'),
-          eb.ref('link_id').$notNull().as('link_id'),
-          'campaign_id',
-          eb.fn.countAll<number>().as('clicks'),
-          eb.fn.sum<number>('human').as('human_clicks'),
-          eb.fn.min('at').as('first_click_at'),
-          eb.fn.max('at').as('last_click_at'),
-        ]),
-    )
-    .execute();
-
-  const counted = await db
-    .selectFrom('events')
-    .where(where.events)
-    .where('type', 'in', ['open', 'click'])
-    .where('message_id', 'is not', null)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(counted.n);
+  let read = 0;
+  for (let after = 0; ; ) {
+    const page = await db
+      .selectFrom('events')
+      .select(['id', 'campaign_id', 'message_id', 'link_id', 'type', 'human', 'at'])
+      .where(inScope)
+      .where('type', 'in', ['open', 'click'])
+      .where('message_id', 'is not', null)
+      .where('id', '>', after)
+      .where('id', '<=', upTo)
+      .orderBy('id')
+      .limit(REFOLD_PAGE)
+      .execute();
+    for (const write of counterWrites(dialect, page as CountedEvent[])) await write.execute(db);
+    read += page.length;
+    if (page.length < REFOLD_PAGE) return read;
+    after = page[page.length - 1]!.id;
+  }
 }
 
-/** `ricochet rebuild-stats <campaignId>`: every counter of the campaign recomputed from its events, in one transaction. */
+/**
+ * `ricochet rebuild-stats <campaignId>`: the folder run from the start of the log
+ * for one campaign — its counters zeroed and every folded event of it applied
+ * again — in one transaction holding the folder (events after its position are
+ * left to it), then the relaunch guard's streaks of its recipients.
+ */
 export async function rebuildStats(ctx: WorkspaceContext, campaignId: number): Promise<{ messages: number; events: number }> {
   const campaign = await ctx.store.db.selectFrom('campaigns').select('id').where('id', '=', campaignId).where('workspace_id', '=', ctx.workspaceId).executeTakeFirst();
   if (!campaign) throw notFound('Campaign');
   return ctx.store.db.transaction().execute(async (trx) => {
-    const events = await recomputeCounters(trx, { campaignId });
-    // The relaunch guard's streaks of its recipients, from their messages as they now stand.
+    const folded = await ctx.store.dialect.log.claim(trx, true);
+    const events = await refoldCounters(trx, ctx.store.dialect, { campaignId }, Number(folded!.folded_id));
     await sql`update contacts set ignored_streak = ${sql.raw(streakOf('contacts.id'))} where id in (select contact_id from messages where campaign_id = ${campaignId})`.execute(trx);
     const messages = await trx
       .selectFrom('messages')

@@ -1,9 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type SqlBool } from 'kysely';
 import { isTransientDatabaseError } from '../db/connection.js';
-import type { Dialect } from '../db/dialect.js';
 import type { AppContext } from '../context.js';
-import { HONEYPOT_BURST_MS, labelBurst, labelRequest, repeatDetector, type Click } from './classify.js';
-import { counterWrites, recomputeCounters } from './counters.js';
+import type { Dialect } from '../db/dialect.js';
+import { labelRequest, repeatDetector } from './classify.js';
 import { linkCache, type LinkCache, type TrackedLink } from './links.js';
 
 /** One open or click as a tracked request brings it, before it is matched to its message. */
@@ -43,15 +43,16 @@ const ATTEMPTS = 3;
 const RECONNECT_MS = 5_000;
 
 /**
- * Group commit: hits wait in memory while the previous batch commits, then go
- * together in one atomic write (events, message counters, message_links). Each
- * caller is answered only after its batch committed, so nothing acknowledged can
- * be lost, and the number of commits stays small under load. One batch at a
- * time: a commit's cost is mostly per batch, so fewer, larger batches go further
- * than parallel ones (measured in docs/performance.md), and a message's hits are
- * handled in order, so the burst rules see every committed click of this process.
+ * Group commit into the event log: hits wait in memory while the previous batch
+ * commits, then go together in one atomic write of their events (and the batch's
+ * key). Each caller is answered only after its batch committed, so nothing
+ * acknowledged can be lost, and the number of commits stays small under load.
+ * Nothing else is written on the request path: counters, link rows and the
+ * labels that need a message's history are the folder's (fold.ts), which
+ * `committed` wakes. One batch at a time: a commit's cost is mostly per batch,
+ * so fewer, larger batches go further than parallel ones (docs/performance.md).
  */
-export function startIngestion(ctx: AppContext): Ingestion {
+export function startIngestion(ctx: AppContext, committed: () => void = () => {}): Ingestion {
   const links = linkCache(ctx.store);
   const repeats = repeatDetector();
   const queue: Array<{ hit: Received; resolve(o: Outcome): void; reject(e: unknown): void }> = [];
@@ -63,8 +64,12 @@ export function startIngestion(ctx: AppContext): Ingestion {
     while (queue.length) {
       const batch = queue.splice(0, MAX_BATCH);
       try {
-        const outcomes = await withRetries(() => writeBatch(ctx, links, batch.map((p) => p.hit)));
+        const hits = batch.map((p) => p.hit);
+        const key = randomUUID();
+        let attempt = 0;
+        const outcomes = await withRetries(() => recordBatch(ctx, links, hits, key, attempt++ > 0));
         batch.forEach((p, i) => p.resolve(outcomes[i]!));
+        committed();
       } catch (error) {
         batch.forEach((p) => p.reject(error));
       }
@@ -93,8 +98,7 @@ async function withRetries<T>(write: () => Promise<T>): Promise<T> {
       return await write();
     } catch (error) {
       // A database that went away is waited for (briefly, with its callers); anything else repeats a little and is reported.
-      // Answers wait for the commit, so a write whose commit was lost with its connection is written again: a click may
-      // then be counted twice, never lost.
+      // Answers wait for the commit, so a write whose commit was lost with its connection is tried again (its batch key keeps it from counting twice).
       const transient = isTransientDatabaseError(error);
       if (transient ? Date.now() >= reconnectUntil : attempt >= ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, transient ? Math.min(100 * attempt, 500) : 20 * attempt));
@@ -131,7 +135,8 @@ interface NewEvent {
   at: number;
 }
 
-async function writeBatch(ctx: AppContext, links: LinkCache, hits: Received[]): Promise<Outcome[]> {
+/** Writes the batch's events under `key`; a retry first looks for the key, in case the previous attempt committed but its answer was lost. */
+export async function recordBatch(ctx: AppContext, links: LinkCache, hits: Received[], key: string, retry: boolean): Promise<Outcome[]> {
   const { db, dialect } = ctx.store;
   const messageIds = unique(hits.filter((h) => !h.anonymous).map((h) => h.subjectId));
   const messages = new Map(
@@ -139,7 +144,7 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Received[]): 
       ? await db
           .selectFrom('messages')
           .leftJoin('contacts', 'contacts.id', 'messages.contact_id')
-          .select(['messages.id', 'messages.campaign_id', 'messages.sent_at', 'messages.delivered_at', 'messages.last_click_at', 'contacts.erased_at'])
+          .select(['messages.id', 'messages.campaign_id', 'messages.sent_at', 'messages.delivered_at', 'contacts.erased_at'])
           .where(sql<SqlBool>`messages.id in (select id from ${idRows(dialect, messageIds)} as ids)`)
           .execute()
       : []
@@ -152,7 +157,6 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Received[]): 
 
   const outcomes: Outcome[] = [];
   const events: NewEvent[] = [];
-  const clicks: Array<{ event: NewEvent; click: Click }> = [];
   for (const hit of hits) {
     const message = hit.anonymous ? undefined : messages.get(hit.subjectId);
     const campaignId = hit.anonymous ? (campaigns.has(hit.subjectId) ? hit.subjectId : undefined) : message?.campaign_id;
@@ -169,6 +173,7 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Received[]): 
       }
     }
     const deliveredAt = message ? (message.delivered_at ?? message.sent_at) : null;
+    // The rules one request decides alone; those that need the message's other clicks are the folder's.
     const label = labelRequest({
       type: hit.type,
       head: hit.head,
@@ -179,7 +184,7 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Received[]): 
     });
     // An erased contact's later events keep no user agent or address.
     const erased = message?.erased_at != null;
-    const event: NewEvent = {
+    events.push({
       campaign_id: campaignId,
       message_id: message?.id ?? null,
       link_id: link?.id ?? null,
@@ -189,78 +194,17 @@ async function writeBatch(ctx: AppContext, links: LinkCache, hits: Received[]): 
       user_agent: erased ? null : hit.userAgent?.slice(0, 1000) || null,
       ip: erased ? null : hit.ip,
       at: hit.at,
-    };
-    events.push(event);
-    if (link && message) clicks.push({ event, click: { linkId: link.id, at: hit.at, honeypot: link.honeypot, label } });
+    });
     outcomes.push({ recorded: true, target: link?.target ?? null });
   }
   if (!events.length) return outcomes;
 
-  // Only messages clicked lately can have committed clicks in the same burst; batches are written one
-  // at a time, so this process's committed clicks are all visible here without a transaction.
-  const since = Math.min(...hits.map((h) => h.at)) - HONEYPOT_BURST_MS;
-  const recentlyClicked = unique(clicks.map((c) => messages.get(c.event.message_id!)!).filter((m) => m.last_click_at !== null && m.last_click_at > since).map((m) => m.id));
-  const relabel = labelBursts(clicks, recentlyClicked.length ? await recentClicks(ctx, recentlyClicked, since) : []);
-
+  if (retry && (await db.selectFrom('tracking_batches').select('key').where('key', '=', key).executeTakeFirst())) return outcomes;
   const columns = Object.keys(EVENT_COLUMNS);
-  const insertEvents = sql`insert into events (${sql.join(columns.map((c) => sql.ref(c)))})
-    select ${sql.join(columns.map((c) => sql.ref(`e.${c}`)))} from ${dialect.jsonRows(events, EVENT_COLUMNS)} as e`;
-  if (!relabel.messages.size) {
-    await dialect.writeAtomically(db, [insertEvents, ...counterWrites(dialect, events)]);
-    return outcomes;
-  }
-  // Committed clicks turned out to be part of a scanner's burst: relabel them and recount their messages.
-  await db.transaction().execute(async (trx) => {
-    await insertEvents.execute(trx);
-    for (const write of counterWrites(dialect, events.filter((e) => e.message_id === null || !relabel.messages.has(e.message_id)))) await write.execute(trx);
-    for (const [reason, ids] of relabel.byReason) await trx.updateTable('events').set({ human: 0, reason }).where('id', 'in', ids).execute();
-    await recomputeCounters(trx, { messageIds: [...relabel.messages] });
-  });
+  await dialect.writeAtomically(db, [
+    sql`insert into tracking_batches (key, at) values (${key}, ${Date.now()})`,
+    sql`insert into events (${sql.join(columns.map((c) => sql.ref(c)))})
+      select ${sql.join(columns.map((c) => sql.ref(`e.${c}`)))} from ${dialect.jsonRows(events, EVENT_COLUMNS)} as e where ${dialect.log.appendInOrder}`,
+  ]);
   return outcomes;
-}
-
-/** The committed clicks of these messages since `since`, with whether they hit the honeypot. */
-function recentClicks(ctx: AppContext, messageIds: number[], since: number) {
-  return ctx.store.db
-    .selectFrom('events')
-    .leftJoin('links', 'links.id', 'events.link_id')
-    .select(['events.id', 'events.message_id', 'events.link_id', 'events.at', 'events.human', 'events.reason', 'links.kind'])
-    .where('events.type', '=', 'click')
-    .where(sql<SqlBool>`events.message_id in (select id from ${idRows(ctx.store.dialect, messageIds)} as ids)`)
-    .where('events.at', '>', since)
-    .execute();
-}
-
-/**
- * Applies the burst rules to the batch's clicks against each message's recent
- * clicks (committed and in this batch); the batch's labels are updated in place.
- * Returns the committed events to relabel, by reason, and their messages.
- */
-function labelBursts(clicks: Array<{ event: NewEvent; click: Click }>, recent: Awaited<ReturnType<typeof recentClicks>>) {
-  const history = new Map<number, Click[]>();
-  const stored = new Map<Click, { id: number; messageId: number }>();
-  for (const row of recent) {
-    const click: Click = { linkId: row.link_id!, at: row.at, honeypot: row.kind === 'honeypot', label: { human: row.human === 1, reason: row.reason ?? '' } };
-    stored.set(click, { id: row.id, messageId: row.message_id! });
-    history.set(row.message_id!, [...(history.get(row.message_id!) ?? []), click]);
-  }
-
-  const byReason = new Map<string, number[]>();
-  const messages = new Set<number>();
-  for (const { event, click } of clicks) {
-    const others = history.get(event.message_id!) ?? [];
-    for (const other of labelBurst(click, others)) {
-      const row = stored.get(other);
-      if (!row) continue; // a click of this batch: its event is written with its final label
-      byReason.set(other.label.reason, [...(byReason.get(other.label.reason) ?? []), row.id]);
-      messages.add(row.messageId);
-    }
-    others.push(click);
-    history.set(event.message_id!, others);
-  }
-  for (const { event, click } of clicks) {
-    event.human = click.label.human ? 1 : 0;
-    event.reason = click.label.reason;
-  }
-  return { byReason, messages };
 }

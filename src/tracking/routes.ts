@@ -5,6 +5,7 @@ import type { Api } from '../http/api.js';
 import { badRequest } from '../http/errors.js';
 import { IdParams, Page } from '../http/schemas.js';
 import { listUnmatchedReports, recordBounce, recordInboundEmail } from './bounces.js';
+import { foldFailed, startFolder } from './fold.js';
 import { startIngestion, type Hit } from './ingest.js';
 import { storedIp } from '../http/clientAddress.js';
 import { linkNotFoundPage, PAGE_HEADERS, PIXEL, preferencePage, preferencesSavedPage, tryAgainPage, unsubscribeConfirmPage, unsubscribedPage } from './pages.js';
@@ -38,9 +39,13 @@ const ids = (values: string[]) => values.filter((v) => /^[1-9][0-9]{0,14}$/.test
  * (reports change delivery state: the edit right).
  */
 export function trackingRoutes(app: Api, ctx: AppContext): void {
-  const ingestion = startIngestion(ctx);
+  const folder = startFolder(ctx, (error) => foldFailed(app.log, error));
+  const ingestion = startIngestion(ctx, folder.kick);
   // Fastify runs this on close (SIGTERM): every hit already received is committed before the process exits.
-  app.addHook('onClose', () => ingestion.close());
+  app.addHook('onClose', async () => {
+    await ingestion.close();
+    await folder.close();
+  });
 
   const hit = (req: FastifyRequest, type: Hit['type'], anonymous: boolean, subjectId: number, link?: Hit['link']): Hit => ({
     type,

@@ -42,6 +42,7 @@ describeEachDatabase('campaign stats', (kind) => {
     expect(unsubscribe.status).toBe(200);
     expect((await t.api('POST', '/api/webhooks/bounces', { messageId: s.messages[4]!.id, type: 'hard' })).status).toBe(200);
 
+    await t.folded();
     const { status, body } = await t.api('GET', `/api/campaigns/${s.campaignId}/stats`);
     expect(status).toBe(200);
     expect(body).toMatchObject({
@@ -100,6 +101,7 @@ describeEachDatabase('campaign stats', (kind) => {
     await t.ctx.store.db.updateTable('messages').set({ status: 'sent', delivered_at: null }).where('id', '=', s.messages[2]!.id).execute();
     await t.ctx.store.db.insertInto('sms_short_links').values({ code: `smsCode${s.campaignId}`, message_id: s.messages[0]!.id, campaign_id: s.campaignId, link_id: s.links[0]!.id }).execute();
     expect(await hit(`/s/smsCode${s.campaignId}`, IPHONE, T0 + HOUR)).toBe(302);
+    await t.folded();
     const { body } = await t.api('GET', `/api/campaigns/${s.campaignId}/stats`);
     expect(body).toMatchObject({
       channel: 'sms',
@@ -114,6 +116,7 @@ describeEachDatabase('campaign stats', (kind) => {
 
   it('answers zero rates for a campaign that reached nobody, and 404 for an unknown one', async () => {
     const s = await createScenario(t.ctx, { recipients: 0 });
+    await t.folded();
     const { body } = await t.api('GET', `/api/campaigns/${s.campaignId}/stats`);
     expect(body).toMatchObject({ sent: 0, received: 0, rates: { open: 0, click: 0, clickToOpen: 0 }, links: [{ clicks: 0, uniqueClickers: 0 }, { clicks: 0 }] });
     expect(await t.api('GET', '/api/campaigns/999999/stats')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });

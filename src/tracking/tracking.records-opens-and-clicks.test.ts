@@ -39,6 +39,7 @@ describeEachDatabase('tracked opens and clicks', (kind) => {
 
     const events = await eventsOf(m.id);
     expect(events).toMatchObject([{ type: 'open', campaign_id: s.campaignId, link_id: null, human: 1, reason: 'browser', ip: '203.0.113.0', user_agent: BROWSER, at: t.clock.now }]);
+    await t.folded();
     expect(await message(m.id)).toMatchObject({ opens: 1, human_opens: 1, clicks: 0, first_open_at: t.clock.now, last_open_at: t.clock.now, first_human_open_at: t.clock.now });
   });
 
@@ -53,6 +54,7 @@ describeEachDatabase('tracked opens and clicks', (kind) => {
     const [event] = await eventsOf(m.id);
     expect(event).toMatchObject({ type: 'click', link_id: s.links[0]!.id, human: 1, ip: '2001:db8:abcd::' });
     // Never loaded the pixel: no open counted, but the click dates the (implied) open.
+    await t.folded();
     expect(await message(m.id)).toMatchObject({
       opens: 0, clicks: 1, human_clicks: 1,
       first_open_at: t.clock.now, first_human_open_at: t.clock.now, first_click_at: t.clock.now, last_human_click_at: t.clock.now,
@@ -62,6 +64,7 @@ describeEachDatabase('tracked opens and clicks', (kind) => {
 
     t.clock.advance(30_000);
     expect((await get(`/t/c/${s.token(2, 'click', 1)}`)).status).toBe(302);
+    await t.folded();
     expect(await message(m.id)).toMatchObject({ clicks: 2, human_clicks: 2, last_click_at: t.clock.now, first_click_at: t.clock.now - 30_000 });
     expect((await t.ctx.store.db.selectFrom('message_links').select('clicks').where('message_id', '=', m.id).executeTakeFirstOrThrow()).clicks).toBe(2);
   });
@@ -87,6 +90,7 @@ describeEachDatabase('tracked opens and clicks', (kind) => {
       ['open', 1, 'google-image-proxy'],
       ['click', 0, 'scanner:http-library'],
     ]);
+    await t.folded();
     expect(await message(m.id)).toMatchObject({ opens: 3, human_opens: 1, clicks: 2, human_clicks: 0, first_human_click_at: null });
   });
 
@@ -97,6 +101,7 @@ describeEachDatabase('tracked opens and clicks', (kind) => {
     expect((await get(`/t/c/${s.token(0, 'click', 2)}`)).headers.get('location')).toBe('https://shop.example/about');
     const anonymous = await t.ctx.store.db.selectFrom('events').selectAll().where('campaign_id', '=', s.campaignId).where('message_id', 'is', null).execute();
     expect(anonymous.map((e) => e.type).sort()).toEqual(['click', 'open']);
+    await t.folded();
     expect(await message(anonymousMessage.id)).toMatchObject({ opens: 0, clicks: 0, first_open_at: null });
   });
 
@@ -126,6 +131,7 @@ describeEachDatabase('tracked opens and clicks', (kind) => {
     const response = await get('/s/aB3dE5g');
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('https://shop.example/sms');
+    await t.folded();
     expect(await message(sms.messages[0]!.id)).toMatchObject({ clicks: 1, human_clicks: 1 });
     expect((await get('/s/Zz9Yy8x')).status).toBe(302);
     expect((await get('/s/Nope123')).status).toBe(404);

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { openStore } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
 import { inWorkspace, Jobs, type WorkspaceContext } from '../../src/context.js';
+import { foldAll } from '../../src/tracking/fold.js';
 import type { Api } from '../../src/http/api.js';
 import { freshDatabase, type DatabaseKind } from './databases.js';
 import { afterAll, beforeAll } from 'vitest';
@@ -24,6 +25,8 @@ export interface TestApp {
   api: ApiCall;
   /** The same, with another API key (of another workspace or role: see test/support/workspaces.ts). */
   apiWith(key: string): ApiCall;
+  /** Waits until every tracking event committed so far is folded into the counters (the folder runs in the background). */
+  folded(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,6 +92,9 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
     clock,
     api: apiCall(baseUrl, apiKey),
     apiWith: (key) => apiCall(baseUrl, key),
+    async folded() {
+      await foldAll(ctx);
+    },
     async close() {
       await app.close();
       await store.close();

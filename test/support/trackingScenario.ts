@@ -1,4 +1,5 @@
 import type { WorkspaceContext } from '../../src/context.js';
+import { foldAll } from '../../src/tracking/fold.js';
 import { signer, type TokenPurpose } from '../../src/tracking/tokens.js';
 
 /**
@@ -123,8 +124,9 @@ const COUNTERS = [
 type Counters = Record<(typeof COUNTERS)[number], number | null>;
 type LinkCounters = { clicks: number; human_clicks: number; first_click_at: number; last_click_at: number };
 
-/** The counters as stored on `messages` and `message_links` for the campaign's messages. */
+/** The counters as stored on `messages` and `message_links` for the campaign's messages, once the folder has folded every event committed. */
 export async function storedCounters(ctx: WorkspaceContext, campaignId: number) {
+  await foldAll(ctx);
   const messages = await ctx.store.db.selectFrom('messages').select(['id', ...COUNTERS]).where('campaign_id', '=', campaignId).orderBy('id').execute();
   const links = await ctx.store.db
     .selectFrom('message_links')
