@@ -8,9 +8,10 @@ import { counterWrites, refoldCounters, type CountedEvent } from './counters.js'
 /**
  * The folder: tracking requests only append events to the log (`ingest.ts`); this
  * reads the log in order from its position (`tracking_folder.folded_id`, one per
- * database: appends take ids in commit order, see dialect.log) and applies each batch to what is derived from it — message counters,
- * message_links, and the labels that need a message's history (the burst rules) —
- * in one transaction with the new position, so every event is folded exactly once.
+ * database; appends take ids in commit order, see dialect.log) and applies each
+ * batch to what is derived from it — message counters, message_links, and the
+ * labels that need a message's history (the burst rules) — in one transaction with
+ * the new position, so every event is folded exactly once.
  *
  * Any number of processes run a folder; a fold first takes the position's row
  * (PostgreSQL: FOR UPDATE SKIP LOCKED, so while one process folds the others pass;
@@ -34,7 +35,7 @@ interface LoggedEvent extends CountedEvent {
 }
 
 /** Takes the folder's position (the last event id folded) for this transaction: undefined when another process is folding and `wait` is false. */
-export async function claimPosition(trx: Db, store: Store, wait: boolean): Promise<number | undefined> {
+async function claimPosition(trx: Db, store: Store, wait: boolean): Promise<number | undefined> {
   const row = await store.dialect.log.claim(trx, wait);
   return row && Number(row.folded_id);
 }
