@@ -47,7 +47,10 @@ describeEachDatabase('kill -9 of the server during a click load', (kind) => {
     const baseUrl = `http://127.0.0.1:${env.PORT}`;
     for (let i = 0; ; i++) {
       if (await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false)) break;
-      if (i > 300) throw new Error('the server did not start');
+      if (i > 600) {
+        server.kill('SIGKILL'); // not left running on the test's port
+        throw new Error('the server did not start');
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const acknowledged: number[] = [];
