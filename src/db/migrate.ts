@@ -13,6 +13,7 @@ import * as abTests from './migrations/009_ab_tests.js';
 import * as dormant from './migrations/010_dormant.js';
 import * as trackingLog from './migrations/011_tracking_log.js';
 import * as audienceSpeed from './migrations/012_audience_speed.js';
+import * as streakPerStatement from './migrations/013_streak_per_statement.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
@@ -30,6 +31,7 @@ const migrations: Record<string, DialectMigration> = {
   '010_dormant': dormant,
   '011_tracking_log': trackingLog,
   '012_audience_speed': audienceSpeed,
+  '013_streak_per_statement': streakPerStatement,
 };
 
 /** Names that databases created before the renumbering recorded, and what they are called now. */
