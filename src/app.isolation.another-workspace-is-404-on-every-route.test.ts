@@ -473,6 +473,7 @@ describeEachDatabase('Another workspace’s objects are 404 on every route', (ki
     const page = await fetch(`${t.baseUrl}/u/${o.tokens.unsubscribe}`, { headers: browser });
     expect(page.status).toBe(200);
     expect(await events()).toEqual(expect.arrayContaining(['open', 'click']));
+    await t.folded();
     expect((await b.api('GET', `/api/campaigns/${o.sent}/stats`)).body).toMatchObject({ opens: { unique: 1 }, clicks: { unique: 1 } });
   });
 });
