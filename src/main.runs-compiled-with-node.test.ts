@@ -55,7 +55,7 @@ describe('the compiled CLI', () => {
         if (!health) await new Promise((r) => setTimeout(r, 100));
       }
       expect(health?.status).toBe(200);
-      expect(await health!.json()).toEqual({ ok: true, database: 'available' });
+      expect(await health!.json()).toEqual({ ok: true, database: 'available', tracking: { behind: 0, lagMs: 0 } });
 
       const page = await fetch(`${baseUrl}/campaigns`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
