@@ -25,6 +25,7 @@ describeEachDatabase("campaign stats of another workspace's campaign", (kind) =>
   });
 
   it('answers its own workspace, any role that reads', async () => {
+    await t.folded();
     const own = await b.api('GET', `/api/campaigns/${theirs.campaignId}/stats`);
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ campaignId: theirs.campaignId, sent: 2, opens: { total: 1, unique: 1 } });
