@@ -80,6 +80,7 @@ describeEachDatabase('bounces and complaints', (kind) => {
     expect(byClick.body).toMatchObject({ type: 'complaint', matched: true, messageId: s.messages[1]!.id, contactStatus: 'complained' });
 
     // A complaint is stronger than an unsubscribe; it never counts as a click.
+    await t.folded();
     expect((await messageRow(s.messages[1]!.id)).clicks).toBe(0);
     const stats = await t.api('GET', `/api/campaigns/${s.campaignId}/stats`);
     expect(stats.body).toMatchObject({ complained: 2, clicks: { total: 0 } });
