@@ -83,10 +83,11 @@ export interface Dialect {
     appendInOrder: RawBuilder<SqlBool>;
     /**
      * Takes the folder's position row for the current transaction (`db` is one): held
-     * until it ends, so one process folds at a time. Without `wait`, undefined when
-     * another process holds it (PostgreSQL; SQLite waits for its single writer).
+     * until it ends, so one process folds at a time. Answers the position (the last
+     * event id folded); without `wait`, undefined when another process holds it
+     * (PostgreSQL; SQLite waits for its single writer).
      */
-    claim(db: Kysely<any>, wait: boolean): Promise<{ folded_id: number | string } | undefined>;
+    claim(db: Kysely<any>, wait: boolean): Promise<number | undefined>;
   };
 }
 
@@ -96,6 +97,9 @@ const ref = (column: Expression<unknown> | string) => (typeof column === 'string
 
 /** JSON path for SQLite's json_extract with the key quoted, so no key can escape it. */
 const sqlitePath = (key: string) => `$."${key.replace(/["\\]/g, '')}"`;
+
+/** The folder's position from its row (bigint columns may come back as text). */
+const positionOf = (row: { folded_id: number | string } | undefined) => (row ? Number(row.folded_id) : undefined);
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -130,7 +134,7 @@ export const sqliteDialect: Dialect = {
   log: {
     appendInOrder: sql<SqlBool>`1 = 1`,
     // A write first: the transaction takes the writer's lock at once, instead of reading and failing to upgrade after another process wrote.
-    claim: (db) => db.updateTable('tracking_folder').set({ name: sql`name` }).where('name', '=', 'events').returning(['folded_id']).executeTakeFirst(),
+    claim: async (db) => positionOf(await db.updateTable('tracking_folder').set({ name: sql`name` }).where('name', '=', 'events').returning(['folded_id']).executeTakeFirst()),
   },
 };
 
@@ -164,9 +168,9 @@ export const postgresDialect: Dialect = {
   forgetOldRowVersions: async () => {},
   log: {
     appendInOrder: sql<SqlBool>`(select true from (select pg_advisory_xact_lock(${sql.raw(LOG_APPEND_LOCK)})) as appending)`,
-    claim: (db, wait) => {
+    claim: async (db, wait) => {
       const row = db.selectFrom('tracking_folder').select(['folded_id']).where('name', '=', 'events').forUpdate();
-      return (wait ? row : row.skipLocked()).executeTakeFirst();
+      return positionOf(await (wait ? row : row.skipLocked()).executeTakeFirst());
     },
   },
 };

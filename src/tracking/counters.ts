@@ -185,8 +185,8 @@ export async function rebuildStats(ctx: WorkspaceContext, campaignId: number): P
   const campaign = await ctx.store.db.selectFrom('campaigns').select('id').where('id', '=', campaignId).where('workspace_id', '=', ctx.workspaceId).executeTakeFirst();
   if (!campaign) throw notFound('Campaign');
   return ctx.store.db.transaction().execute(async (trx) => {
-    const folded = await ctx.store.dialect.log.claim(trx, true);
-    const events = await refoldCounters(trx, ctx.store.dialect, { campaignId }, Number(folded!.folded_id));
+    const position = await ctx.store.dialect.log.claim(trx, true);
+    const events = await refoldCounters(trx, ctx.store.dialect, { campaignId }, position!);
     await sql`update contacts set ignored_streak = ${sql.raw(streakOf('contacts.id'))} where id in (select contact_id from messages where campaign_id = ${campaignId})`.execute(trx);
     const messages = await trx
       .selectFrom('messages')

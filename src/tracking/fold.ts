@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/schema.js';
-import { isTransientDatabaseError, type Store } from '../db/connection.js';
+import { isTransientDatabaseError } from '../db/connection.js';
 import { HONEYPOT_BURST_MS, labelBurst, type Click } from './classify.js';
 import { counterWrites, refoldCounters, type CountedEvent } from './counters.js';
 
@@ -34,12 +34,6 @@ interface LoggedEvent extends CountedEvent {
   reason: string | null;
 }
 
-/** Takes the folder's position (the last event id folded) for this transaction: undefined when another process is folding and `wait` is false. */
-async function claimPosition(trx: Db, store: Store, wait: boolean): Promise<number | undefined> {
-  const row = await store.dialect.log.claim(trx, wait);
-  return row && Number(row.folded_id);
-}
-
 /**
  * Folds the next batch of the log. Answers how many events were folded, or null
  * when another process holds the folder (`wait` false).
@@ -47,7 +41,7 @@ async function claimPosition(trx: Db, store: Store, wait: boolean): Promise<numb
 export async function foldNext(ctx: AppContext, options: { wait?: boolean } = {}): Promise<number | null> {
   const { db } = ctx.store;
   return db.transaction().execute(async (trx) => {
-    const position = await claimPosition(trx, ctx.store, options.wait ?? false);
+    const position = await ctx.store.dialect.log.claim(trx, options.wait ?? false);
     if (position === undefined) return null;
     const events = (await trx
       .selectFrom('events')

@@ -12,7 +12,7 @@ import type { Dialect } from '../dialect.js';
  * whatever the order in which outcomes and events arrive.
  */
 
-const COUNTED = `('sent', 'delivered')`;
+export const COUNTED = `('sent', 'delivered')`;
 
 /** The streak of contact `id`, from its messages. A message sent in the same millisecond as the last engaged one counts as engaged. */
 export const streakOf = (id: string) =>
@@ -20,8 +20,8 @@ export const streakOf = (id: string) =>
      and s.sent_at > coalesce((select max(e.sent_at) from messages e where e.contact_id = ${id} and e.status in ${COUNTED}
        and (e.human_opens > 0 or e.human_clicks > 0)), -1))`;
 
-const counted = (row: string) => `(${row}.status in ${COUNTED})`;
-const engaged = (row: string) => `(${row}.human_opens > 0 or ${row}.human_clicks > 0)`;
+export const counted = (row: string) => `(${row}.status in ${COUNTED})`;
+export const engaged = (row: string) => `(${row}.human_opens > 0 or ${row}.human_clicks > 0)`;
 
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema.alterTable('contacts').addColumn('ignored_streak', 'integer', (c) => c.notNull().defaultTo(0)).execute();

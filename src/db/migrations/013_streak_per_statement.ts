@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../dialect.js';
+import { COUNTED, counted, engaged } from './010_dormant.js';
 
 /**
  * The relaunch guard's streaks (010_dormant) recounted once per statement on
@@ -10,9 +11,6 @@ import type { Dialect } from '../dialect.js';
  * streak can have changed are recounted together, as inserts already were. SQLite
  * keeps its row-level triggers (no transition tables), where they cost 1.6×.
  */
-const COUNTED = `('sent', 'delivered')`;
-const counted = (row: string) => `(${row}.status in ${COUNTED})`;
-const engaged = (row: string) => `(${row}.human_opens > 0 or ${row}.human_clicks > 0)`;
 
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   if (dialect.name !== 'postgres') return;
