@@ -1,7 +1,7 @@
 // Replays the same hits through the ingestion in-process, in id or shuffled order: CPU and wall time per hit, the bytes of WAL each hit cost
-// (SQLite: auto-checkpoint off; PostgreSQL: pg_current_wal_lsn, which counts every writer of the server) and, on SQLite, the time of each statement.
+// (SQLite: auto-checkpoint off; PostgreSQL: pg_current_wal_lsn, which counts every writer of the server) and, on SQLite, the CPU time of each statement.
 // `npx tsx bench/_track-replay.ts --url=sqlite:/path/db [--campaign=1] [--pattern=three|once|opens] [--order=seq|random] [--hits=15000] [--batch=32] [--rate=3000]`
-// The database holds a campaign already sent (bench/_track-campaign.ts); run it on a copy: the hits are committed.
+// The database holds a campaign already sent (bench/_track-sent-database.ts); run it on a copy: the hits are committed.
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config.js';
 import { Jobs } from '../src/context.js';
 import { openStore } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
+import { foldAll } from '../src/tracking/fold.js';
 import { startIngestion, type Hit } from '../src/tracking/ingest.js';
 
 const arg = (n: string, d: string) => process.argv.find((a) => a.startsWith(`--${n}=`))?.split('=')[1] ?? d;
@@ -22,8 +23,8 @@ proto.prepare = function (this: unknown, source: string) {
   for (const m of ['run', 'all', 'get', 'iterate']) {
     const f = stmt[m];
     stmt[m] = function (...a: unknown[]) {
-      const t = performance.now();
-      try { return f.apply(this, a); } finally { const s = stats.get(key) ?? { n: 0, ms: 0 }; s.n++; s.ms += performance.now() - t; stats.set(key, s); }
+      const c = process.cpuUsage();
+      try { return f.apply(this, a); } finally { const d = process.cpuUsage(c); const s = stats.get(key) ?? { n: 0, ms: 0 }; s.n++; s.ms += (d.user + d.system) / 1000; stats.set(key, s); }
     };
   }
   return stmt;
@@ -35,7 +36,7 @@ const store = openStore(config.databaseUrl);
 const ctx = { store, config, now: Date.now, secret: Buffer.from(SECRET), jobs: new Jobs() };
 await migrate(store); // a copy made before the newest migrations
 const pg = url.startsWith('postgres');
-if (!pg) { await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db); await sql`pragma wal_autocheckpoint = 0`.execute(store.db); }
+if (!pg) { await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db); if (!process.env.REPLAY_CHECKPOINTS) await sql`pragma wal_autocheckpoint = 0`.execute(store.db); }
 const lsn = async () => (await sql<{ l: string }>`select pg_current_wal_lsn()::text as l`.execute(store.db)).rows[0]!.l;
 const walBytes = async (from: string) => Number((await sql<{ d: string }>`select pg_wal_lsn_diff(pg_current_wal_lsn(), ${from}::pg_lsn) as d`.execute(store.db)).rows[0]!.d);
 const campaignId = Number(arg('campaign', '1'));
@@ -78,4 +79,13 @@ const cpu = process.cpuUsage(cpu0);
 console.log(`${arg('label', url)} ${pattern} ${arg('order', 'seq')}: ${total} hits in batches of ${batch}: ${((cpu.user + cpu.system) / total).toFixed(1)} us CPU/hit, ${((wall * 1000) / total).toFixed(1)} us wall/hit, WAL ${((pg ? await walBytes(wal0 as string) : statSync(url.slice(7) + '-wal').size - (wal0 as number)) / total / 1024).toFixed(1)} KiB/hit`);
 for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) console.log(`   ${((s.ms * 1000) / total).toFixed(1).padStart(6)} us/hit  ${String(s.n).padStart(6)}×  ${k}`);
 await ingestion.close();
+// Then what the folder costs for the same hits (it ran in no other place: the replay has no folder).
+stats.clear();
+const foldCpu0 = process.cpuUsage();
+const f0 = performance.now();
+const folded = await foldAll(ctx as never);
+const foldWall = performance.now() - f0;
+const foldCpu = process.cpuUsage(foldCpu0);
+console.log(`  fold: ${folded} events: ${((foldCpu.user + foldCpu.system) / total).toFixed(1)} us CPU/hit, ${((foldWall * 1000) / total).toFixed(1)} us wall/hit`);
+for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10)) console.log(`   ${((s.ms * 1000) / total).toFixed(1).padStart(6)} us/hit  ${String(s.n).padStart(6)}×  ${k}`);
 await store.close();

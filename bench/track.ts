@@ -15,7 +15,7 @@
  * tracking folder in /healthz, how long the counters took to catch up. After each
  * database: the campaign's counters against `ricochet rebuild-stats`.
  * SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
- * `npm run bench -- track [--duration=10] [--connections=64] [--recipients=30000] [--order=sequential]`
+ * `npm run bench -- track [--duration=10] [--connections=64] [--recipients=30000] [--order=sequential] [--cpu-prof=DIR]` (DIR: the serving process's CPU profile)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,8 +60,8 @@ async function bareServer(port: number) {
   await app.listen({ port, host: '127.0.0.1' });
 }
 
-async function start(args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+async function start(args: string[], env: Record<string, string>, port: number, nodeFlags: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 1200; i++) {
     if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return child;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -187,6 +187,7 @@ interface Options {
   connections: number;
   recipients: number;
   sequential: boolean;
+  cpuProfileDir?: string;
 }
 
 async function benchDatabase(kind: DatabaseKind, o: Options) {
@@ -214,7 +215,7 @@ async function benchDatabase(kind: DatabaseKind, o: Options) {
       { name: `storm (${STORM_URLS} URLs)`, status: '302', paths: () => rotation(storm), half: false },
     ];
 
-    children.push(await start(['src/main.ts', 'serve', '--no-worker'], env, ricochetPort));
+    children.push(await start(['src/main.ts', 'serve', '--no-worker'], env, ricochetPort, o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []));
     children.push(await start([fileURLToPath(import.meta.url), 'bare', String(barePort)], {}, barePort));
     const ratios: string[] = [];
     let answered = 0;
@@ -273,6 +274,7 @@ export default async function (args: string[]) {
     connections: option('connections', 64),
     recipients: option('recipients', 30_000),
     sequential: args.includes('--order=sequential'),
+    cpuProfileDir: args.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1],
   };
   const kinds: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
   console.log(`${o.connections} connections, ${o.seconds} s per run, recipients in ${o.sequential ? 'id' : 'a shuffled'} order`);

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/schema.js';
@@ -20,8 +21,6 @@ import { counterWrites, refoldCounters, type CountedEvent } from './counters.js'
 
 type Db = Kysely<Database>;
 
-/** Events read per fold: large enough to coalesce a message's hits, small enough to keep a fold's transaction short. */
-const FOLD_BATCH = 5_000;
 /** After a commit, wait this long for more before folding: batches coalesce under load, and counters follow within it. */
 const FOLD_DELAY_MS = 20;
 /** Events committed by other processes (PostgreSQL) are looked for this often. */
@@ -49,7 +48,7 @@ export async function foldNext(ctx: AppContext, options: { wait?: boolean } = {}
       .where('id', '>', position)
       .where('type', 'in', ['open', 'click'])
       .orderBy('id')
-      .limit(FOLD_BATCH)
+      .limit(ctx.store.dialect.log.foldBatch)
       .execute()) as LoggedEvent[];
     if (!events.length) return 0;
     const last = events[events.length - 1]!.id;
@@ -192,9 +191,8 @@ export function startFolder(ctx: AppContext, onError: (error: unknown) => void):
   let keysPrunedAt = 0;
 
   async function foldWhatIsThere() {
-    let folded: number | null;
-    do folded = await foldNext(ctx);
-    while (folded === FOLD_BATCH);
+    // Between folds, requests waiting on this process's thread go first (SQLite's folds hold it while they run).
+    while ((await foldNext(ctx)) === ctx.store.dialect.log.foldBatch) await setImmediate();
   }
   async function run() {
     try {
