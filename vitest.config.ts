@@ -15,7 +15,7 @@ export default defineConfig({
         // Server suites share their worker's loaded modules instead of loading the app again for
         // each file (a fifth of the run was spent importing): each file starts and stops its own
         // apps, databases and servers, so nothing else carries over.
-        test: { name: 'server', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], isolate: false },
+        test: { name: 'server', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], isolate: false, globalSetup: ['test/support/globalSetup.ts'] },
       },
       // Component tests set up a DOM and mock modules per file: each file in a fresh context.
       { extends: true, test: { name: 'web', include: ['web/src/**/*.test.tsx'] } },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ricochetArgs } from '../test/support/compiled.js';
 import { ConfigError, loadConfig } from './config.js';
 
 const run = promisify(execFile);
@@ -70,15 +71,15 @@ describe('configuration', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ricochet-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: '' };
     try {
-      const bad = await run('node', ['--import', 'tsx', 'src/main.ts', 'migrate'], { env: { ...env, PORT: 'eighty' } }).catch((e) => e);
+      const bad = await run(process.execPath, ricochetArgs('migrate'), { env: { ...env, PORT: 'eighty' } }).catch((e) => e);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('PORT: must be a whole number');
       expect(bad.stderr).not.toMatch(/\n\s+at /);
 
-      const created = await run('node', ['--import', 'tsx', 'src/main.ts', 'apikey', 'create', 'ci'], { env });
+      const created = await run(process.execPath, ricochetArgs('apikey', 'create', 'ci'), { env });
       const lastLine = created.stdout.trim().split('\n').pop();
       expect(lastLine).toMatch(/^rk_[A-Za-z0-9_-]{43}$/);
-      const listed = await run('node', ['--import', 'tsx', 'src/main.ts', 'apikey', 'list'], { env });
+      const listed = await run(process.execPath, ricochetArgs('apikey', 'list'), { env });
       expect(listed.stdout).toContain('ci');
       expect(listed.stdout).not.toContain(lastLine);
     } finally {

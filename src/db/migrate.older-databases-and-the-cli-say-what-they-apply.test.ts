@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
+import { ricochetArgs } from '../../test/support/compiled.js';
 import { describeEachDatabase, freshDatabase } from '../../test/support/databases.js';
 import { openStore, type Store } from './connection.js';
 import { migrate } from './migrate.js';
@@ -69,7 +70,7 @@ describeEachDatabase('Migrations', (kind) => {
 
   it('ricochet migrate says what it applied, then that the database is up to date', async () => {
     const { url } = await fresh();
-    const migrateCli = () => run(`${root}node_modules/.bin/tsx`, ['src/main.ts', 'migrate'], { cwd: root, env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' } });
+    const migrateCli = () => run(process.execPath, ricochetArgs('migrate'), { cwd: root, env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' } });
     expect((await migrateCli()).stdout.trim()).toBe(`applied: ${ALL.join(', ')}`);
     expect((await migrateCli()).stdout.trim()).toBe('database is up to date');
   });

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { ricochetArgs } from '../../test/support/compiled.js';
 import { describeOnPostgres } from '../../test/support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtpSink.js';
 import { decideDueTests } from '../campaigns/abTest.js';
@@ -22,7 +23,7 @@ const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605
 const APPLE_PROXY = 'Mozilla/5.0';
 
 function worker(t: TestApp, smtpUrl: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
+  const child = spawn(process.execPath, ricochetArgs('worker'), {
     cwd: root,
     env: { ...process.env, DATABASE_URL: t.ctx.config.databaseUrl, DATA_DIR: t.ctx.config.dataDir, SECRET: t.ctx.config.secret, SMTP_URL: smtpUrl, SENDER_LEASE_SECONDS: '2', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ricochetArgs } from '../../test/support/compiled.js';
 import { freshDatabase } from '../../test/support/databases.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { loadConfig } from '../config.js';
@@ -41,8 +42,8 @@ describeEachDatabase('kill -9 of the server during a click load', (kind) => {
 
   /** A real `ricochet serve` process, a click load on it, and `signal` sent once 600 clicks were answered. */
   async function clickLoadInterruptedBy(signal: NodeJS.Signals) {
-    // One process (node with the tsx loader, no wrapper), so that the signal hits the server itself.
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--no-worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    // One process (the compiled server run by node, no wrapper), so that the signal hits the server itself.
+    const server = spawn(process.execPath, ricochetArgs('serve', '--no-worker'), { env: { ...process.env, ...env }, stdio: 'ignore' });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
     const baseUrl = `http://127.0.0.1:${env.PORT}`;
     for (let i = 0; ; i++) {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { ricochetArgs } from '../../test/support/compiled.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import { countersFromEvents, createScenario, storedCounters } from '../../test/support/trackingScenario.js';
 
@@ -33,7 +34,7 @@ describeEachDatabase('ricochet rebuild-stats', (kind) => {
   afterAll(() => t.close());
 
   const cli = (...args: string[]) =>
-    run('node_modules/.bin/tsx', ['src/main.ts', ...args], {
+    run(process.execPath, ricochetArgs(...args), {
       env: { ...process.env, DATABASE_URL: t.ctx.config.databaseUrl, DATA_DIR: t.ctx.config.dataDir, SECRET: t.ctx.secret.toString(), LOG_LEVEL: 'silent' },
     });
 

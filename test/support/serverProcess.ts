@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ricochetArgs } from './compiled.js';
 import { freePort } from './ports.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
-/** A real Ricochet process (`ricochet serve …`, node with the tsx loader, no wrapper) with /healthz watched while it runs. */
+/** A real Ricochet process (`ricochet serve …`, the compiled server run by node, no wrapper) with /healthz watched while it runs. */
 export interface ServerProcess {
   baseUrl: string;
   child: ChildProcess;
@@ -25,7 +26,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(args: string[], env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, ricochetArgs(...args), {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'silent', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
