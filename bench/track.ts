@@ -15,7 +15,7 @@
  * tracking folder in /healthz, how long the counters took to catch up. After each
  * database: the campaign's counters against `ricochet rebuild-stats`.
  * SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
- * `npm run bench -- track [--duration=10] [--connections=64] [--recipients=30000] [--order=sequential] [--cpu-prof=DIR]` (DIR: the serving process's CPU profile)
+ * `npm run bench -- track [--duration=10] [--connections=64] [--recipients=30000] [--order=sequential] [--databases=sqlite,postgres] [--cpu-prof=DIR]` (DIR: the serving process's CPU profile)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -276,7 +276,8 @@ export default async function (args: string[]) {
     sequential: args.includes('--order=sequential'),
     cpuProfileDir: args.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1],
   };
-  const kinds: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  const only = args.find((a) => a.startsWith('--databases='))?.split('=')[1]?.split(',');
+  const kinds = (process.env.TEST_DATABASE_URL ? (['sqlite', 'postgres'] as DatabaseKind[]) : (['sqlite'] as DatabaseKind[])).filter((k) => !only || only.includes(k));
   console.log(`${o.connections} connections, ${o.seconds} s per run, recipients in ${o.sequential ? 'id' : 'a shuffled'} order`);
   for (const kind of kinds) await benchDatabase(kind, o);
 }
