@@ -81,11 +81,13 @@ for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) c
 await ingestion.close();
 // Then what the folder costs for the same hits (it ran in no other place: the replay has no folder).
 stats.clear();
+const foldWal0 = pg ? await lsn() : statSync(url.slice(7) + '-wal').size;
 const foldCpu0 = process.cpuUsage();
 const f0 = performance.now();
 const folded = await foldAll(ctx as never);
 const foldWall = performance.now() - f0;
 const foldCpu = process.cpuUsage(foldCpu0);
-console.log(`  fold: ${folded} events: ${((foldCpu.user + foldCpu.system) / total).toFixed(1)} us CPU/hit, ${((foldWall * 1000) / total).toFixed(1)} us wall/hit`);
+const foldWal = pg ? await walBytes(foldWal0 as string) : statSync(url.slice(7) + '-wal').size - (foldWal0 as number);
+console.log(`  fold: ${folded} events: ${((foldCpu.user + foldCpu.system) / total).toFixed(1)} us CPU/hit, ${((foldWall * 1000) / total).toFixed(1)} us wall/hit, WAL ${(foldWal / total / 1024).toFixed(1)} KiB/hit`);
 for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10)) console.log(`   ${((s.ms * 1000) / total).toFixed(1).padStart(6)} us/hit  ${String(s.n).padStart(6)}×  ${k}`);
 await store.close();

@@ -88,12 +88,6 @@ export interface Dialect {
      * (PostgreSQL; SQLite waits for its single writer).
      */
     claim(db: Kysely<any>, wait: boolean): Promise<number | undefined>;
-    /**
-     * Events per fold: large enough to coalesce a message's hits, small enough to keep a
-     * fold's transaction short. SQLite folds on the process's own thread (its driver is
-     * synchronous), so requests wait for the fold: 500 events hold it for tens of ms.
-     */
-    foldBatch: number;
   };
 }
 
@@ -141,7 +135,6 @@ export const sqliteDialect: Dialect = {
     appendInOrder: sql<SqlBool>`1 = 1`,
     // A write first: the transaction takes the writer's lock at once, instead of reading and failing to upgrade after another process wrote.
     claim: async (db) => positionOf(await db.updateTable('tracking_folder').set({ name: sql`name` }).where('name', '=', 'events').returning(['folded_id']).executeTakeFirst()),
-    foldBatch: 500,
   },
 };
 
@@ -179,7 +172,6 @@ export const postgresDialect: Dialect = {
       const row = db.selectFrom('tracking_folder').select(['folded_id']).where('name', '=', 'events').forUpdate();
       return positionOf(await (wait ? row : row.skipLocked()).executeTakeFirst());
     },
-    foldBatch: 5_000,
   },
 };
 
