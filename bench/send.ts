@@ -1,6 +1,6 @@
 /**
  * npm run bench -- send [--recipients=100000] [--materialize=1000000]
- *                       [--serve-recipients=20000] [--rounds=3] [--only=serve] [--cpu-prof=DIR]
+ *                       [--serve-recipients=20000] [--rounds=3] [--only=serve] [--cpu-prof=DIR] [--compare=MAIN_JS]
  *
  * 1. Sending: a campaign of N personalised, tracked recipients sent by a real
  *    `ricochet worker` process (the compiled dist/server/main.js, built first when
@@ -21,7 +21,9 @@
  *    tracked (what one recipient's rendering weighs: tracked links, pixel,
  *    unsubscribe). Each Ricochet round's ratio is to the mean of the raw runs just
  *    before and after it. `--only=serve` runs this case alone; `--cpu-prof=DIR` writes
- *    a CPU profile of each serving process there.
+ *    a CPU profile of each serving process there; `--compare=MAIN_JS` (another build's
+ *    dist/server/main.js, e.g. a worktree of an earlier commit) serves each round a
+ *    second time with that build, so that before and after are measured in one run.
  * SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -286,10 +288,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const THIS_BUILD = join(here, '..', 'dist', 'server', 'main.js');
+
 /** `ricochet serve` as `npm start` runs it (compiled, default log level), ready once /healthz answers. */
-async function serveProcess(env: Record<string, string>, cpuProfileDir: string | undefined) {
+async function serveProcess(env: Record<string, string>, cpuProfileDir: string | undefined, main = THIS_BUILD) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), join(here, '..', 'dist', 'server', 'main.js'), 'serve'], {
+  const child = spawn(process.execPath, [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), main, 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -307,13 +311,13 @@ async function serveProcess(env: Record<string, string>, cpuProfileDir: string |
 }
 
 /** The newsletter sent end to end by a `serve` process; answers msg/s from the first queued message to the campaign sent. */
-async function served(kind: DatabaseKind, sink: Sink, count: number, c: Case, cpuProfileDir: string | undefined) {
+async function served(kind: DatabaseKind, sink: Sink, count: number, c: Case, cpuProfileDir: string | undefined, main = THIS_BUILD) {
   const { ctx, env, drop } = await context(kind, { SMTP_URL: `smtp://127.0.0.1:${sink.port}?pool=${SERVE_POOL}` });
   try {
     const listId = await seed(ctx.store, count);
     const campaign = await createCampaign(ctx, { ...c.input, listIds: [listId] });
     if (campaign.html !== c.html) throw new Error(`the ${c.label} campaign does not hold the HTML the baseline sends`);
-    const server = await serveProcess(env, cpuProfileDir);
+    const server = await serveProcess(env, cpuProfileDir, main);
     try {
       await new Promise((r) => setTimeout(r, 1000));
       const before = await sink.accepted();
@@ -339,8 +343,11 @@ async function served(kind: DatabaseKind, sink: Sink, count: number, c: Case, cp
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const spread = (values: number[]) => `${Math.min(...values).toFixed(2)} / ${median(values).toFixed(2)} / ${Math.max(...values).toFixed(2)}`;
 
-/** Raw as written, raw tracked, Ricochet serve, … A B A B, ending with a raw pair: each Ricochet run sits between two pairs of raw runs. */
-async function servedNewsletter(kinds: DatabaseKind[], sink: Sink, count: number, rounds: number, c: Case, cpuProfileDir: string | undefined) {
+/**
+ * Raw as written, raw tracked, Ricochet serve, … A B A B, ending with a raw pair: each Ricochet run sits between two pairs of raw runs.
+ * With `compare` (another build's dist/server/main.js), each round runs that build's serve too, after this one's, between raw pairs of its own.
+ */
+async function servedNewsletter(kinds: DatabaseKind[], sink: Sink, count: number, rounds: number, c: Case, cpuProfileDir: string | undefined, compare?: string) {
   const written = asWritten(c);
   const tracked = preRendered(c);
   const kb = (html: string, text: string) => `${((Buffer.byteLength(html) + Buffer.byteLength(text)) / 1024).toFixed(1)} KB`;
@@ -351,23 +358,28 @@ async function servedNewsletter(kinds: DatabaseKind[], sink: Sink, count: number
   for (const kind of kinds) {
     const raws = async () => ({ written: await rawNodemailer(sink, count, c, written, SERVE_POOL), tracked: await rawNodemailer(sink, count, c, tracked, SERVE_POOL) });
     let before = await raws();
-    const toWritten: number[] = [];
-    const toTracked: number[] = [];
+    const builds = [{ label: 'this build', main: THIS_BUILD }, ...(compare ? [{ label: compare, main: compare }] : [])];
+    const toWritten = new Map<string, number[]>(builds.map((b) => [b.label, []]));
+    const toTracked = new Map<string, number[]>(builds.map((b) => [b.label, []]));
     for (let round = 1; round <= rounds; round++) {
-      const result = await served(kind, sink, count, c, cpuProfileDir);
-      const after = await raws();
-      const rawWritten = (before.written + after.written) / 2;
-      const rawTracked = (before.tracked + after.tracked) / 2;
-      toWritten.push(result.rate / rawWritten);
-      toTracked.push(result.rate / rawTracked);
-      console.log(
-        `  [${kind}] round ${round}: Ricochet serve ${Math.round(result.rate)} msg/s (peak RSS ${mb(result.peak)}); ` +
-          `raw as written ${Math.round(before.written)}→${Math.round(after.written)} msg/s (ratio ${(result.rate / rawWritten).toFixed(2)}), ` +
-          `raw tracked ${Math.round(before.tracked)}→${Math.round(after.tracked)} msg/s (ratio ${(result.rate / rawTracked).toFixed(2)}); load ${loadavg()[0]!.toFixed(2)}`,
-      );
-      before = after;
+      for (const build of builds) {
+        const result = await served(kind, sink, count, c, cpuProfileDir, build.main);
+        const after = await raws();
+        const rawWritten = (before.written + after.written) / 2;
+        const rawTracked = (before.tracked + after.tracked) / 2;
+        toWritten.get(build.label)!.push(result.rate / rawWritten);
+        toTracked.get(build.label)!.push(result.rate / rawTracked);
+        console.log(
+          `  [${kind}] round ${round}${compare ? ` (${build.label})` : ''}: Ricochet serve ${Math.round(result.rate)} msg/s (peak RSS ${mb(result.peak)}); ` +
+            `raw as written ${Math.round(before.written)}→${Math.round(after.written)} msg/s (ratio ${(result.rate / rawWritten).toFixed(2)}), ` +
+            `raw tracked ${Math.round(before.tracked)}→${Math.round(after.tracked)} msg/s (ratio ${(result.rate / rawTracked).toFixed(2)}); load ${loadavg()[0]!.toFixed(2)}`,
+        );
+        before = after;
+      }
     }
-    console.log(`  [${kind}] ratio min / median / max: to raw as written ${spread(toWritten)}, to raw tracked ${spread(toTracked)}`);
+    for (const { label } of builds) {
+      console.log(`  [${kind}]${compare ? ` ${label}:` : ''} ratio min / median / max: to raw as written ${spread(toWritten.get(label)!)}, to raw tracked ${spread(toTracked.get(label)!)}`);
+    }
   }
 }
 
@@ -396,12 +408,13 @@ export default async function (args: string[]): Promise<void> {
   const rounds = option(args, 'rounds', 3);
   const only = args.find((a) => a.startsWith('--only='))?.split('=')[1];
   const cpuProfileDir = args.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
+  const compare = args.find((a) => a.startsWith('--compare='))?.split('=')[1];
   const databases = args.find((a) => a.startsWith('--databases='))?.split('=')[1]?.split(',') as DatabaseKind[] | undefined;
   const kinds: DatabaseKind[] = databases ?? (process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite']);
   await ensureServerBuild();
   const sink = await startSinkProcess();
   try {
-    if (only === 'serve') return await servedNewsletter(kinds, sink, serveRecipients, rounds, (await cases())[1]!, cpuProfileDir);
+    if (only === 'serve') return await servedNewsletter(kinds, sink, serveRecipients, rounds, (await cases())[1]!, cpuProfileDir, compare);
     console.log(`Sending ${recipients} personalised, tracked messages (${POOL} SMTP connections, ${IN_FLIGHT} in flight; sink in its own process)`);
     const all = await cases();
     for (const kind of kinds) {
@@ -420,7 +433,7 @@ export default async function (args: string[]): Promise<void> {
         );
       }
     }
-    await servedNewsletter(kinds, sink, serveRecipients, rounds, all[1]!, cpuProfileDir);
+    await servedNewsletter(kinds, sink, serveRecipients, rounds, all[1]!, cpuProfileDir, compare);
     console.log(`Materialising an audience of ${audience} contacts`);
     for (const kind of kinds) {
       const { ours, bare } = await materialization(kind, audience);

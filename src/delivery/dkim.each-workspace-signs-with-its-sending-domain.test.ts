@@ -50,7 +50,7 @@ async function send(ctx: WorkspaceContext, fromEmail: string, to: string): Promi
   try {
     const batch = await pipeline.render((await pipeline.lease(campaign))!);
     if ('pause' in batch) return batch.pause;
-    return (await pipeline.send(batch, { stillSending: async () => true, halfway: () => {} }))?.pause;
+    return (await pipeline.send(batch, { stillSending: async () => true, underWay: () => {} }))?.pause;
   } finally {
     await pipeline.close();
   }

@@ -35,7 +35,7 @@ async function sendAll(ctx: WorkspaceContext, campaignId: number): Promise<void>
     for (let leased = await pipeline.lease(campaign); leased; leased = await pipeline.lease(campaign)) {
       const batch = await pipeline.render(leased);
       if ('pause' in batch) throw new Error(batch.pause);
-      const paused = await pipeline.send(batch, { stillSending: async () => true, halfway: () => {} });
+      const paused = await pipeline.send(batch, { stillSending: async () => true, underWay: () => {} });
       if (paused) throw new Error(paused.pause);
     }
   } finally {

@@ -38,12 +38,14 @@ export interface PauseFor {
   pause: string;
 }
 
-/** Leased messages of one campaign; their leases are renewed until the batch is sent or given back. */
+/** Leased messages of one campaign; their leases are renewed until the batch's outcomes are written or it is given back. */
 export interface Leased {
   campaign: CampaignRow;
   ids: number[];
   outcomes: OutcomeWriter;
   renewal: ReturnType<typeof setInterval>;
+  /** Until when the leases were last written (claimed or renewed), by this sender's clock. */
+  lease: { until: number };
 }
 
 /** A leased batch, rendered and ready to send. */
@@ -73,6 +75,8 @@ export class DeliveryPipeline {
   private readonly unwritten: UnwrittenOutcomes;
   private readonly errors: ErrorStreaks;
   private stopping = false;
+  /** The last batch sent, its last outcomes still being written. */
+  private recording: Promise<void> | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -92,16 +96,24 @@ export class DeliveryPipeline {
     const { ctx, owner } = this;
     // SMS are quick on the wire: larger batches and outcome groups keep the database's share per SMS low.
     const { batchSize, writeEvery } = campaign.channel === 'sms' ? smsBatching(this.options) : this.options;
+    const leaseMs = ctx.config.senderLeaseSeconds * 1000;
+    const lease = { until: ctx.now() + leaseMs };
     const ids = await claimBatch(ctx, campaign.id, owner, batchSize);
     if (!ids.length) return undefined;
     // Leases are renewed while this sender holds the batch: only a dead sender's leases expire.
-    const renewal = setInterval(() => void renewLeases(ctx, campaign.id, owner).catch(() => {}), (ctx.config.senderLeaseSeconds * 1000) / 3);
+    const renewal = setInterval(() => {
+      const until = ctx.now() + leaseMs;
+      renewLeases(ctx, campaign.id, owner).then(
+        () => void (lease.until = until),
+        () => {},
+      );
+    }, leaseMs / 3);
     const outcomes = outcomeWriter(
       (group) => recordOutcomes(ctx, campaign, group, owner),
       writeEvery,
       (group, error) => this.unwritten.keep(campaign, group, error),
     );
-    return { campaign, ids, outcomes, renewal };
+    return { campaign, ids, outcomes, renewal, lease };
   }
 
   /** Render: contacts checked again (skipped if they may no longer receive it), then the campaign compiled once renders the rest. */
@@ -133,17 +145,27 @@ export class DeliveryPipeline {
   }
 
   /**
-   * Send and record: renews the leases and sends only the messages this sender still
-   * holds, with bounded concurrency under the channel's pace, writing outcomes in
-   * groups as they arrive. Gives the batch back untouched when `stillSending` says
-   * the campaign stopped meanwhile; `halfway` fires once half of it is on its way.
+   * Send and record: sends only the messages this sender still holds (when its leases
+   * were last written long enough ago for an outage to have let them expire, it renews
+   * them first and keeps those it still has), with bounded concurrency under the
+   * channel's pace, writing outcomes in groups as they arrive. Gives the batch back
+   * untouched when `stillSending` says the campaign stopped meanwhile; `underWay` fires
+   * once the batch is on its way: halfway through an email batch, at the first SMS of
+   * an SMS batch (a thousand SMS leave in less time than the next batch takes to prepare). Answers once every message is sent: the batch's
+   * last outcomes are still being written while the next batch goes out, and a failed
+   * write is thrown by the next `send` or by `settle` (its outcomes kept, see
+   * UnwrittenOutcomes). The batch's leases are renewed until then.
    */
-  async send(batch: Batch, steps: { stillSending: () => Promise<boolean>; halfway: () => void }): Promise<PauseFor | undefined> {
+  async send(batch: Batch, steps: { stillSending: () => Promise<boolean>; underWay: () => void }): Promise<PauseFor | undefined> {
     const { campaign, outcomes } = batch;
     const messages = batch.items.map(([message]) => message);
     let held: Set<number> | undefined;
+    const ids = messages.map((message) => message.messageId);
+    // Leases written less than half a lease ago cannot have expired: nobody else may have taken these messages,
+    // and renewing them would rewrite every row (and index entry) of the batch once more.
+    const fresh = batch.lease.until - this.ctx.now() > (this.ctx.config.senderLeaseSeconds * 1000) / 2;
     try {
-      if (await steps.stillSending()) held = await holdLeases(this.ctx, messages.map((message) => message.messageId), this.owner);
+      if (await steps.stillSending()) held = fresh ? new Set(ids) : await holdLeases(this.ctx, ids, this.owner);
     } catch (error) {
       // Nothing sent: the leases must not be renewed any longer, and the messages go back to the queue once the database answers.
       clearInterval(batch.renewal);
@@ -162,9 +184,10 @@ export class DeliveryPipeline {
     }
     const { channel, concurrency, throttle } = open;
     let pauseReason: string | undefined;
+    const ahead = campaign.channel === 'sms' ? 0 : items.length >> 1;
     try {
       await bounded(items, concurrency, async ([message, result], index) => {
-        if (index === items.length >> 1) steps.halfway();
+        if (index === ahead) steps.underWay();
         if ('skip' in result) return void outcomes.add({ id: message.messageId, status: 'skipped', reason: result.skip });
         if (this.stopping || pauseReason) return void outcomes.add(back(message.messageId));
         await throttle();
@@ -172,13 +195,28 @@ export class DeliveryPipeline {
         outcomes.add(outcomeOf(this.options, sent, message, this.ctx.now()));
         pauseReason ??= this.errors.count(campaign.id, sent);
       });
-    } finally {
+    } catch (error) {
       clearInterval(batch.renewal);
+      throw error;
     }
-    await outcomes.close();
+    const recorded = outcomes.close().finally(() => clearInterval(batch.renewal));
+    // Reported by whoever awaits it next; not an unhandled rejection meanwhile.
+    recorded.catch(() => {});
+    const previous = this.recording;
+    this.recording = recorded;
+    await previous;
     if (!pauseReason) return undefined;
+    this.recording = undefined;
+    await recorded;
     this.errors.clear(campaign.id);
     return { pause: pauseReason };
+  }
+
+  /** Waits for the last batch's outcomes to be written; throws when the write failed (its outcomes are kept unwritten). */
+  async settle(): Promise<void> {
+    const recording = this.recording;
+    this.recording = undefined;
+    await recording;
   }
 
   /** Gives a leased batch back to the queue untouched (stopping, or its campaign stopped meanwhile). */
@@ -217,6 +255,8 @@ export class DeliveryPipeline {
   }
 
   async close(): Promise<void> {
+    // A failed write was kept (writeUnwritten); the channels close once nothing is left being written.
+    await this.settle().catch(() => {});
     await this.channels.close();
   }
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database, MessageStatus } from '../db/schema.js';
 import type { AppContext } from '../context.js';
 import { suppressAfterSoftBounces } from '../tracking/bounces.js';
@@ -31,21 +31,36 @@ export async function claimBatch(ctx: AppContext, campaignId: number, owner: str
   const rows = await db
     .updateTable('messages')
     .set({ lease_owner: owner, lease_until: now + ctx.config.senderLeaseSeconds * 1000 })
-    .where('id', 'in', due)
+    .where(idIn(ctx, due))
     .returning('id')
     .execute();
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
-/** Extends the leases of the messages this sender still holds, so that a slow batch is not taken for a dead one. */
+/**
+ * Extends the leases of the messages this sender still holds, so that a slow batch is not taken for a dead one.
+ * Rows being written at that moment (their outcomes, which clear the lease) are skipped rather than waited for:
+ * waiting on them while locking others in another order is how a renewal and an outcome write deadlock.
+ */
 export async function renewLeases(ctx: AppContext, campaignId: number, owner: string): Promise<void> {
-  await ctx.store.db
+  const { db, dialect } = ctx.store;
+  const held = dialect.skipLocked(
+    db.selectFrom('messages').select('id').where('campaign_id', '=', campaignId).where('lease_until', 'is not', null).where('lease_owner', '=', owner),
+  );
+  await db
     .updateTable('messages')
     .set({ lease_until: ctx.now() + ctx.config.senderLeaseSeconds * 1000 })
-    .where('campaign_id', '=', campaignId)
-    .where('lease_until', 'is not', null)
+    .where(idIn(ctx, held))
     .where('lease_owner', '=', owner)
     .execute();
+}
+
+/**
+ * `id in (subquery)`. PostgreSQL plans that as a hash semi-join over a scan of the whole table (every message
+ * of every campaign, each batch); `= any(array(…))` runs the subquery once and looks the ids up in the primary key.
+ */
+function idIn(ctx: AppContext, ids: SelectQueryBuilder<Database, 'messages', { id: number }>): RawBuilder<SqlBool> {
+  return ctx.store.dialect.name === 'postgres' ? sql<SqlBool>`id = any(array(${ids}))` : sql<SqlBool>`id in (${ids})`;
 }
 
 /**
@@ -170,6 +185,18 @@ const COLUMNS = 7;
  */
 export async function recordOutcomes(ctx: AppContext, campaign: { id: number; channel: 'email' | 'sms' }, outcomes: Outcome[], owner: string): Promise<void> {
   if (!outcomes.length) return;
+  // Another write over some of the same rows (a lease renewal, a folder's counters, a second sender) can make
+  // PostgreSQL roll this transaction back as a deadlock's victim: written again at once, not left to the leases.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeOutcomes(ctx, campaign, outcomes, owner);
+    } catch (error) {
+      if (attempt >= 3 || !['40P01', '40001'].includes((error as { code?: string }).code ?? '')) throw error;
+    }
+  }
+}
+
+async function writeOutcomes(ctx: AppContext, campaign: { id: number; channel: 'email' | 'sms' }, outcomes: Outcome[], owner: string): Promise<void> {
   const now = ctx.now();
   const chunk = Math.floor(ctx.store.dialect.maxParameters / COLUMNS) - 10;
   await ctx.store.db.transaction().execute(async (trx) => {

@@ -13,8 +13,8 @@ import { smsSendHold } from '../delivery/sms/window.js';
  * campaigns/sending.ts: an SMS campaign outside the legal send window holds and
  * says until when, a campaign with no queued message left becomes sent, and one
  * that cannot go on pauses with the reason. While one batch is on the wire the
- * next one is leased and rendered, so the channel never waits for the database
- * or the renderer. It serves every workspace, and works on each campaign in the
+ * next one is leased and rendered, and its last outcomes are written while the
+ * next one goes out, so the channel never waits for the database or the renderer. It serves every workspace, and works on each campaign in the
  * campaign's own workspace.
  */
 export class Sender {
@@ -34,14 +34,17 @@ export class Sender {
   /** Sends one batch of the next campaign that has one due; false when none had. */
   async sendNextBatch(): Promise<boolean> {
     // Taken before awaiting: a prefetch that failed is reported once, and the next round prepares afresh.
-    const next = this.prefetched ?? this.prepare();
+    const prefetched = this.prefetched;
     this.prefetched = undefined;
-    const batch = await next;
+    let batch = await (prefetched ?? this.prepare());
+    // Prepared while the last batch was on the wire, it may have found nothing only because that batch was not
+    // written yet: looking again now finishes a campaign that is done without waiting for the next round.
+    if (!batch && prefetched && !this.stopping) batch = await this.prepare();
     if (!batch) return false;
     const ctx = this.within(batch.campaign);
     const paused = await this.pipeline.send(batch, {
       stillSending: () => isSending(ctx, batch.campaign.id),
-      halfway: () => {
+      underWay: () => {
         if (this.stopping || this.prefetched) return;
         this.prefetched = this.prepare();
         // Its failure is reported when the next round awaits it, not as an unhandled rejection now.
@@ -73,6 +76,8 @@ export class Sender {
     const leftover = await this.prefetched?.catch(() => undefined);
     // A release that fails is kept unwritten, tried once more below; what is left then returns to the queue when its lease expires.
     if (leftover) await this.pipeline.release(leftover).catch(() => {});
+    // The last batch's outcomes still being written: a failed write keeps them for the line below.
+    await this.pipeline.settle().catch(() => {});
     await this.pipeline.writeUnwritten().catch((error: Error) => console.error(`sender: outcomes not written, their leases will expire: ${error.message}`));
     await this.pipeline.close();
   }
@@ -97,6 +102,8 @@ export class Sender {
     if (campaign.status !== 'sending' || !(await this.maySend(ctx, campaign))) return undefined;
     const leased = await this.pipeline.lease(campaign);
     if (!leased) {
+      // Nothing due: the campaign is done once the last batch's outcomes are written.
+      await this.pipeline.settle();
       if (await finishIfDone(ctx, campaign.id)) {
         this.pipeline.forget(campaign);
         if (campaign.ab_status) await testSent(ctx, campaign.id);
