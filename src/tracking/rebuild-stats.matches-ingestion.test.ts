@@ -83,8 +83,10 @@ describeEachDatabase('ricochet rebuild-stats', (kind) => {
   it('says so when the campaign does not exist, or is not in the workspace named', async () => {
     const s = await createScenario(t.ctx, { recipients: 1, links: [] });
     const { id: other } = await t.ctx.store.db.insertInto('workspaces').values({ name: 'Brand B', created_at: 0 }).returning('id').executeTakeFirstOrThrow();
-    for (const args of [['999999'], [String(s.campaignId), '--workspace', String(other)]]) {
-      const failure = await cli('rebuild-stats', ...args).catch((error: { code: number; stderr: string }) => error);
+    const failures = await Promise.all(
+      [['999999'], [String(s.campaignId), '--workspace', String(other)]].map((args) => cli('rebuild-stats', ...args).catch((error: { code: number; stderr: string }) => error)),
+    );
+    for (const failure of failures) {
       expect(failure).toMatchObject({ code: 1 });
       expect((failure as { stderr: string }).stderr).toContain('Campaign not found');
     }
