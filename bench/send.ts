@@ -301,7 +301,7 @@ async function serveProcess(env: Record<string, string>, cpuProfileDir: string |
   for (let i = 0; ; i++) {
     const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
     if (up) break;
-    if (i > 300 || child.exitCode !== null) throw new Error('ricochet serve did not start');
+    if (i > 1200 || child.exitCode !== null) throw new Error('ricochet serve did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
