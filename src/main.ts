@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { buildApp } from './app.js';
 import { recordAudit } from './audit/audit.js';
 import { findApiKey, listApiKeys } from './auth/apiKeys.js';
 import { allWorkspaces, findWorkspace, firstWorkspaceId } from './auth/members.js';
@@ -10,9 +9,8 @@ import { resumeImports } from './contacts/importJobs.js';
 import { createContext, inWorkspace, type AppContext } from './context.js';
 import type { Role } from './db/schema.js';
 import { ROLES } from './http/access.js';
-import { runDemo } from './demo.js';
 import { migrate } from './db/migrate.js';
-import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
+import type { Scheduler } from './scheduler/scheduler.js';
 import { iso } from './http/schemas.js';
 import { rebuildStats } from './tracking/counters.js';
 import { foldFailed, startFolder } from './tracking/fold.js';
@@ -79,8 +77,9 @@ const consoleLine = (fields: object, message: string) => console.error(`${messag
 /** Runs until SIGTERM/SIGINT, then stops the sender, flushes the server and closes the database. */
 async function run(config: Config, options: { http: boolean; worker: boolean }): Promise<void> {
   const ctx = await createContext(config);
-  const app = options.http ? await buildApp(ctx) : undefined;
-  const sender: Scheduler | undefined = options.worker ? startScheduler(ctx) : undefined;
+  // The server and the sender are loaded only by the commands that run them: one-shot commands start in a fraction of the time.
+  const app = options.http ? await (await import('./app.js')).buildApp(ctx) : undefined;
+  const sender: Scheduler | undefined = options.worker ? (await import('./scheduler/scheduler.js')).startScheduler(ctx) : undefined;
   // The server folds tracking events itself; a worker alone takes its turn too, so any set of processes keeps counters current.
   const folder = app ? undefined : startFolder(ctx, (error) => foldFailed({ warn: consoleLine, error: consoleLine }, error));
   let stopping = false;
@@ -184,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError();
       });
     case 'demo': {
-      const { url, email, password } = await runDemo(config);
+      const { url, email, password } = await (await import('./demo.js')).runDemo(config);
       console.log(`\nStart Ricochet with \`npm start\`, open ${url} and sign in as ${email} with this password:`);
       console.log(password);
       return 0;
