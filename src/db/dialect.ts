@@ -52,6 +52,12 @@ export interface Dialect {
    */
   oneOf(column: Expression<unknown>, values: ReadonlyArray<string | number>, type: 'text' | 'bigint'): RawBuilder<SqlBool>;
   /**
+   * `column in (subquery)` for a subquery of a few ids. PostgreSQL plans `in` as a hash
+   * semi-join over a scan of the whole table; `= any(array(…))` runs the subquery once
+   * and looks the ids up in the index.
+   */
+  amongIds(column: Expression<unknown>, ids: Expression<unknown>): RawBuilder<SqlBool>;
+  /**
    * A derived table of `rows` sent as one JSON parameter, with the given columns
    * (names are ours, never a user's): a batched write is then one short constant
    * statement whatever the number of rows, instead of one parameter per value.
@@ -118,6 +124,7 @@ export const sqliteDialect: Dialect = {
     const both = outerCondition ? sql<SqlBool>`(${outerCondition} and ${member})` : member;
     return negate ? sql<SqlBool>`not ${both}` : both;
   },
+  amongIds: (column, ids) => sql<SqlBool>`${column} in (${ids})`,
   oneOf: (column, values) =>
     values.length <= 100
       ? sql<SqlBool>`${column} in (${sql.join(values)})`
@@ -157,6 +164,7 @@ export const postgresDialect: Dialect = {
   memberOf: (outer, key, from, where, negate, outerCondition) =>
     sql<SqlBool>`${sql.raw(negate ? 'not exists' : 'exists')} (select 1 from ${from} where ${where} and ${sql.ref(key)} = ${outer}${outerCondition ? sql` and ${outerCondition}` : sql``})`,
   oneOf: (column, values, type) => sql<SqlBool>`${column} = any(cast(${values} as ${sql.raw(type)}[]))`,
+  amongIds: (column, ids) => sql<SqlBool>`${column} = any(array(${ids}))`,
   jsonRows: (rows, columns) =>
     sql`(select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as r(${sql.join(Object.entries(columns).map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`))}))`,
   writeAtomically: async (db, writes) => {

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, MessageStatus } from '../db/schema.js';
 import type { AppContext } from '../context.js';
 import { suppressAfterSoftBounces } from '../tracking/bounces.js';
@@ -31,7 +31,7 @@ export async function claimBatch(ctx: AppContext, campaignId: number, owner: str
   const rows = await db
     .updateTable('messages')
     .set({ lease_owner: owner, lease_until: now + ctx.config.senderLeaseSeconds * 1000 })
-    .where(idIn(ctx, due))
+    .where(ctx.store.dialect.amongIds(sql.ref('id'), due))
     .returning('id')
     .execute();
   return rows.map((r) => r.id).sort((a, b) => a - b);
@@ -50,17 +50,9 @@ export async function renewLeases(ctx: AppContext, campaignId: number, owner: st
   await db
     .updateTable('messages')
     .set({ lease_until: ctx.now() + ctx.config.senderLeaseSeconds * 1000 })
-    .where(idIn(ctx, held))
+    .where(dialect.amongIds(sql.ref('id'), held))
     .where('lease_owner', '=', owner)
     .execute();
-}
-
-/**
- * `id in (subquery)`. PostgreSQL plans that as a hash semi-join over a scan of the whole table (every message
- * of every campaign, each batch); `= any(array(…))` runs the subquery once and looks the ids up in the primary key.
- */
-function idIn(ctx: AppContext, ids: SelectQueryBuilder<Database, 'messages', { id: number }>): RawBuilder<SqlBool> {
-  return ctx.store.dialect.name === 'postgres' ? sql<SqlBool>`id = any(array(${ids}))` : sql<SqlBool>`id in (${ids})`;
 }
 
 /**
