@@ -8,7 +8,7 @@ import { describeEachDatabase, freshDatabase } from '../../test/support/database
 import { openStore, type Store } from './connection.js';
 import { migrate } from './migrate.js';
 
-const ALL = ['001_initial', '002_sending', '003_audience', '004_sms_message_parts', '005_unmatched_reports', '006_workspaces', '007_designer', '008_forms', '009_ab_tests', '010_dormant', '011_tracking_log', '012_audience_speed', '013_streak_per_statement', '015_contact_filters'];
+const ALL = ['001_initial', '002_sending', '003_audience', '004_sms_message_parts', '005_unmatched_reports', '006_workspaces', '007_designer', '008_forms', '009_ab_tests', '010_dormant', '011_tracking_log', '012_audience_speed', '013_streak_per_statement', '014_contact_filters'];
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
@@ -39,7 +39,7 @@ describeEachDatabase('Migrations', (kind) => {
     await migrate(store, '004_sms_message_parts');
     await sql`update kysely_migration set name = '004_audience' where name = '003_audience'`.execute(store.db);
     await sql`update kysely_migration set name = '005_sms_message_parts' where name = '004_sms_message_parts'`.execute(store.db);
-    expect(await migrate(store)).toEqual(['005_unmatched_reports', '006_workspaces', '007_designer', '008_forms', '009_ab_tests', '010_dormant', '011_tracking_log', '012_audience_speed', '013_streak_per_statement', '015_contact_filters']);
+    expect(await migrate(store)).toEqual(['005_unmatched_reports', '006_workspaces', '007_designer', '008_forms', '009_ab_tests', '010_dormant', '011_tracking_log', '012_audience_speed', '013_streak_per_statement', '014_contact_filters']);
     expect(await recorded(store)).toEqual(ALL);
   });
 
@@ -53,7 +53,7 @@ describeEachDatabase('Migrations', (kind) => {
     await db.insertInto('custom_fields').values({ name: 'city', type: 'string', created_at: 1 }).execute();
     await db.insertInto('lists').values({ name: 'Everyone', created_at: 1 }).execute();
 
-    expect(await migrate(store)).toEqual(['006_workspaces', '007_designer', '008_forms', '009_ab_tests', '010_dormant', '011_tracking_log', '012_audience_speed', '013_streak_per_statement', '015_contact_filters']);
+    expect(await migrate(store)).toEqual(['006_workspaces', '007_designer', '008_forms', '009_ab_tests', '010_dormant', '011_tracking_log', '012_audience_speed', '013_streak_per_statement', '014_contact_filters']);
     expect(await db.selectFrom('workspaces').select(['id', 'name']).execute()).toEqual([{ id: 1, name: 'My workspace' }]);
     expect(await db.selectFrom('workspace_members').select(['workspace_id', 'role']).execute()).toEqual([{ workspace_id: 1, role: 'owner' }]);
     expect(await db.selectFrom('api_keys').select(['workspace_id', 'role']).execute()).toEqual([{ workspace_id: 1, role: 'admin' }]);

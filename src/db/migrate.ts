@@ -14,7 +14,7 @@ import * as dormant from './migrations/010_dormant.js';
 import * as trackingLog from './migrations/011_tracking_log.js';
 import * as audienceSpeed from './migrations/012_audience_speed.js';
 import * as streakPerStatement from './migrations/013_streak_per_statement.js';
-import * as contactFilters from './migrations/015_contact_filters.js';
+import * as contactFilters from './migrations/014_contact_filters.js';
 
 type DialectMigration = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 
@@ -33,7 +33,7 @@ const migrations: Record<string, DialectMigration> = {
   '011_tracking_log': trackingLog,
   '012_audience_speed': audienceSpeed,
   '013_streak_per_statement': streakPerStatement,
-  '015_contact_filters': contactFilters,
+  '014_contact_filters': contactFilters,
 };
 
 /** Names that databases created before the renumbering recorded, and what they are called now. */
