@@ -151,10 +151,11 @@ export class DeliveryPipeline {
    * channel's pace, writing outcomes in groups as they arrive. Gives the batch back
    * untouched when `stillSending` says the campaign stopped meanwhile; `underWay` fires
    * once the batch is on its way: halfway through an email batch, at the first SMS of
-   * an SMS batch (a thousand SMS leave in less time than the next batch takes to prepare). Answers once every message is sent: the batch's
-   * last outcomes are still being written while the next batch goes out, and a failed
-   * write is thrown by the next `send` or by `settle` (its outcomes kept, see
-   * UnwrittenOutcomes). The batch's leases are renewed until then.
+   * an SMS batch (a thousand SMS leave in less time than the next batch takes to
+   * prepare). Answers once every message is sent: the batch's last outcomes are still
+   * being written while the next batch goes out, and a failed write is thrown by the
+   * next `send` or by `settle` (its outcomes kept, see UnwrittenOutcomes). The batch's
+   * leases are renewed until then.
    */
   async send(batch: Batch, steps: { stillSending: () => Promise<boolean>; underWay: () => void }): Promise<PauseFor | undefined> {
     const { campaign, outcomes } = batch;

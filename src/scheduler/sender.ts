@@ -14,8 +14,9 @@ import { smsSendHold } from '../delivery/sms/window.js';
  * says until when, a campaign with no queued message left becomes sent, and one
  * that cannot go on pauses with the reason. While one batch is on the wire the
  * next one is leased and rendered, and its last outcomes are written while the
- * next one goes out, so the channel never waits for the database or the renderer. It serves every workspace, and works on each campaign in the
- * campaign's own workspace.
+ * next one goes out, so the channel never waits for the database or the renderer.
+ * It serves every workspace, and works on each campaign in the campaign's own
+ * workspace.
  */
 export class Sender {
   private readonly pipeline: DeliveryPipeline;
