@@ -1,6 +1,6 @@
 // Replays the same hits through the ingestion in-process, in id or shuffled order: CPU and wall time per hit, the bytes of WAL each hit cost
-// (SQLite: auto-checkpoint off; PostgreSQL: pg_current_wal_lsn, which counts every writer of the server) and, on SQLite, the CPU time of each statement.
-// `npx tsx bench/_track-replay.ts --url=sqlite:/path/db [--campaign=1] [--pattern=three|once|opens] [--order=seq|random] [--hits=15000] [--batch=32] [--rate=3000]`
+// (SQLite: auto-checkpoint off unless --checkpoints, then WAL bytes are not meaningful; PostgreSQL: pg_current_wal_lsn, which counts every writer of the server) and, on SQLite, the CPU time of each statement.
+// `npx tsx bench/_track-replay.ts --url=sqlite:/path/db [--campaign=1] [--pattern=three|once|opens] [--order=seq|random] [--hits=15000] [--batch=32] [--rate=3000] [--checkpoints]`
 // The database holds a campaign already sent (bench/_track-sent-database.ts); run it on a copy: the hits are committed.
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
@@ -36,7 +36,7 @@ const store = openStore(config.databaseUrl);
 const ctx = { store, config, now: Date.now, secret: Buffer.from(SECRET), jobs: new Jobs() };
 await migrate(store); // a copy made before the newest migrations
 const pg = url.startsWith('postgres');
-if (!pg) { await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db); if (!process.env.REPLAY_CHECKPOINTS) await sql`pragma wal_autocheckpoint = 0`.execute(store.db); }
+if (!pg) { await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db); if (!process.argv.includes('--checkpoints')) await sql`pragma wal_autocheckpoint = 0`.execute(store.db); }
 const lsn = async () => (await sql<{ l: string }>`select pg_current_wal_lsn()::text as l`.execute(store.db)).rows[0]!.l;
 const walBytes = async (from: string) => Number((await sql<{ d: string }>`select pg_wal_lsn_diff(pg_current_wal_lsn(), ${from}::pg_lsn) as d`.execute(store.db)).rows[0]!.d);
 const campaignId = Number(arg('campaign', '1'));
