@@ -70,11 +70,15 @@ async function foldEvents(trx: Db, ctx: AppContext, before: number, events: Logg
   const clicks = events.filter((e) => e.type === 'click' && e.message_id !== null && e.link_id !== null);
   const relabel = clicks.length
     ? labelBursts(clicks, await foldedClicksAround(trx, ctx, before, clicks), await honeypotsOf(trx, clicks))
-    : { changed: [], messages: new Set<number>() };
+    : { changed: new Map<number, string>(), messages: new Set<number>() };
 
   // Labels the bursts changed, on this batch's events and on folded ones, by reason.
   const byReason = new Map<string, number[]>();
-  for (const { id, reason } of relabel.changed) byReason.set(reason, [...(byReason.get(reason) ?? []), id]);
+  for (const [id, reason] of relabel.changed) {
+    const ids = byReason.get(reason);
+    if (ids) ids.push(id);
+    else byReason.set(reason, [id]);
+  }
   for (const [reason, ids] of byReason) await trx.updateTable('events').set({ human: 0, reason }).where('id', 'in', ids).execute();
 
   for (const write of counterWrites(dialect, events.filter((e) => e.message_id === null || !relabel.messages.has(e.message_id)))) await write.execute(trx);
@@ -106,44 +110,48 @@ async function honeypotsOf(trx: Db, clicks: LoggedEvent[]): Promise<Set<number>>
 
 /**
  * The burst rules over the batch's clicks, in log order, each against its
- * message's folded clicks and the batch's earlier ones. Answers every event whose
- * label changed (folded or not) and the messages of folded events that changed.
+ * message's folded clicks and the batch's earlier ones. The batch's events take
+ * their final labels; answers every event whose label changed (folded or not), by
+ * id, and the messages of folded events that changed.
  */
 function labelBursts(clicks: LoggedEvent[], folded: Awaited<ReturnType<typeof foldedClicksAround>>, honeypots: Set<number>) {
+  const toClick = (linkId: number, at: number, human: number, reason: string | null): Click => ({ linkId, at, honeypot: honeypots.has(linkId), label: { human: human === 1, reason: reason ?? '' } });
   const history = new Map<number, Click[]>();
-  const events = new Map<Click, { id: number; messageId: number; folded: boolean }>();
-  const add = (messageId: number, click: Click) => history.set(messageId, [...(history.get(messageId) ?? []), click]);
+  const historyOf = (messageId: number) => {
+    let clicksOf = history.get(messageId);
+    if (!clicksOf) history.set(messageId, (clicksOf = []));
+    return clicksOf;
+  };
+  const foldedRows = new Map<Click, { id: number; messageId: number }>();
   for (const row of folded) {
-    const click: Click = { linkId: row.link_id!, at: row.at, honeypot: honeypots.has(row.link_id!), label: { human: row.human === 1, reason: row.reason ?? '' } };
-    events.set(click, { id: row.id, messageId: row.message_id!, folded: true });
-    add(row.message_id!, click);
+    const click = toClick(row.link_id!, row.at, row.human, row.reason);
+    foldedRows.set(click, { id: row.id, messageId: row.message_id! });
+    historyOf(row.message_id!).push(click);
   }
   const changed = new Map<number, string>();
   const messages = new Set<number>();
+  const batch: Array<[LoggedEvent, Click]> = [];
   for (const event of clicks) {
-    const click: Click = { linkId: event.link_id!, at: event.at, honeypot: honeypots.has(event.link_id!), label: { human: event.human === 1, reason: event.reason ?? '' } };
-    events.set(click, { id: event.id, messageId: event.message_id!, folded: false });
-    const wasHuman = click.label.human;
-    for (const other of labelBurst(click, history.get(event.message_id!) ?? [])) {
-      const row = events.get(other)!;
+    const click = toClick(event.link_id!, event.at, event.human, event.reason);
+    const others = historyOf(event.message_id!);
+    for (const other of labelBurst(click, others)) {
+      const row = foldedRows.get(other);
+      if (!row) continue; // a click of this batch: its final label is taken below
       changed.set(row.id, other.label.reason);
-      if (row.folded) messages.add(row.messageId);
-      else updateEvent(clicks, row.id, other.label.reason);
+      messages.add(row.messageId);
     }
-    if (wasHuman && !click.label.human) {
-      changed.set(event.id, click.label.reason);
+    others.push(click);
+    batch.push([event, click]);
+  }
+  // labelBurst updates labels in place: a batch click a later one turned to machine has its final label here.
+  for (const [event, click] of batch) {
+    if (event.human === 1 && !click.label.human) {
       event.human = 0;
       event.reason = click.label.reason;
+      changed.set(event.id, click.label.reason);
     }
-    add(event.message_id!, click);
   }
-  return { changed: [...changed].map(([id, reason]) => ({ id, reason })), messages };
-}
-
-function updateEvent(batch: LoggedEvent[], id: number, reason: string) {
-  const event = batch.find((e) => e.id === id)!;
-  event.human = 0;
-  event.reason = reason;
+  return { changed, messages };
 }
 
 /** How far the folder is behind: events committed and not folded yet, and how long the oldest has waited. */
